@@ -1,0 +1,83 @@
+// Lint rules, including the dependency directions of docs/architecture.md §3: a wrong arrow between layers fails `npm run lint`.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** A relative import that reaches into one of the named layers under src/. */
+const intoLayers = (layers, message) => ({
+  regex: `^\\.{1,2}/(.*/)?(${layers.join('|')})(/|$)`,
+  message,
+});
+
+/** Packages a layer must not know about. */
+const packages = (names, message) => ({ group: names, message });
+
+const layerRules = [
+  {
+    files: ['src/config/**/*.ts'],
+    patterns: [intoLayers(['aws', 'status', 'graphql', 'server', 'emulator'], 'config/ imports nothing of ours.')],
+  },
+  {
+    files: ['src/aws/**/*.ts'],
+    patterns: [
+      intoLayers(['status', 'graphql', 'server', 'emulator'], 'aws/ never imports status, graphql, server or emulator.'),
+      packages(['graphql', 'graphql/*', 'type-graphql', 'dataloader', '@apollo/*', 'express', 'ws', 'graphql-ws'],
+        'aws/ knows no GraphQL, DataLoader or HTTP server library.'),
+    ],
+  },
+  {
+    files: ['src/status/**/*.ts'],
+    patterns: [
+      intoLayers(['graphql', 'server', 'emulator'], 'status/ imports aws/ and dataloader, never graphql, server or emulator.'),
+      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws'],
+        'status/ is the domain: no GraphQL or server library.'),
+    ],
+  },
+  {
+    files: ['src/graphql/**/*.ts'],
+    patterns: [
+      intoLayers(['aws', 'server', 'emulator'], 'graphql/ reads status/ only; AWS details come through status/.'),
+      packages(['@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*'],
+        'graphql/ knows no server library and no AWS SDK.'),
+    ],
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    patterns: [intoLayers(['emulator'], 'server/ never imports the emulator; main.ts composes them.')],
+  },
+  {
+    files: ['src/emulator/**/*.ts'],
+    patterns: [
+      intoLayers(['config', 'aws', 'status', 'graphql', 'server'], 'emulator/ imports nothing from src/ outside itself.'),
+      {
+        regex: '^\\.\\./\\.\\./\\.\\.|^\\.\\./(main)(\\.js)?$',
+        message: 'emulator/ imports nothing from src/ outside itself.',
+      },
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/graphql/generated/**', 'examples/generated/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      'no-console': 'off',
+    },
+  },
+  ...layerRules.map(({ files, patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts', 'src/emulator/cli.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only main.ts reads process.env; pass config in.' }],
+    },
+  },
+);
