@@ -1,0 +1,459 @@
+// The server's configuration: every environment variable statusgraph reads, validated once at start into a
+// frozen Config. Only src/main.ts passes process.env in; everything else receives the Config.
+//
+// | variable                              | default                                      | unit / accepts                                  |
+// |---------------------------------------|----------------------------------------------|-------------------------------------------------|
+// | PORT                                  | 4000                                         | TCP port 0–65535 (0 = ephemeral)                |
+// | HOST                                  | 127.0.0.1 (emulator backend), 0.0.0.0 (aws)  | IPv4, IPv6 or host name to listen on            |
+// | NODE_ENV                              | development                                  | development, production, test                  |
+// | STATUSGRAPH_BACKEND                   | emulator                                     | emulator, aws                                   |
+// | STATUSGRAPH_EMULATOR_ACCOUNTS         | 12                                           | accounts in the demo organization, 1–10000      |
+// | STATUSGRAPH_EMULATOR_DELAY_MS         | 5000                                         | ms a transition takes in the emulator           |
+// | STATUSGRAPH_EMULATOR_PORT             | 0                                            | TCP port of the embedded emulator (0 = ephemeral)|
+// | STATUSGRAPH_MEMBER_ROLE_NAME          | OrganizationAccountAccessRole                | IAM role name assumed in member accounts        |
+// | STATUSGRAPH_FLEETWISE_REGIONS         | us-east-1                                    | comma-separated region names                    |
+// | STATUSGRAPH_POLL_FAST_MS              | 5000                                         | ms between polls of a transitional status       |
+// | STATUSGRAPH_POLL_SLOW_MS              | 60000                                        | ms between polls of a settled status            |
+// | STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS | 5000                                         | ms a transitional status stays cached           |
+// | STATUSGRAPH_CACHE_TTL_SETTLED_MS      | 300000                                       | ms a settled status stays cached                |
+// | STATUSGRAPH_AWS_TIMEOUT_MS            | 10000                                        | ms per AWS request attempt                      |
+// | STATUSGRAPH_AWS_MAX_SOCKETS           | 50                                           | sockets per protocol in the shared agent        |
+// | STATUSGRAPH_AWS_MAX_ATTEMPTS          | 3                                            | SDK attempts per call, retries included         |
+// | STATUSGRAPH_AWS_RATE_LIMIT            | 20                                           | requests/s per (service, operation, region)     |
+// | STATUSGRAPH_LOG_LEVEL                 | info                                         | fatal, error, warn, info, debug, trace, silent  |
+// | STATUSGRAPH_PLAYGROUND                | true, false when NODE_ENV=production         | true, false, 1, 0                               |
+// | STATUSGRAPH_CORS_ORIGINS              | (none)                                       | comma-separated origins, e.g. https://a.example |
+// | AWS_REGION                            | us-east-1                                    | region name                                     |
+// | AWS_ENDPOINT_URL                      | (none: the real AWS endpoints)               | http(s) URL without credentials                 |
+//
+// An empty value counts as unset. Any other STATUSGRAPH_* variable is an error: it is almost always a typo.
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+
+export type Backend = 'emulator' | 'aws';
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly nodeEnv: NodeEnv;
+  readonly backend: Backend;
+  /** The embedded emulator; only used when backend is `emulator`. */
+  readonly emulator: {
+    readonly accounts: number;
+    readonly delayMs: number;
+    readonly port: number;
+  };
+  readonly memberRoleName: string;
+  readonly fleetwiseRegions: readonly string[];
+  readonly poll: { readonly fastMs: number; readonly slowMs: number };
+  readonly cacheTtl: { readonly transitionalMs: number; readonly settledMs: number };
+  readonly aws: {
+    readonly region: string;
+    /** AWS_ENDPOINT_URL: every client, FleetWise included, talks to this endpoint when set. */
+    readonly endpoint?: string;
+    readonly timeoutMs: number;
+    readonly maxSockets: number;
+    readonly maxAttempts: number;
+    readonly rateLimitPerSecond: number;
+  };
+  readonly logLevel: LogLevel;
+  readonly playground: boolean;
+  readonly corsOrigins: readonly string[];
+}
+
+/** One documented variable, for the README and `--help`-style listings. */
+export interface ConfigVariable {
+  readonly name: string;
+  /** The default as people read it (`5000`, `(none)`, or a rule). */
+  readonly default: string;
+  /** What a value may be, with its unit. */
+  readonly accepts: string;
+  readonly description: string;
+}
+
+// ---- defaults, with their units -------------------------------------------------------------------------
+
+export const DEFAULT_PORT = 4000;
+export const DEFAULT_EMULATOR_ACCOUNTS = 12;
+export const DEFAULT_EMULATOR_DELAY_MS = 5_000; // 5 seconds
+export const DEFAULT_EMULATOR_PORT = 0; // ephemeral
+export const DEFAULT_MEMBER_ROLE_NAME = 'OrganizationAccountAccessRole';
+export const DEFAULT_FLEETWISE_REGIONS = ['us-east-1'] as const;
+export const DEFAULT_POLL_FAST_MS = 5_000; // 5 seconds
+export const DEFAULT_POLL_SLOW_MS = 60_000; // 1 minute
+export const DEFAULT_CACHE_TTL_TRANSITIONAL_MS = 5_000; // 5 seconds
+export const DEFAULT_CACHE_TTL_SETTLED_MS = 300_000; // 5 minutes
+export const DEFAULT_AWS_TIMEOUT_MS = 10_000; // 10 seconds
+export const DEFAULT_AWS_MAX_SOCKETS = 50;
+export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
+export const DEFAULT_AWS_RATE_LIMIT_PER_SECOND = 20;
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+export const DEFAULT_AWS_REGION = 'us-east-1';
+const LOCAL_HOST = '127.0.0.1';
+const ALL_INTERFACES = '0.0.0.0';
+
+const MAX_TCP_PORT = 65_535;
+const MAX_EMULATOR_ACCOUNTS = 10_000;
+const ONE_HOUR_MS = 3_600_000;
+const ONE_DAY_MS = 86_400_000;
+/** Polling faster than this would spend the AWS budget on nothing. */
+const MIN_POLL_MS = 100;
+const MAX_AWS_TIMEOUT_MS = 300_000; // 5 minutes
+const MAX_AWS_MAX_SOCKETS = 1_000;
+const MAX_AWS_MAX_ATTEMPTS = 10;
+const MAX_AWS_RATE_LIMIT_PER_SECOND = 10_000;
+
+// ---- value schemas: each parses the raw string of one variable ------------------------------------------
+
+/** Plain decimal digits only: `5e3`, `0x10`, `1.0` and ` 5` are typos, not numbers. */
+const integerIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
+
+/** true/false/1/0 in any letter case. */
+const booleanFlag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
+
+/** Region names as AWS spells them: `us-east-1`, `eu-central-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
+const REGION_NAME = /^[a-z]{2}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
+const regionName = z.string().regex(REGION_NAME);
+
+/** IAM role names: 1–64 of letters, digits and `+=,.@_-`. */
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const host = z.union([z.ipv4(), z.ipv6(), z.hostname()]);
+
+/** Splits a comma list, trimming blanks around items; duplicates collapse (first one wins). */
+const commaList = <T>(item: z.ZodType<T, string>) =>
+  z
+    .string()
+    .transform((raw) => [...new Set(raw.split(',').map((part) => part.trim()))])
+    .pipe(z.array(item).min(1));
+
+/** An origin is exactly scheme://host[:port] over http(s): no path, query, fragment or credentials. */
+const origin = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+});
+
+const endpointUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.search === '' &&
+    url.hash === ''
+  );
+});
+
+// ---- the variables ----------------------------------------------------------------------------------------
+
+interface VariableSpec<T> extends ConfigVariable {
+  readonly schema: z.ZodType<T, string>;
+}
+
+const variable = <T>(spec: VariableSpec<T>): VariableSpec<T> => spec;
+
+const VARIABLES = {
+  PORT: variable({
+    name: 'PORT',
+    default: String(DEFAULT_PORT),
+    accepts: `an integer TCP port from 0 to ${MAX_TCP_PORT} (0 = ephemeral)`,
+    description: 'Port of the GraphQL API (HTTP and WebSocket).',
+    schema: integerIn(0, MAX_TCP_PORT),
+  }),
+  HOST: variable({
+    name: 'HOST',
+    default: `${LOCAL_HOST} with the emulator backend, ${ALL_INTERFACES} with the aws backend`,
+    accepts: 'an IPv4 address, an IPv6 address or a host name',
+    description: 'Interface the API listens on.',
+    schema: host,
+  }),
+  NODE_ENV: variable({
+    name: 'NODE_ENV',
+    default: 'development',
+    accepts: 'one of development, production, test',
+    description: 'Runtime environment; production hides the playground and internal error details.',
+    schema: oneOf(['development', 'production', 'test']),
+  }),
+  STATUSGRAPH_BACKEND: variable({
+    name: 'STATUSGRAPH_BACKEND',
+    default: 'emulator',
+    accepts: 'one of emulator, aws',
+    description: 'emulator: start the embedded AWS emulator with a demo organization; aws: the default credential chain.',
+    schema: oneOf(['emulator', 'aws']),
+  }),
+  STATUSGRAPH_EMULATOR_ACCOUNTS: variable({
+    name: 'STATUSGRAPH_EMULATOR_ACCOUNTS',
+    default: String(DEFAULT_EMULATOR_ACCOUNTS),
+    accepts: `an integer from 1 to ${MAX_EMULATOR_ACCOUNTS} (accounts)`,
+    description: 'Size of the demo organization, management account included.',
+    schema: integerIn(1, MAX_EMULATOR_ACCOUNTS),
+  }),
+  STATUSGRAPH_EMULATOR_DELAY_MS: variable({
+    name: 'STATUSGRAPH_EMULATOR_DELAY_MS',
+    default: String(DEFAULT_EMULATOR_DELAY_MS),
+    accepts: `an integer from 0 to ${ONE_HOUR_MS} (milliseconds)`,
+    description: 'How long a registration, enrollment or account creation stays transitional in the emulator.',
+    schema: integerIn(0, ONE_HOUR_MS),
+  }),
+  STATUSGRAPH_EMULATOR_PORT: variable({
+    name: 'STATUSGRAPH_EMULATOR_PORT',
+    default: `${DEFAULT_EMULATOR_PORT} (ephemeral)`,
+    accepts: `an integer TCP port from 0 to ${MAX_TCP_PORT} (0 = ephemeral)`,
+    description: 'Port of the embedded emulator.',
+    schema: integerIn(0, MAX_TCP_PORT),
+  }),
+  STATUSGRAPH_MEMBER_ROLE_NAME: variable({
+    name: 'STATUSGRAPH_MEMBER_ROLE_NAME',
+    default: DEFAULT_MEMBER_ROLE_NAME,
+    accepts: 'an IAM role name: 1 to 64 letters, digits or +=,.@_-',
+    description: 'Role assumed in member accounts to read their FleetWise and Compute Optimizer status.',
+    schema: z.string().regex(IAM_ROLE_NAME),
+  }),
+  STATUSGRAPH_FLEETWISE_REGIONS: variable({
+    name: 'STATUSGRAPH_FLEETWISE_REGIONS',
+    default: DEFAULT_FLEETWISE_REGIONS.join(','),
+    accepts: 'a comma-separated list of region names such as us-east-1,eu-central-1',
+    description: 'Regions whose FleetWise registration is reported when a query names none.',
+    schema: commaList(regionName),
+  }),
+  STATUSGRAPH_POLL_FAST_MS: variable({
+    name: 'STATUSGRAPH_POLL_FAST_MS',
+    default: String(DEFAULT_POLL_FAST_MS),
+    accepts: `an integer from ${MIN_POLL_MS} to ${ONE_DAY_MS} (milliseconds)`,
+    description: 'Interval between polls of a transitional status (subscriptions).',
+    schema: integerIn(MIN_POLL_MS, ONE_DAY_MS),
+  }),
+  STATUSGRAPH_POLL_SLOW_MS: variable({
+    name: 'STATUSGRAPH_POLL_SLOW_MS',
+    default: String(DEFAULT_POLL_SLOW_MS),
+    accepts: `an integer from ${MIN_POLL_MS} to ${ONE_DAY_MS} (milliseconds), not below STATUSGRAPH_POLL_FAST_MS`,
+    description: 'Interval between polls of a settled status (subscriptions).',
+    schema: integerIn(MIN_POLL_MS, ONE_DAY_MS),
+  }),
+  STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: variable({
+    name: 'STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS',
+    default: String(DEFAULT_CACHE_TTL_TRANSITIONAL_MS),
+    accepts: `an integer from 0 to ${ONE_DAY_MS} (milliseconds)`,
+    description: 'How long a transitional status (PENDING, IN_PROGRESS) is served from the cache.',
+    schema: integerIn(0, ONE_DAY_MS),
+  }),
+  STATUSGRAPH_CACHE_TTL_SETTLED_MS: variable({
+    name: 'STATUSGRAPH_CACHE_TTL_SETTLED_MS',
+    default: String(DEFAULT_CACHE_TTL_SETTLED_MS),
+    accepts: `an integer from 0 to ${ONE_DAY_MS} (milliseconds), not below STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS`,
+    description: 'How long a settled status is served from the cache.',
+    schema: integerIn(0, ONE_DAY_MS),
+  }),
+  STATUSGRAPH_AWS_TIMEOUT_MS: variable({
+    name: 'STATUSGRAPH_AWS_TIMEOUT_MS',
+    default: String(DEFAULT_AWS_TIMEOUT_MS),
+    accepts: `an integer from 1 to ${MAX_AWS_TIMEOUT_MS} (milliseconds)`,
+    description: 'Connection and request timeout of each AWS request attempt.',
+    schema: integerIn(1, MAX_AWS_TIMEOUT_MS),
+  }),
+  STATUSGRAPH_AWS_MAX_SOCKETS: variable({
+    name: 'STATUSGRAPH_AWS_MAX_SOCKETS',
+    default: String(DEFAULT_AWS_MAX_SOCKETS),
+    accepts: `an integer from 1 to ${MAX_AWS_MAX_SOCKETS} (sockets)`,
+    description: 'Sockets per protocol in the keep-alive agent that every AWS client shares.',
+    schema: integerIn(1, MAX_AWS_MAX_SOCKETS),
+  }),
+  STATUSGRAPH_AWS_MAX_ATTEMPTS: variable({
+    name: 'STATUSGRAPH_AWS_MAX_ATTEMPTS',
+    default: String(DEFAULT_AWS_MAX_ATTEMPTS),
+    accepts: `an integer from 1 to ${MAX_AWS_MAX_ATTEMPTS} (attempts, retries included)`,
+    description: 'Attempts the SDK makes per AWS call (CreateAccount is always sent once).',
+    schema: integerIn(1, MAX_AWS_MAX_ATTEMPTS),
+  }),
+  STATUSGRAPH_AWS_RATE_LIMIT: variable({
+    name: 'STATUSGRAPH_AWS_RATE_LIMIT',
+    default: String(DEFAULT_AWS_RATE_LIMIT_PER_SECOND),
+    accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
+    description: 'Requests per second per (service, operation, region); calls beyond it queue.',
+    schema: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
+  }),
+  STATUSGRAPH_LOG_LEVEL: variable({
+    name: 'STATUSGRAPH_LOG_LEVEL',
+    default: DEFAULT_LOG_LEVEL,
+    accepts: 'one of fatal, error, warn, info, debug, trace, silent',
+    description: 'Minimum level of the JSON logs.',
+    schema: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  STATUSGRAPH_PLAYGROUND: variable({
+    name: 'STATUSGRAPH_PLAYGROUND',
+    default: 'true, false when NODE_ENV=production',
+    accepts: 'true, false, 1 or 0',
+    description: 'Serve the GraphQL playground at the API path.',
+    schema: booleanFlag,
+  }),
+  STATUSGRAPH_CORS_ORIGINS: variable({
+    name: 'STATUSGRAPH_CORS_ORIGINS',
+    default: '(none)',
+    accepts: 'a comma-separated list of origins such as https://console.example.com,http://localhost:5173',
+    description: 'Browser origins allowed to call the API.',
+    schema: commaList(origin),
+  }),
+  AWS_REGION: variable({
+    name: 'AWS_REGION',
+    default: DEFAULT_AWS_REGION,
+    accepts: 'a region name such as us-east-1',
+    description: 'Region of the regional clients (Compute Optimizer, STS); Organizations is always us-east-1.',
+    schema: regionName,
+  }),
+  AWS_ENDPOINT_URL: variable({
+    name: 'AWS_ENDPOINT_URL',
+    default: '(none: the AWS endpoints)',
+    accepts: 'an http(s) URL without credentials, query or fragment, such as http://127.0.0.1:4566',
+    description: 'One endpoint for every AWS client, FleetWise included (a standalone emulator).',
+    schema: endpointUrl,
+  }),
+} as const;
+
+/** Every variable statusgraph reads, with its default and what it accepts (the README's table). */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
+  Object.values(VARIABLES).map(({ name, default: defaultValue, accepts, description }) =>
+    Object.freeze({ name, default: defaultValue, accepts, description }),
+  ),
+);
+
+const STATUSGRAPH_PREFIX = 'STATUSGRAPH_';
+
+// ---- loading ----------------------------------------------------------------------------------------------
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates the environment into a deeply frozen Config.
+ * @throws ConfigError for the first unknown STATUSGRAPH_* variable or bad value, naming it.
+ */
+export function loadConfig(env: Env): Config {
+  rejectUnknownVariables(env);
+
+  const read = <T>(spec: VariableSpec<T>): T | undefined => {
+    const raw = env[spec.name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const parsed = spec.schema.safeParse(raw);
+    if (!parsed.success) throw ConfigError.badValue(spec.name, raw, spec.accepts);
+    return parsed.data;
+  };
+
+  const port = read(VARIABLES.PORT) ?? DEFAULT_PORT;
+  const nodeEnv = read(VARIABLES.NODE_ENV) ?? 'development';
+  const backend = read(VARIABLES.STATUSGRAPH_BACKEND) ?? 'emulator';
+  const hostName = read(VARIABLES.HOST) ?? (backend === 'emulator' ? LOCAL_HOST : ALL_INTERFACES);
+  const emulatorAccounts = read(VARIABLES.STATUSGRAPH_EMULATOR_ACCOUNTS) ?? DEFAULT_EMULATOR_ACCOUNTS;
+  const emulatorDelayMs = read(VARIABLES.STATUSGRAPH_EMULATOR_DELAY_MS) ?? DEFAULT_EMULATOR_DELAY_MS;
+  const emulatorPort = read(VARIABLES.STATUSGRAPH_EMULATOR_PORT) ?? DEFAULT_EMULATOR_PORT;
+  const memberRoleName = read(VARIABLES.STATUSGRAPH_MEMBER_ROLE_NAME) ?? DEFAULT_MEMBER_ROLE_NAME;
+  const fleetwiseRegions = read(VARIABLES.STATUSGRAPH_FLEETWISE_REGIONS) ?? [...DEFAULT_FLEETWISE_REGIONS];
+  const pollFastMs = read(VARIABLES.STATUSGRAPH_POLL_FAST_MS) ?? DEFAULT_POLL_FAST_MS;
+  const pollSlowMs = read(VARIABLES.STATUSGRAPH_POLL_SLOW_MS) ?? DEFAULT_POLL_SLOW_MS;
+  const ttlTransitionalMs = read(VARIABLES.STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS) ?? DEFAULT_CACHE_TTL_TRANSITIONAL_MS;
+  const ttlSettledMs = read(VARIABLES.STATUSGRAPH_CACHE_TTL_SETTLED_MS) ?? DEFAULT_CACHE_TTL_SETTLED_MS;
+  const awsTimeoutMs = read(VARIABLES.STATUSGRAPH_AWS_TIMEOUT_MS) ?? DEFAULT_AWS_TIMEOUT_MS;
+  const awsMaxSockets = read(VARIABLES.STATUSGRAPH_AWS_MAX_SOCKETS) ?? DEFAULT_AWS_MAX_SOCKETS;
+  const awsMaxAttempts = read(VARIABLES.STATUSGRAPH_AWS_MAX_ATTEMPTS) ?? DEFAULT_AWS_MAX_ATTEMPTS;
+  const awsRateLimit = read(VARIABLES.STATUSGRAPH_AWS_RATE_LIMIT) ?? DEFAULT_AWS_RATE_LIMIT_PER_SECOND;
+  const logLevel = read(VARIABLES.STATUSGRAPH_LOG_LEVEL) ?? DEFAULT_LOG_LEVEL;
+  const playground = read(VARIABLES.STATUSGRAPH_PLAYGROUND) ?? nodeEnv !== 'production';
+  const corsOrigins = read(VARIABLES.STATUSGRAPH_CORS_ORIGINS) ?? [];
+  const awsRegion = read(VARIABLES.AWS_REGION) ?? DEFAULT_AWS_REGION;
+  const awsEndpoint = read(VARIABLES.AWS_ENDPOINT_URL);
+
+  // Cross-variable rules: a slow poll faster than the fast one, or a settled TTL shorter than the transitional
+  // one, inverts the design (settled states are the ones worth keeping).
+  if (pollSlowMs < pollFastMs) {
+    throw ConfigError.badValue(
+      VARIABLES.STATUSGRAPH_POLL_SLOW_MS.name,
+      String(pollSlowMs),
+      `a value not below STATUSGRAPH_POLL_FAST_MS (${pollFastMs} ms)`,
+    );
+  }
+  if (ttlSettledMs < ttlTransitionalMs) {
+    throw ConfigError.badValue(
+      VARIABLES.STATUSGRAPH_CACHE_TTL_SETTLED_MS.name,
+      String(ttlSettledMs),
+      `a value not below STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS (${ttlTransitionalMs} ms)`,
+    );
+  }
+
+  const config: Config = {
+    port,
+    host: hostName,
+    nodeEnv,
+    backend,
+    emulator: { accounts: emulatorAccounts, delayMs: emulatorDelayMs, port: emulatorPort },
+    memberRoleName,
+    fleetwiseRegions,
+    poll: { fastMs: pollFastMs, slowMs: pollSlowMs },
+    cacheTtl: { transitionalMs: ttlTransitionalMs, settledMs: ttlSettledMs },
+    aws: {
+      region: awsRegion,
+      ...(awsEndpoint === undefined ? {} : { endpoint: awsEndpoint }),
+      timeoutMs: awsTimeoutMs,
+      maxSockets: awsMaxSockets,
+      maxAttempts: awsMaxAttempts,
+      rateLimitPerSecond: awsRateLimit,
+    },
+    logLevel,
+    playground,
+    corsOrigins,
+  };
+  return deepFreeze(config);
+}
+
+function rejectUnknownVariables(env: Env): void {
+  const known = Object.keys(VARIABLES).filter((name) => name.startsWith(STATUSGRAPH_PREFIX));
+  for (const name of Object.keys(env).sort()) {
+    if (name.startsWith(STATUSGRAPH_PREFIX) && !known.includes(name)) {
+      throw ConfigError.unknownVariable(name, closestName(name, known));
+    }
+  }
+}
+
+/** Typos are a letter or two away; anything further is a different word and suggesting it would mislead. */
+const MAX_SUGGESTION_DISTANCE = 3;
+
+function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance <= MAX_SUGGESTION_DISTANCE && (best === undefined || distance < best.distance)) {
+      best = { name: candidate, distance };
+    }
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
