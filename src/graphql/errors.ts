@@ -1,0 +1,65 @@
+// Error codes of the API (public: clients switch on extensions.code) and the mapping of domain failures onto them.
+import { GraphQLError } from 'graphql';
+import { isAwsCallError } from '../status/index.js';
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  THROTTLED: 'THROTTLED',
+  AWS_ACCESS_DENIED: 'AWS_ACCESS_DENIED',
+  REGION_NOT_SUPPORTED: 'REGION_NOT_SUPPORTED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Input the API refuses before any AWS call; `field` names the argument or input field at fault. */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+/** AWS error codes that mean the request itself was wrong, so the client can fix it. */
+const INVALID_REQUEST_CODES = /^(ValidationException|InvalidInputException|InvalidParameterValueException|ConstraintViolationException|ConflictException|ConcurrentModificationException|DuplicateAccountException)$/;
+
+/**
+ * A GraphQL error for a failure of one field. AWS failures keep their service, operation and code (in
+ * extensions.aws) but not AWS's message for server faults, which can carry internal detail.
+ */
+export function toGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (isAwsCallError(error)) {
+    const aws = { service: error.service, operation: error.operation, code: error.code };
+    const code: ErrorCode =
+      error.code === 'RegionNotSupported'
+        ? ErrorCode.REGION_NOT_SUPPORTED
+        : error.throttled
+          ? ErrorCode.THROTTLED
+          : error.accessDenied
+            ? ErrorCode.AWS_ACCESS_DENIED
+            : error.retryable
+              ? ErrorCode.UPSTREAM_UNAVAILABLE
+              : INVALID_REQUEST_CODES.test(error.code)
+                ? ErrorCode.BAD_USER_INPUT
+                : ErrorCode.UPSTREAM_UNAVAILABLE;
+    const message =
+      code === ErrorCode.UPSTREAM_UNAVAILABLE
+        ? `${error.service} ${error.operation} is unavailable (${error.code}); try again later.`
+        : `${error.service} ${error.operation} failed: ${error.message}`;
+    return new GraphQLError(message, { extensions: { code, aws }, originalError: error });
+  }
+  return new GraphQLError('Internal server error.', {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    originalError: error instanceof Error ? error : undefined,
+  });
+}
+
+/** Awaits a loader result, turning a failure into the field's GraphQL error. */
+export async function orFieldError<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw toGraphQLError(error);
+  }
+}

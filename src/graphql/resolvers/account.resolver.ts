@@ -1,0 +1,60 @@
+// The three statuses of an account, each resolved through the request's DataLoaders so that a page of
+// accounts costs one batch per source, not one call per account.
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput, ErrorCode, orFieldError } from '../errors.js';
+import { Account } from '../types/account.type.js';
+import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
+import { CreateAccountRequest } from '../types/create-account-request.type.js';
+import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Checks a region argument: malformed → BAD_USER_INPUT; well-formed but without FleetWise → REGION_NOT_SUPPORTED. */
+export function fleetwiseRegionOrThrow(ctx: GraphQLContext, region: string | undefined | null, field = 'region'): string {
+  const chosen = region ?? ctx.services.status.fleetwiseRegions[0]!;
+  if (!REGION_PATTERN.test(chosen)) throw badUserInput(`${field} must be an AWS region name such as us-east-1.`, field);
+  if (!ctx.services.status.isFleetwiseRegion(chosen)) {
+    throw new GraphQLError(`IoT FleetWise is not offered in ${chosen}.`, {
+      extensions: { code: ErrorCode.REGION_NOT_SUPPORTED, region: chosen },
+    });
+  }
+  return chosen;
+}
+
+@Resolver(() => Account)
+export class AccountResolver {
+  @FieldResolver(() => FleetwiseRegistration, {
+    nullable: true,
+    description:
+      'IoT FleetWise registration in a region (default: the first configured region). Null = never registered there; ' +
+      'a region FleetWise is not offered in is a REGION_NOT_SUPPORTED error.',
+  })
+  async fleetwiseRegistration(
+    @Root() account: Account,
+    @Arg('region', () => String, { nullable: true, description: 'AWS region, e.g. us-east-1.' }) region: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<FleetwiseRegistration | null> {
+    const chosen = fleetwiseRegionOrThrow(ctx, region);
+    const found = await orFieldError(ctx.loaders.fleetwise.load({ accountId: account.id, region: chosen }));
+    return found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null;
+  }
+
+  @FieldResolver(() => ComputeOptimizerEnrollment, { nullable: true, description: 'Compute Optimizer enrollment of the account.' })
+  async computeOptimizerEnrollment(
+    @Root() account: Account,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ComputeOptimizerEnrollment> {
+    return ComputeOptimizerEnrollment.from(await orFieldError(ctx.loaders.enrollment.load(account.id)));
+  }
+
+  @FieldResolver(() => CreateAccountRequest, {
+    nullable: true,
+    description: 'The Organizations request that created the account; null when it joined by invitation or AWS has no record.',
+  })
+  async creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<CreateAccountRequest | null> {
+    const found = await orFieldError(ctx.loaders.creationRequestForAccount.load(account.record ?? { id: account.id }));
+    return found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null;
+  }
+}

@@ -1,0 +1,57 @@
+// CreateAccountRequest: an Organizations CreateAccount request and where it stands (DescribeCreateAccountStatus).
+import { Field, ObjectType } from 'type-graphql';
+import type { Cached, CreateAccountStatusRecord } from '../../status/index.js';
+import { CreateAccountFailureReason, CreateAccountState, toEnum } from '../enums.js';
+import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
+
+@ObjectType({ description: 'An asynchronous request to create an account in the organization.' })
+export class CreateAccountRequest {
+  @Field(() => String, { description: 'The request id ("car-…").' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'The name given to the account. Sensitive: statusgraph never logs it.' })
+  accountName?: string;
+
+  @Field(() => CreateAccountState, { description: 'IN_PROGRESS, SUCCEEDED or FAILED.' })
+  state!: CreateAccountState;
+
+  @Field(() => String, { description: 'state exactly as AWS returned it.' })
+  stateRaw!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the account creation was requested.' })
+  requestedTimestamp?: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the request completed.' })
+  completedTimestamp?: Date;
+
+  @Field(() => AccountIdScalar, { nullable: true, description: 'The new account, once the request SUCCEEDED.' })
+  accountId?: string;
+
+  @Field(() => AccountIdScalar, { nullable: true, description: 'The new account in the AWS GovCloud (US) Region, if one was created.' })
+  govCloudAccountId?: string;
+
+  @Field(() => CreateAccountFailureReason, { nullable: true, description: 'Why the request FAILED.' })
+  failureReason?: CreateAccountFailureReason;
+
+  @Field(() => String, { nullable: true, description: 'failureReason exactly as AWS returned it (readable when it is UNKNOWN).' })
+  failureReasonRaw?: string;
+
+  @Field(() => DateTimeScalar, { description: 'When statusgraph read this from AWS.' })
+  fetchedAt!: Date;
+
+  static from({ value, fetchedAt }: Cached<CreateAccountStatusRecord>): CreateAccountRequest {
+    return Object.assign(new CreateAccountRequest(), {
+      id: value.id,
+      accountName: value.accountName,
+      state: toEnum(CreateAccountState, value.state),
+      stateRaw: value.state,
+      requestedTimestamp: value.requestedTimestamp,
+      completedTimestamp: value.completedTimestamp,
+      accountId: value.accountId,
+      govCloudAccountId: value.govCloudAccountId,
+      failureReason: toEnum(CreateAccountFailureReason, value.failureReason),
+      failureReasonRaw: value.failureReason,
+      fetchedAt,
+    });
+  }
+}

@@ -1,0 +1,101 @@
+// The status cache shared by every request: one AWS call per key however many requests ask at once
+// (in-flight de-duplication), per-entry TTLs chosen from the value, and a fetchedAt stamp on everything.
+import { LRUCache } from 'lru-cache';
+
+/** A value and when it was read from AWS. */
+export interface Cached<T> {
+  readonly value: T;
+  readonly fetchedAt: Date;
+}
+
+/** Called once per lookup, so the server can count hits and misses per kind of entry. */
+export type CacheLookupObserver = (kind: string, outcome: 'hit' | 'miss') => void;
+
+export interface StatusCache {
+  /**
+   * The cached value for `key`, or the result of `load()` stored for `ttlMs(value)`. Concurrent callers of the same
+   * missing key share one `load()`. A failed load is not stored: the next caller tries again.
+   */
+  getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>>;
+  /** The cached value for `key` if present and fresh; never loads. */
+  peek<T>(key: string): Cached<T> | undefined;
+  /** Stores a value read as part of another call (e.g. one member's status from an org-wide scan). */
+  set<T>(key: string, value: T, ttlMs: number): Cached<T>;
+  /** Forgets `key`, and every key starting with `key` followed by ':' when `withChildren` is set. */
+  invalidate(key: string, options?: { withChildren?: boolean }): void;
+}
+
+export interface InMemoryStatusCacheOptions {
+  /** @default 200_000 entries: a 10,000-account org with three sources and a few regions fits. */
+  readonly maxEntries?: number;
+  readonly now?: () => Date;
+  readonly onLookup?: CacheLookupObserver;
+}
+
+interface LoadContext {
+  readonly load: () => Promise<unknown>;
+  readonly ttlMs: (value: unknown) => number;
+}
+
+/** The in-process StatusCache; a Redis-backed one shares entries between instances. */
+export class InMemoryStatusCache implements StatusCache {
+  private readonly entries: LRUCache<string, Cached<unknown>, LoadContext>;
+  private readonly now: () => Date;
+  private readonly onLookup: CacheLookupObserver;
+
+  constructor(options: InMemoryStatusCacheOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.onLookup = options.onLookup ?? (() => undefined);
+    this.entries = new LRUCache<string, Cached<unknown>, LoadContext>({
+      max: options.maxEntries ?? 200_000,
+      ttl: 60_000,
+      // The library's own clock would ignore an injected one; ours keeps tests and TTLs on the same time.
+      perf: { now: () => this.now().getTime() },
+      fetchMethod: async (_key, _stale, { context, options: entryOptions }) => {
+        const value = await context.load();
+        entryOptions.ttl = Math.max(1, context.ttlMs(value));
+        return { value, fetchedAt: this.now() };
+      },
+      // A rejected load must not be remembered: the next caller retries it.
+      noDeleteOnFetchRejection: false,
+      allowStaleOnFetchRejection: false,
+    });
+  }
+
+  async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+    const cached = this.entries.get(key);
+    this.onLookup(kindOf(key), cached ? 'hit' : 'miss');
+    if (cached) return cached as Cached<T>;
+    const loaded = await this.entries.fetch(key, {
+      context: { load, ttlMs: ttlMs as (value: unknown) => number },
+    });
+    // fetch() resolves undefined only if the entry was evicted or invalidated while loading: load once more.
+    if (!loaded) return { value: await load(), fetchedAt: this.now() };
+    return loaded as Cached<T>;
+  }
+
+  peek<T>(key: string): Cached<T> | undefined {
+    return this.entries.get(key) as Cached<T> | undefined;
+  }
+
+  set<T>(key: string, value: T, ttlMs: number): Cached<T> {
+    const entry: Cached<T> = { value, fetchedAt: this.now() };
+    this.entries.set(key, entry, { ttl: Math.max(1, ttlMs) });
+    return entry;
+  }
+
+  invalidate(key: string, options: { withChildren?: boolean } = {}): void {
+    this.entries.delete(key);
+    if (!options.withChildren) return;
+    const prefix = `${key}:`;
+    for (const candidate of [...this.entries.keys()]) {
+      if (candidate.startsWith(prefix)) this.entries.delete(candidate);
+    }
+  }
+}
+
+/** The part of a key before the first ':', e.g. `fleetwise` of `fleetwise:111122223333:us-east-1`. */
+function kindOf(key: string): string {
+  const colon = key.indexOf(':');
+  return colon === -1 ? key : key.slice(0, colon);
+}

@@ -1,0 +1,284 @@
+// The domain: where every account stands, read through the shared status cache with the fewest AWS calls.
+// Each method is a batch function — it takes many keys and answers each with a value or an Error — so the
+// per-request DataLoaders (create-loaders.ts) and the pollers both build on it.
+import { AwsCallError } from '../aws/errors.js';
+import type {
+  AwsServices,
+  CreateAccountStatusRecord,
+  EnrollmentStatusRecord,
+  FleetwiseRegistrationRecord,
+  OrgAccount,
+  OrganizationInfo,
+} from '../aws/types.js';
+import type { Cached, StatusCache } from './status-cache.js';
+import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
+
+/** Every account of the organization, in ListAccounts order, with an index by id. */
+export interface AccountDirectory {
+  readonly accounts: readonly OrgAccount[];
+  readonly byId: ReadonlyMap<string, OrgAccount>;
+}
+
+/** Every creation request on record, indexed by the account it created and by its own id. */
+export interface CreationRequestIndex {
+  readonly requests: readonly CreateAccountStatusRecord[];
+  readonly byAccountId: ReadonlyMap<string, CreateAccountStatusRecord>;
+  readonly byId: ReadonlyMap<string, CreateAccountStatusRecord>;
+}
+
+export interface FleetwiseKey {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** One answer of a batch function: the value with its fetchedAt, or the error for that key alone. */
+export type BatchResult<T> = Cached<T> | Error;
+
+export interface StatusServiceOptions {
+  readonly aws: AwsServices;
+  readonly cache: StatusCache;
+  readonly ttl: TtlPolicy;
+  /** Regions asked for when a query names none. */
+  readonly fleetwiseRegions: readonly string[];
+}
+
+/** Cache keys, one place: the pollers and mutations invalidate the same ones. */
+export const cacheKeys = {
+  organization: 'org:info',
+  directory: 'org:accounts',
+  creationIndex: 'org:creation-requests',
+  enrollmentScan: 'org:enrollments',
+  enrollmentScanDenied: 'org:enrollments-denied',
+  account: (id: string) => `account:${id}`,
+  enrollment: (id: string) => `enrollment:${id}`,
+  fleetwise: (id: string, region: string) => `fleetwise:${id}:${region}`,
+  fleetwiseAccount: (id: string) => `fleetwise:${id}`,
+  creationRequest: (id: string) => `creation-request:${id}`,
+} as const;
+
+/**
+ * Up to this many accounts not yet known are looked up one DescribeAccount each; more than that and one
+ * ListAccounts scan (20 a page) is cheaper for the organizations we serve, and answers every later lookup too.
+ */
+const DESCRIBE_ACCOUNT_LIMIT = 5;
+
+/**
+ * From this many member enrollments missing, one GetEnrollmentStatusesForOrganization scan (1,000 a page)
+ * answers them all. A single member is asked directly, as the architecture's fallback rule says.
+ */
+const ENROLLMENT_SCAN_MIN = 2;
+
+export class StatusService {
+  readonly fleetwiseRegions: readonly string[];
+  private readonly aws: AwsServices;
+  private readonly cache: StatusCache;
+  private readonly ttl: TtlPolicy;
+
+  constructor(options: StatusServiceOptions) {
+    this.aws = options.aws;
+    this.cache = options.cache;
+    this.ttl = options.ttl;
+    this.fleetwiseRegions = options.fleetwiseRegions;
+  }
+
+  /** The account whose credentials the server uses. */
+  viewerAccountId(): Promise<string> {
+    return this.aws.callerAccountId();
+  }
+
+  isFleetwiseRegion(region: string): boolean {
+    return this.aws.isFleetwiseRegion(region);
+  }
+
+  organization(): Promise<Cached<OrganizationInfo | null>> {
+    return this.cache.getOrLoad(cacheKeys.organization, () => this.aws.describeOrganization(), () => this.ttl.settledMs);
+  }
+
+  directory(): Promise<Cached<AccountDirectory>> {
+    return this.cache.getOrLoad(
+      cacheKeys.directory,
+      async () => {
+        const accounts = await this.aws.listAccounts();
+        return { accounts, byId: new Map(accounts.map((account) => [account.id, account])) };
+      },
+      (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
+    );
+  }
+
+  /** Accounts by id; null for an id that is not in the organization. */
+  async accounts(ids: readonly string[]): Promise<BatchResult<OrgAccount | null>[]> {
+    const known = this.cache.peek<AccountDirectory>(cacheKeys.directory);
+    if (known) return ids.map((id) => ({ value: known.value.byId.get(id) ?? null, fetchedAt: known.fetchedAt }));
+
+    const unknown = ids.filter((id) => !this.cache.peek(cacheKeys.account(id)));
+    if (unknown.length > DESCRIBE_ACCOUNT_LIMIT) {
+      try {
+        const directory = await this.directory();
+        return ids.map((id) => ({ value: directory.value.byId.get(id) ?? null, fetchedAt: directory.fetchedAt }));
+      } catch (error) {
+        return ids.map(() => asError(error));
+      }
+    }
+    return settleEach(ids, (id) =>
+      this.cache.getOrLoad(
+        cacheKeys.account(id),
+        () => this.aws.describeAccount(id),
+        (account) => ttlFor(this.ttl, account?.state),
+      ),
+    );
+  }
+
+  /** Compute Optimizer enrollment per account: the management account asks itself, members come from the org-wide scan. */
+  async enrollments(ids: readonly string[]): Promise<BatchResult<EnrollmentStatusRecord>[]> {
+    const results = new Map<string, BatchResult<EnrollmentStatusRecord>>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const cached = this.cache.peek<EnrollmentStatusRecord>(cacheKeys.enrollment(id));
+      if (cached) results.set(id, cached);
+      else missing.push(id);
+    }
+
+    if (missing.length > 0) {
+      let callerId: string | undefined;
+      try {
+        callerId = await this.aws.callerAccountId();
+      } catch (error) {
+        for (const id of missing) results.set(id, asError(error));
+      }
+      if (callerId !== undefined) {
+        const members = missing.filter((id) => id !== callerId);
+        const direct = missing.filter((id) => id === callerId);
+        if (members.length >= ENROLLMENT_SCAN_MIN && !this.cache.peek(cacheKeys.enrollmentScanDenied)) {
+          const fromScan = await this.enrollmentsFromScan(members);
+          for (const [id, result] of fromScan) {
+            if (result === undefined) direct.push(id);
+            else results.set(id, result);
+          }
+        } else {
+          direct.push(...members);
+        }
+        const answers = await settleEach(direct, (id) =>
+          this.cache.getOrLoad(
+            cacheKeys.enrollment(id),
+            () => this.aws.getEnrollmentStatus(id),
+            (record) => ttlFor(this.ttl, record.status),
+          ),
+        );
+        direct.forEach((id, index) => results.set(id, answers[index]!));
+      }
+    }
+    return ids.map((id) => results.get(id)!);
+  }
+
+  /**
+   * Members' enrollments from the org-wide scan. A member the scan does not list maps to undefined (ask it directly);
+   * a denied scan (not the management account, or trusted access off) is remembered so the next batch goes direct.
+   */
+  private async enrollmentsFromScan(
+    members: readonly string[],
+  ): Promise<Map<string, BatchResult<EnrollmentStatusRecord> | undefined>> {
+    const answers = new Map<string, BatchResult<EnrollmentStatusRecord> | undefined>();
+    try {
+      const scan = await this.cache.getOrLoad(
+        cacheKeys.enrollmentScan,
+        async () => {
+          const records = await this.aws.listOrganizationEnrollmentStatuses();
+          for (const record of records) {
+            this.cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(this.ttl, record.status));
+          }
+          return new Map(records.map((record) => [record.accountId, record]));
+        },
+        (byId) => ttlForAll(this.ttl, [...byId.values()].map((record) => record.status)),
+      );
+      for (const id of members) {
+        const record = scan.value.get(id);
+        answers.set(id, record ? { value: record, fetchedAt: scan.fetchedAt } : undefined);
+      }
+    } catch (error) {
+      if (error instanceof AwsCallError && error.accessDenied) {
+        this.cache.set(cacheKeys.enrollmentScanDenied, true, this.ttl.settledMs);
+        for (const id of members) answers.set(id, undefined);
+      } else {
+        for (const id of members) answers.set(id, asError(error));
+      }
+    }
+    return answers;
+  }
+
+  /** FleetWise registration per (account, region); null = never registered there. */
+  fleetwiseRegistrations(keys: readonly FleetwiseKey[]): Promise<BatchResult<FleetwiseRegistrationRecord | null>[]> {
+    return settleEach(keys, ({ accountId, region }) =>
+      this.cache.getOrLoad(
+        cacheKeys.fleetwise(accountId, region),
+        () => this.aws.getFleetwiseRegistration(accountId, region),
+        (record) => ttlFor(this.ttl, record?.accountStatus),
+      ),
+    );
+  }
+
+  /** The request that created each account; null for invited accounts (no call) and accounts with no record. */
+  async creationRequestsForAccounts(
+    accounts: readonly OrgAccount[],
+  ): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
+    const now = new Date();
+    if (accounts.every((account) => account.joinedMethod === 'INVITED')) {
+      return accounts.map(() => ({ value: null, fetchedAt: now }));
+    }
+    try {
+      const index = await this.creationIndex();
+      return accounts.map((account) =>
+        account.joinedMethod === 'INVITED'
+          ? { value: null, fetchedAt: now }
+          : { value: index.value.byAccountId.get(account.id) ?? null, fetchedAt: index.fetchedAt },
+      );
+    } catch (error) {
+      return accounts.map((account) =>
+        account.joinedMethod === 'INVITED' ? { value: null, fetchedAt: now } : asError(error),
+      );
+    }
+  }
+
+  /** Creation requests by id; null when AWS has no such request. */
+  creationRequests(ids: readonly string[]): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
+    const index = this.cache.peek<CreationRequestIndex>(cacheKeys.creationIndex);
+    return settleEach(ids, async (id) => {
+      const fromIndex = index?.value.byId.get(id);
+      if (fromIndex && index) return { value: fromIndex, fetchedAt: index.fetchedAt };
+      return this.cache.getOrLoad(
+        cacheKeys.creationRequest(id),
+        () => this.aws.describeCreateAccountStatus(id),
+        (record) => ttlFor(this.ttl, record?.state),
+      );
+    });
+  }
+
+  creationIndex(): Promise<Cached<CreationRequestIndex>> {
+    return this.cache.getOrLoad(
+      cacheKeys.creationIndex,
+      async () => {
+        const requests = await this.aws.listCreateAccountStatuses();
+        const byAccountId = new Map<string, CreateAccountStatusRecord>();
+        // Several requests can name one account (a retried creation); the most recent one describes it.
+        for (const request of [...requests].sort(byRequestedTime)) {
+          if (request.accountId) byAccountId.set(request.accountId, request);
+        }
+        return { requests, byAccountId, byId: new Map(requests.map((request) => [request.id, request])) };
+      },
+      (index) => ttlForAll(this.ttl, index.requests.map((request) => request.state)),
+    );
+  }
+}
+
+function byRequestedTime(a: CreateAccountStatusRecord, b: CreateAccountStatusRecord): number {
+  return (a.requestedTimestamp?.getTime() ?? 0) - (b.requestedTimestamp?.getTime() ?? 0);
+}
+
+/** Runs one lookup per key concurrently; a failure answers its own key only. */
+async function settleEach<K, T>(keys: readonly K[], lookup: (key: K) => Promise<Cached<T>>): Promise<BatchResult<T>[]> {
+  const settled = await Promise.allSettled(keys.map((key) => lookup(key)));
+  return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason)));
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
