@@ -49,6 +49,11 @@ export interface ServiceDefinition {
   readonly regions?: readonly string[];
   /** Name of this service's throttling error and its HTTP status, used by fault injection. */
   readonly throttling: { readonly code: string; readonly status: number };
+  /**
+   * This service's internal-failure error, used by fault injection (errorRate) and for unexpected handler failures.
+   * Default: `InternalServerException` 500 (JSON/CBOR), `InternalFailure` 500 (awsQuery). Organizations: `ServiceException` 500.
+   */
+  readonly serverError?: { readonly code: string; readonly status: number };
   readonly operations: Readonly<Record<string, OperationHandler>>;
 }
 

@@ -1,0 +1,104 @@
+// The emulator's Node adapter, and the only file that opens a socket: serves an Emulator's `handle` over node:http,
+// and closes cleanly — hung requests and idle keep-alive connections included.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type Emulator } from './emulator.js';
+
+/** @default '127.0.0.1' — loopback only; the emulator accepts anyone's `test` credentials. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** LocalStack's edge port, which AWS tooling users already know. */
+export const DEFAULT_PORT = 4566;
+/** Larger bodies are refused with 413; the in-scope operations send a few hundred bytes. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024; // 10 MiB
+/** Idle keep-alive connections stay open this long; longer than SDK agents' own idle timeouts, so they close first. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000; // 65 seconds
+
+export interface ServeOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default 4566; 0 picks a free port */
+  readonly port?: number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:4566`: what AWS_ENDPOINT_URL / a client's `endpoint` should be. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stops listening and ends every connection, answered or not; resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+/** Serves an emulator over HTTP until close(). */
+export async function serveEmulator(emulator: Emulator, options: ServeOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? DEFAULT_HOST;
+  const server = createServer((request, response) => receive(emulator, request, response));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://${endpointHost(host)}:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Destroying the sockets aborts each waiting request's signal, which settles hung and delayed requests.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function receive(emulator: Emulator, request: IncomingMessage, response: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.byteLength;
+    if (size <= MAX_REQUEST_BODY_BYTES) chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (size > MAX_REQUEST_BODY_BYTES) {
+      response.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      response.end(JSON.stringify({ message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes.` }));
+      return;
+    }
+    const abandoned = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) abandoned.abort();
+    });
+    emulator
+      .handle({
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        headers: request.headers,
+        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+        signal: abandoned.signal,
+      })
+      .then(
+        (answer) => {
+          response.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.byteLength) });
+          response.end(answer.body);
+        },
+        () => {
+          // Abandoned (client gone, server closing) or an emulator bug: either way nobody gets an answer.
+          response.destroy();
+        },
+      );
+  });
+}
+
+/** Clients cannot connect to a wildcard address; they reach it on loopback. */
+function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
