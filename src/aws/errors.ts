@@ -1,4 +1,6 @@
 // AwsCallError: the one error type the aws/ layer throws upward, so SDK error classes never leak past aws/.
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type { SdkError } from '@smithy/types';
 
 export interface AwsCallErrorInit {
   readonly service: string;
@@ -46,4 +48,67 @@ export class AwsCallError extends Error {
 
 export function isAwsCallError(value: unknown): value is AwsCallError {
   return value instanceof AwsCallError;
+}
+
+/** What a call was for: the labels an AwsCallError and an AwsCallEvent carry. */
+export interface CallTarget {
+  readonly service: string;
+  readonly operation: string;
+  readonly region: string;
+  readonly accountId?: string;
+}
+
+/** Node.js socket errors worth trying again: the peer refused, reset or went away (SDK list plus DNS hiccups). */
+const TRANSPORT_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The members of SDK and Node.js errors the mapping reads; anything may be missing. */
+interface ErrorLike {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly code?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/**
+ * Turns anything an SDK call threw into an AwsCallError, so no SDK class crosses the aws/ boundary.
+ * Throttling and transience are judged by the SDK's own classifiers (@smithy/core/retry): `$retryable`,
+ * 429 and the throttling error names, 5xx, timeouts, and socket errors. An AwsCallError passes through unchanged
+ * (it was raised for an inner call, such as the AssumeRole behind a member account's credentials).
+ */
+export function toAwsCallError(error: unknown, target: CallTarget): AwsCallError {
+  if (error instanceof AwsCallError) return error;
+  const raw: ErrorLike = typeof error === 'object' && error !== null ? (error as ErrorLike) : {};
+  const sdkError = (error instanceof Error ? error : new Error(String(error))) as SdkError;
+  const throttled = isThrottlingError(sdkError);
+  const httpStatus = raw.$metadata?.httpStatusCode;
+  return new AwsCallError(
+    {
+      ...target,
+      code: errorCode(raw),
+      message: typeof raw.message === 'string' && raw.message !== '' ? raw.message : String(error),
+      retryable: throttled || isTransientError(sdkError),
+      throttled,
+      ...(httpStatus === undefined ? {} : { httpStatus }),
+    },
+    { cause: error },
+  );
+}
+
+function errorCode(error: ErrorLike): string {
+  const name = typeof error.name === 'string' ? error.name : undefined;
+  // The node HTTP handler names its timeouts TimeoutError (with code ETIMEDOUT); the name says more.
+  if (name === 'TimeoutError' || name === 'AbortError') return name;
+  if (typeof error.code === 'string' && TRANSPORT_ERROR_CODES.has(error.code)) return error.code;
+  // SDK service errors are named for the AWS error code; a plain Error says nothing, so call it unknown.
+  if (name !== undefined && name !== '' && name !== 'Error') return name;
+  return typeof error.code === 'string' && error.code !== '' ? error.code : 'UnknownError';
 }

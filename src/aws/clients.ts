@@ -1,0 +1,142 @@
+// The SDK clients, created once per (service, account, region) and reused for the life of the server: a client
+// per request would open sockets, resolve endpoints and assume roles per request. Every client shares one
+// NodeHttpHandler (one keep-alive agent per protocol, bounded sockets, a request timeout) and, per account,
+// one credential provider.
+import http from 'node:http';
+import https from 'node:https';
+import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { IoTFleetWiseClient } from './fleetwise/index.js';
+
+/** Organizations is a global service whose endpoint is signed for us-east-1. */
+export const ORGANIZATIONS_REGION = 'us-east-1';
+
+/** CreateAccount has no idempotency token: a retried request can create a second account. */
+const SINGLE_ATTEMPT = 1;
+
+export interface HttpOptions {
+  /** Connection timeout and request timeout of each attempt, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Sockets per protocol (http, https) shared by every client. */
+  readonly maxSockets: number;
+}
+
+/**
+ * One handler for every client. `throwOnRequestTimeout` makes a breached requestTimeout an error (a
+ * retryable TimeoutError) instead of a logged warning, so a hung endpoint cannot hold a call forever.
+ */
+export function createSharedHttpHandler({ timeoutMs, maxSockets }: HttpOptions): NodeHttpHandler {
+  const agentOptions = { keepAlive: true, maxSockets };
+  return new NodeHttpHandler({
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent(agentOptions),
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+  });
+}
+
+/** An account and the credentials its clients sign with (the base credentials, or an assumed member role). */
+export interface AccountAccess {
+  readonly accountId: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+}
+
+export interface AwsClientsOptions {
+  /** Region of the regional clients (STS, Compute Optimizer). */
+  readonly region: string;
+  /** Overrides every client's endpoint, FleetWise included. */
+  readonly endpoint?: string;
+  /** SDK attempts per call, retries included. */
+  readonly maxAttempts: number;
+  readonly requestHandler: NodeHttpHandler;
+  /** The server's own credentials: the management account's. */
+  readonly baseCredentials: AwsCredentialIdentityProvider;
+}
+
+interface Destroyable {
+  destroy(): void;
+}
+
+export class AwsClients {
+  private readonly clients = new Map<string, Destroyable>();
+  private destroyed = false;
+
+  constructor(private readonly options: AwsClientsOptions) {}
+
+  /** STS with the base credentials, in the configured region. */
+  sts(): STSClient {
+    return this.reuse(`sts:base:${this.options.region}`, () =>
+      new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials)),
+    );
+  }
+
+  /** Organizations with the base credentials: every Organizations API we use is a management-account API. */
+  organizations(): OrganizationsClient {
+    return this.reuse(`organizations:base:${ORGANIZATIONS_REGION}`, () =>
+      new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials)),
+    );
+  }
+
+  /** Organizations that never retries, for CreateAccount alone. */
+  organizationsSingleAttempt(): OrganizationsClient {
+    return this.reuse(`organizations-single-attempt:base:${ORGANIZATIONS_REGION}`, () =>
+      new OrganizationsClient({
+        ...this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials),
+        maxAttempts: SINGLE_ATTEMPT,
+      }),
+    );
+  }
+
+  /** Compute Optimizer in an account; enrollment is per account, read in the configured region. */
+  computeOptimizer(account: AccountAccess): ComputeOptimizerClient {
+    const { region } = this.options;
+    return this.reuse(`compute-optimizer:${account.accountId}:${region}`, () =>
+      new ComputeOptimizerClient(this.clientConfig(region, account.credentials)),
+    );
+  }
+
+  /** IoT FleetWise in an account and region. */
+  fleetwise(account: AccountAccess, region: string): IoTFleetWiseClient {
+    return this.reuse(`iotfleetwise:${account.accountId}:${region}`, () =>
+      new IoTFleetWiseClient(this.clientConfig(region, account.credentials)),
+    );
+  }
+
+  /** How many clients exist: one per (service, account, region) asked for so far. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Destroys every client and the shared handler (with its sockets). */
+  destroy(): void {
+    this.destroyed = true;
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+    this.options.requestHandler.destroy();
+  }
+
+  private clientConfig(region: string, credentials: AwsCredentialIdentityProvider) {
+    const { endpoint, maxAttempts, requestHandler } = this.options;
+    return {
+      region,
+      credentials,
+      maxAttempts,
+      requestHandler,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    };
+  }
+
+  private reuse<T extends Destroyable>(key: string, create: () => T): T {
+    if (this.destroyed) throw new Error('AWS clients were destroyed');
+    let client = this.clients.get(key);
+    if (!client) {
+      client = create();
+      this.clients.set(key, client);
+    }
+    return client as T;
+  }
+}

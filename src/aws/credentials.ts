@@ -1,0 +1,106 @@
+// Credentials per account. The management account (the caller's own) signs with the base credentials; a member
+// account signs with its member role, assumed through STS. One provider per member account is shared by every
+// client of that account (all services, all regions), and it is memoized here rather than per client, so a
+// member role is assumed at most once per credential lifetime (refreshed 5 minutes before expiry) however many
+// clients and concurrent calls use it.
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AccountAccess } from './clients.js';
+import type { CallAws } from './call.js';
+import type { CallerIdentity } from './types.js';
+
+/** Shows in CloudTrail as the session of every role statusgraph assumes. */
+const ROLE_SESSION_NAME = 'statusgraph';
+/** One hour: the longest session role chaining allows, and the AssumeRole default. */
+const ROLE_SESSION_SECONDS = 3_600;
+
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** The server's own credentials: the given keys, or the default credential chain, resolved once and shared. */
+export function baseCredentialProvider(credentials: StaticCredentials | undefined): AwsCredentialIdentityProvider {
+  return markMemoized(
+    memoizeIdentityProvider<AwsCredentialIdentity>(
+      credentials ? { ...credentials } : fromNodeProviderChain(),
+      isIdentityExpired,
+      doesIdentityRequireRefresh,
+    )!,
+  );
+}
+
+export interface AccountAccessOptions {
+  readonly baseCredentials: AwsCredentialIdentityProvider;
+  /** The caller's identity (cached by the caller): decides which account is the management account. */
+  readonly callerIdentity: () => Promise<CallerIdentity>;
+  readonly memberRoleName: string;
+  /** Region and endpoint of the STS client that assumes member roles. */
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly maxAttempts: number;
+  readonly requestHandler: NodeHttpHandler;
+  /** Runs the AssumeRole call through the rate limiter, the call hook and the error mapping. */
+  readonly callAws: CallAws;
+}
+
+export interface AccountAccessResolver {
+  /** The credentials to use for an account; never makes an AssumeRole call itself (that happens on first use). */
+  forAccount(accountId: string): Promise<AccountAccess>;
+}
+
+export function createAccountAccessResolver(options: AccountAccessOptions): AccountAccessResolver {
+  const members = new Map<string, AccountAccess>();
+
+  const memberAccess = (accountId: string, partition: string): AccountAccess => {
+    let access = members.get(accountId);
+    if (!access) {
+      access = { accountId, credentials: assumeMemberRole(options, accountId, partition) };
+      members.set(accountId, access);
+    }
+    return access;
+  };
+
+  return {
+    async forAccount(accountId) {
+      const caller = await options.callerIdentity();
+      if (caller.accountId === accountId) return { accountId, credentials: options.baseCredentials };
+      return memberAccess(accountId, partitionOf(caller.arn));
+    },
+  };
+}
+
+function assumeMemberRole(options: AccountAccessOptions, accountId: string, partition: string) {
+  const { region, endpoint, maxAttempts, requestHandler } = options;
+  const assumeRole = fromTemporaryCredentials({
+    params: {
+      RoleArn: `arn:${partition}:iam::${accountId}:role/${options.memberRoleName}`,
+      RoleSessionName: ROLE_SESSION_NAME,
+      DurationSeconds: ROLE_SESSION_SECONDS,
+    },
+    masterCredentials: options.baseCredentials,
+    clientConfig: { region, maxAttempts, requestHandler, ...(endpoint === undefined ? {} : { endpoint }) },
+  });
+  const target = { service: 'sts', operation: 'AssumeRole', region, accountId };
+  // The call wrapper reports the call and turns a failure into AwsCallError(sts, AssumeRole, accountId), which
+  // then passes unchanged through the client call that needed the credentials.
+  const provider: AwsCredentialIdentityProvider = (identityProperties) =>
+    options.callAws(target, () => assumeRole(identityProperties));
+  return markMemoized(memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh)!);
+}
+
+/** `arn:aws-cn:iam::…` → `aws-cn`: member role ARNs live in the caller's partition. */
+function partitionOf(arn: string): string {
+  return arn.split(':')[1] || 'aws';
+}
+
+/**
+ * SDK clients wrap a provider in their own memoization unless it says it is memoized already; ours is, and
+ * per-client wrappers would only add copies of the same credentials.
+ */
+function markMemoized(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  return Object.assign(provider, { memoized: true });
+}

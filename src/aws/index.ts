@@ -1,0 +1,110 @@
+// The aws/ layer's public surface: createAwsServices builds the AwsServices that status/ codes against — shared
+// clients, per-account credentials, one rate limiter, one call path — and nothing of the SDK leaks past it.
+import { createCallAws } from './call.js';
+import { AwsClients, createSharedHttpHandler } from './clients.js';
+import * as computeOptimizer from './compute-optimizer.js';
+import type { AwsContext } from './context.js';
+import { baseCredentialProvider, createAccountAccessResolver, type StaticCredentials } from './credentials.js';
+import * as fleetwise from './fleetwise.js';
+import * as organizations from './organizations.js';
+import { createRateLimiter } from './rate-limiter.js';
+import * as sts from './sts.js';
+import type { AwsCallEvent, AwsServices, CallerIdentity } from './types.js';
+
+export type * from './types.js';
+export { AwsCallError, isAwsCallError, type AwsCallErrorInit } from './errors.js';
+export { FLEETWISE_REGIONS, REGION_NOT_SUPPORTED, isFleetwiseRegion } from './fleetwise.js';
+export type { StaticCredentials } from './credentials.js';
+
+export interface AwsServicesOptions {
+  /** AWS_REGION: STS, Compute Optimizer and the AssumeRole calls use it; Organizations is always us-east-1. */
+  readonly region: string;
+  /** AWS_ENDPOINT_URL: one endpoint for every client, FleetWise included (a standalone emulator). */
+  readonly endpoint?: string;
+  /** Fixed keys (the emulator's test/test); without them, the default credential chain. */
+  readonly credentials?: StaticCredentials;
+  /** The role assumed in member accounts: `arn:<partition>:iam::<id>:role/<memberRoleName>`. */
+  readonly memberRoleName: string;
+  /** Connection and request timeout of each attempt, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Sockets per protocol, shared by every client. */
+  readonly maxSockets: number;
+  /** SDK attempts per call, retries included (CreateAccount always makes one). */
+  readonly maxAttempts: number;
+  /** Calls started per second per (service, operation, region); more wait in a queue. */
+  readonly rateLimitPerSecond: number;
+  /** Observes every call (metrics, logs); must not throw. */
+  readonly onCall?: (event: AwsCallEvent) => void;
+}
+
+export function createAwsServices(options: AwsServicesOptions): AwsServices {
+  const requestHandler = createSharedHttpHandler({ timeoutMs: options.timeoutMs, maxSockets: options.maxSockets });
+  const baseCredentials = baseCredentialProvider(options.credentials);
+  const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
+  const clients = new AwsClients({
+    region: options.region,
+    maxAttempts: options.maxAttempts,
+    requestHandler,
+    baseCredentials,
+    ...endpoint,
+  });
+  const limiter = createRateLimiter({ requestsPerSecond: options.rateLimitPerSecond });
+  const callAws = createCallAws({ limiter, ...(options.onCall && { onCall: options.onCall }) });
+
+  const callerIdentity = cacheSuccess((): Promise<CallerIdentity> => sts.getCallerIdentity(ctx));
+  const callerAccountId = async () => (await callerIdentity()).accountId;
+  const access = createAccountAccessResolver({
+    baseCredentials,
+    callerIdentity,
+    memberRoleName: options.memberRoleName,
+    region: options.region,
+    maxAttempts: options.maxAttempts,
+    requestHandler,
+    callAws,
+    ...endpoint,
+  });
+  const ctx: AwsContext = {
+    clients,
+    callAws,
+    accountAccess: (accountId) => access.forAccount(accountId),
+    callerAccountId,
+    region: options.region,
+  };
+
+  return {
+    // Always a fresh call: readiness checks use it to prove the credentials still work.
+    getCallerIdentity: () => sts.getCallerIdentity(ctx),
+    callerAccountId,
+    describeOrganization: () => organizations.describeOrganization(ctx),
+    listAccounts: () => organizations.listAccounts(ctx),
+    describeAccount: (accountId) => organizations.describeAccount(ctx, accountId),
+    listCreateAccountStatuses: () => organizations.listCreateAccountStatuses(ctx),
+    describeCreateAccountStatus: (requestId) => organizations.describeCreateAccountStatus(ctx, requestId),
+    createAccount: (params) => organizations.createAccount(ctx, params),
+    getEnrollmentStatus: (accountId) => computeOptimizer.getEnrollmentStatus(ctx, accountId),
+    listOrganizationEnrollmentStatuses: () => computeOptimizer.listOrganizationEnrollmentStatuses(ctx),
+    updateEnrollmentStatus: (params) => computeOptimizer.updateEnrollmentStatus(ctx, params),
+    getFleetwiseRegistration: (accountId, region) => fleetwise.getFleetwiseRegistration(ctx, accountId, region),
+    registerFleetwiseAccount: (params) => fleetwise.registerFleetwiseAccount(ctx, params),
+    isFleetwiseRegion: fleetwise.isFleetwiseRegion,
+    destroy: () => {
+      limiter.destroy();
+      clients.destroy();
+    },
+  };
+}
+
+/**
+ * Remembers the first successful answer and shares the pending one; a failure is forgotten, so a transient
+ * error at start does not stick for the life of the server.
+ */
+function cacheSuccess<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= load().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
+}

@@ -1,0 +1,63 @@
+// A client-side rate limit per (service, operation, region), so a query over 1,000 accounts queues its calls
+// instead of bursting into AWS throttling. AWS throttles per API and region, so that is the key we limit by.
+//
+// Built on p-queue (already a dependency, widely used): its `strict` mode is a sliding window, so no rolling
+// second ever starts more than the limit — a fixed window would allow twice the limit across a window boundary.
+// The limit applies to the start of each call; the SDK's own retries of that call are not queued again (they
+// already back off, longer when throttled).
+import PQueue from 'p-queue';
+
+/** The window the per-second limit is counted over. */
+const ONE_SECOND_MS = 1_000;
+
+export interface RateLimitKey {
+  readonly service: string;
+  readonly operation: string;
+  readonly region: string;
+}
+
+export interface RateLimiter {
+  /** Runs `task` once its key has room in the current window; rejects with an AbortError after destroy(). */
+  schedule<T>(key: RateLimitKey, task: () => Promise<T>): Promise<T>;
+  /** Calls started and not yet settled, for a key. */
+  inFlight(key: RateLimitKey): number;
+  /** Calls waiting for room, for a key. */
+  queued(key: RateLimitKey): number;
+  /** Rejects every queued call; running calls finish on their own. */
+  destroy(): void;
+}
+
+export interface RateLimiterOptions {
+  /** Calls allowed to start per second for each (service, operation, region). */
+  readonly requestsPerSecond: number;
+}
+
+export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): RateLimiter {
+  if (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1) {
+    throw new RangeError(`requestsPerSecond must be a positive integer, got ${String(requestsPerSecond)}`);
+  }
+  const queues = new Map<string, PQueue>();
+  const shutdown = new AbortController();
+
+  const queueFor = (key: RateLimitKey): PQueue => {
+    const id = limitId(key);
+    let queue = queues.get(id);
+    if (!queue) {
+      queue = new PQueue({ interval: ONE_SECOND_MS, intervalCap: requestsPerSecond, strict: true });
+      queues.set(id, queue);
+    }
+    return queue;
+  };
+
+  return {
+    schedule: (key, task) => queueFor(key).add(task, { signal: shutdown.signal }),
+    inFlight: (key) => queues.get(limitId(key))?.pending ?? 0,
+    queued: (key) => queues.get(limitId(key))?.size ?? 0,
+    // Aborting rejects every queued add() at once (p-queue removes them); running calls finish on their own.
+    destroy: () => shutdown.abort(),
+  };
+}
+
+function limitId({ service, operation, region }: RateLimitKey): string {
+  return `${service}:${operation}:${region}`;
+}
