@@ -49,6 +49,7 @@ export class InMemoryStatusCache implements StatusCache {
     this.entries = new LRUCache<string, Cached<unknown>, LoadContext>({
       max: options.maxEntries ?? 200_000,
       ttl: 60_000,
+      ttlResolution: 0,
       // The library's own clock would ignore an injected one; ours keeps tests and TTLs on the same time.
       perf: { now: () => this.now().getTime() },
       fetchMethod: async (_key, _stale, { context, options: entryOptions }) => {

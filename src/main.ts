@@ -1,0 +1,55 @@
+// Composition root: read the environment once, start the embedded emulator when configured, start statusgraph,
+// and stop both cleanly on SIGTERM/SIGINT.
+import 'reflect-metadata';
+import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { startEmulator } from './emulator/node.js';
+import { createLogger } from './server/logger.js';
+import { startStatusGraph } from './server/start-statusgraph.js';
+
+/** The emulator's management-account credentials (LocalStack's convention). */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`statusgraph: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  const emulator =
+    config.backend === 'emulator'
+      ? await startEmulator({
+          port: config.emulator.port,
+          memberAccounts: config.emulator.accounts,
+          delayMs: config.emulator.delayMs,
+        })
+      : undefined;
+  if (emulator) logger.info({ endpoint: emulator.endpoint, accounts: config.emulator.accounts }, 'embedded AWS emulator started');
+
+  const server = await startStatusGraph(config, {
+    logger,
+    ...(emulator ? { awsEndpoint: emulator.endpoint, awsCredentials: EMULATOR_CREDENTIALS } : {}),
+  });
+  logger.info({ url: server.url, backend: config.backend }, 'statusgraph is listening');
+  console.log(`\n  statusgraph: ${server.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,221 @@
+// The HTTP face of statusgraph: Apollo Server on express at /graphql, graphql-ws on the same port and path,
+// and the operational endpoints /healthz, /readyz and /metrics. Every start returns a stop.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from '../graphql/context.js';
+import { ErrorCode } from '../graphql/errors.js';
+import { createLoaders, type StatusService } from '../status/index.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export const GRAPHQL_PATH = '/graphql';
+/** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
+const READINESS_TIMEOUT_MS = 5_000;
+/** Largest request body accepted. @default '256kb' */
+const MAX_BODY = '256kb';
+
+export interface StatusGraphServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly schema: GraphQLSchema;
+  readonly status: StatusService;
+  /** Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. */
+  readonly checkReadiness: () => Promise<void>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Production hides internal error messages and stack traces. */
+  readonly production: boolean;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  /** Stops accepting work, lets in-flight operations finish, closes WebSockets. */
+  close(): Promise<void>;
+}
+
+type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<void> } | { phase: 'stopped' };
+
+export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
+  const { logger, metrics, status } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const createContext = (requestId: string): GraphQLContext => ({
+    loaders: createLoaders(status, metrics.onLoaderBatch),
+    services: { status },
+    requestId,
+  });
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsCleanup = useServer<Record<string, unknown>, { requestId?: string }>(
+    {
+      schema: options.schema,
+      context: () => createContext(randomUUID()),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: (formatted, error) => formatError(formatted, error, options.production),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => wsCleanup.dispose() };
+        },
+      },
+      observabilityPlugin(logger, metrics),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(options.checkReadiness(), READINESS_TIMEOUT_MS);
+      res.json({ status: 'ready' });
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unavailable';
+      res.status(503).json({ status: 'unavailable', reason });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: MAX_BODY }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(requestIdFrom(req.headers['x-request-id'])),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}`;
+
+  let state: ServerPhase = { phase: 'started' };
+  return {
+    url,
+    port,
+    httpServer,
+    close() {
+      switch (state.phase) {
+        case 'started': {
+          const done = apollo.stop();
+          state = { phase: 'draining', done };
+          return done.then(() => {
+            state = { phase: 'stopped' };
+          });
+        }
+        case 'draining':
+          return state.done;
+        case 'stopped':
+          return Promise.resolve();
+        default: {
+          const unreachable: never = state;
+          return unreachable;
+        }
+      }
+    },
+  };
+}
+
+/** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
+function requestIdFrom(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+/**
+ * Our scalars report bad ids as BAD_USER_INPUT, but Apollo files every validation error under
+ * GRAPHQL_VALIDATION_FAILED; the client should see the code it can act on. In production an internal error's
+ * message is replaced: it may describe our internals.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const originalCode =
+    original instanceof GraphQLError
+      ? original.extensions?.code
+      : error instanceof GraphQLError && error.originalError instanceof GraphQLError
+        ? error.originalError.extensions?.code
+        : undefined;
+  let result = formatted;
+  if (originalCode === ErrorCode.BAD_USER_INPUT && formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT) {
+    result = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+  }
+  if (production && result.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
+    result = { message: 'Internal server error.', locations: result.locations, path: result.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+  return result;
+}
+
+/** One log line per operation (name, type, duration, error codes — never variables) and request metrics. */
+function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
+              const cause = unwrapResolverError(error);
+              logger.error(
+                { requestId: contextValue.requestId, path: error.path, err: cause instanceof Error ? { type: cause.name, message: cause.message, stack: cause.stack } : undefined },
+                'internal error',
+              );
+            }
+          }
+        },
+        async willSendResponse({ operation, operationName, errors }) {
+          const durationSeconds = (performance.now() - started) / 1000;
+          const operationType = operation?.operation ?? 'unknown';
+          metrics.onGraphQLRequest(operationType, errors?.length ? 'error' : 'success', durationSeconds);
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName: operationName ?? undefined,
+              operationType,
+              durationMs: Math.round(durationSeconds * 1000),
+              errorCodes: errors?.length ? [...new Set(errors.map((error) => error.extensions?.code ?? 'UNKNOWN'))] : undefined,
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('readiness check timed out'), { code: 'Timeout' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

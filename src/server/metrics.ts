@@ -1,0 +1,74 @@
+// Prometheus metrics: AWS calls by outcome and latency, status-cache hits and misses, DataLoader batch sizes.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AwsCallEvent } from '../aws/types.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  onAwsCall(event: AwsCallEvent): void;
+  onCacheLookup(kind: string, outcome: 'hit' | 'miss'): void;
+  onLoaderBatch(loader: string, size: number): void;
+  onGraphQLRequest(operationType: string, outcome: 'success' | 'error', durationSeconds: number): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'statusgraph_' });
+
+  const awsRequests = new Counter({
+    name: 'statusgraph_aws_requests_total',
+    help: 'AWS API calls made by statusgraph (SDK retries count once), by outcome.',
+    labelNames: ['service', 'operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const awsAttempts = new Counter({
+    name: 'statusgraph_aws_attempts_total',
+    help: 'HTTP attempts behind the AWS calls, retries included.',
+    labelNames: ['service', 'operation'] as const,
+    registers: [registry],
+  });
+  const awsDuration = new Histogram({
+    name: 'statusgraph_aws_request_duration_seconds',
+    help: 'Latency of AWS API calls, retries and rate-limit queueing included.',
+    labelNames: ['service', 'operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const cacheLookups = new Counter({
+    name: 'statusgraph_cache_lookups_total',
+    help: 'Status cache lookups by kind of entry and outcome (hit or miss).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'statusgraph_loader_batch_size',
+    help: 'Keys per DataLoader batch.',
+    labelNames: ['loader'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
+  const graphqlRequests = new Histogram({
+    name: 'statusgraph_graphql_request_duration_seconds',
+    help: 'GraphQL operations by type and outcome.',
+    labelNames: ['operation_type', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    onAwsCall(event) {
+      awsRequests.inc({ service: event.service, operation: event.operation, outcome: event.outcome });
+      awsAttempts.inc({ service: event.service, operation: event.operation }, event.attempts);
+      awsDuration.observe({ service: event.service, operation: event.operation }, event.durationMs / 1000);
+    },
+    onCacheLookup(kind, outcome) {
+      cacheLookups.inc({ kind, outcome });
+    },
+    onLoaderBatch(loader, size) {
+      batchSize.observe({ loader }, size);
+    },
+    onGraphQLRequest(operationType, outcome, durationSeconds) {
+      graphqlRequests.observe({ operation_type: operationType, outcome }, durationSeconds);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Composes one statusgraph instance from a Config: AWS services, the shared status cache, the domain service,
+// the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way.
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { createAwsServices } from '../aws/index.js';
+import type { AwsServices } from '../aws/types.js';
+import type { Config } from '../config/index.js';
+import { buildStatusGraphSchema } from '../graphql/build-schema.js';
+import { InMemoryStatusCache, StatusService } from '../status/index.js';
+import { startStatusGraphServer, type RunningServer } from './http-server.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface StartStatusGraphOptions {
+  /** Overrides config.aws.endpoint, e.g. the embedded emulator's URL. */
+  readonly awsEndpoint?: string;
+  /** Fixed credentials (the emulator's test/test); otherwise the default credential chain. */
+  readonly awsCredentials?: AwsCredentialIdentity;
+  readonly logger?: Logger;
+}
+
+export interface StatusGraph extends RunningServer {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly aws: AwsServices;
+}
+
+export async function startStatusGraph(config: Config, options: StartStatusGraphOptions = {}): Promise<StatusGraph> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const aws = createAwsServices({
+    region: config.aws.region,
+    endpoint: options.awsEndpoint ?? config.aws.endpoint,
+    credentials: options.awsCredentials,
+    memberRoleName: config.memberRoleName,
+    timeoutMs: config.aws.timeoutMs,
+    maxSockets: config.aws.maxSockets,
+    maxAttempts: config.aws.maxAttempts,
+    rateLimitPerSecond: config.aws.rateLimitPerSecond,
+    onCall: (event) => {
+      metrics.onAwsCall(event);
+      if (event.outcome !== 'success') {
+        logger.warn({ aws: { service: event.service, operation: event.operation, region: event.region, code: event.errorCode, attempts: event.attempts } }, 'aws call failed');
+      }
+    },
+  });
+  // Who we are decides which calls are ours to make (the management account asks org-wide); learning it at start keeps
+  // it out of every query's cost. A failure is not fatal: /readyz reports it and the first query asks again.
+  await aws.callerAccountId().then(
+    (accountId) => logger.info({ accountId }, 'aws credentials resolved'),
+    (error: unknown) => logger.warn({ code: (error as { code?: string }).code }, 'aws credentials not usable yet'),
+  );
+  const cache = new InMemoryStatusCache({ onLookup: metrics.onCacheLookup });
+  const status = new StatusService({ aws, cache, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
+  const schema = await buildStatusGraphSchema();
+
+  try {
+    const server = await startStatusGraphServer({
+      host: config.host,
+      port: config.port,
+      schema,
+      status,
+      logger,
+      metrics,
+      production: config.nodeEnv === 'production',
+      checkReadiness: async () => {
+        await aws.getCallerIdentity();
+      },
+    });
+    return {
+      ...server,
+      logger,
+      metrics,
+      aws,
+      async close() {
+        await server.close();
+        aws.destroy();
+      },
+    };
+  } catch (error) {
+    aws.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,151 @@
+// StatusService decides which AWS call answers which keys. These tests record the calls it makes, the way
+// DataLoader's own tests record batches, on a small in-memory organization.
+import { describe, expect, it } from 'vitest';
+import { AwsCallError } from '../../src/aws/errors.js';
+import type { AwsServices, EnrollmentStatusRecord, OrgAccount } from '../../src/aws/types.js';
+import { InMemoryStatusCache } from '../../src/status/status-cache.js';
+import { StatusService } from '../../src/status/status-service.js';
+
+const MANAGEMENT = '000000000000';
+const members = Array.from({ length: 8 }, (_, index) => String(100000000001 + index));
+const accounts: OrgAccount[] = [
+  { id: MANAGEMENT, joinedMethod: 'CREATED', state: 'ACTIVE' },
+  ...members.map((id, index) => ({ id, joinedMethod: index % 2 ? 'INVITED' : 'CREATED', state: 'ACTIVE' })),
+];
+const enrollment = (accountId: string): EnrollmentStatusRecord => ({ accountId, status: 'Active' });
+
+function recordingAws(options: { scanDenied?: boolean } = {}): [AwsServices, string[]] {
+  const calls: string[] = [];
+  const record = (call: string) => calls.push(call);
+  const aws: AwsServices = {
+    getCallerIdentity: async () => ({ accountId: MANAGEMENT, arn: 'arn', userId: 'u' }),
+    callerAccountId: async () => MANAGEMENT,
+    describeOrganization: async () => (record('DescribeOrganization'), null),
+    listAccounts: async () => (record('ListAccounts'), accounts),
+    describeAccount: async (id) => (record(`DescribeAccount ${id}`), accounts.find((account) => account.id === id) ?? null),
+    listCreateAccountStatuses: async () => (
+      record('ListCreateAccountStatus'),
+      accounts
+        .filter((account) => account.joinedMethod === 'CREATED')
+        .map((account) => ({ id: `car-${account.id}`, state: 'SUCCEEDED', accountId: account.id }))
+    ),
+    describeCreateAccountStatus: async (id) => (record(`DescribeCreateAccountStatus ${id}`), { id, state: 'IN_PROGRESS' }),
+    createAccount: async () => {
+      throw new Error('not used');
+    },
+    getEnrollmentStatus: async (id) => (record(`GetEnrollmentStatus ${id}`), enrollment(id)),
+    listOrganizationEnrollmentStatuses: async () => {
+      record('GetEnrollmentStatusesForOrganization');
+      if (options.scanDenied) {
+        throw new AwsCallError({ service: 'compute-optimizer', operation: 'GetEnrollmentStatusesForOrganization', code: 'AccessDeniedException', message: 'denied', retryable: false, throttled: false });
+      }
+      return members.map(enrollment);
+    },
+    updateEnrollmentStatus: async () => {
+      throw new Error('not used');
+    },
+    getFleetwiseRegistration: async (id, region) => (record(`GetRegisterAccountStatus ${id} ${region}`), null),
+    registerFleetwiseAccount: async () => {
+      throw new Error('not used');
+    },
+    isFleetwiseRegion: (region) => region === 'us-east-1',
+    destroy: () => undefined,
+  };
+  return [aws, calls];
+}
+
+function serviceOver(aws: AwsServices) {
+  return new StatusService({
+    aws,
+    cache: new InMemoryStatusCache(),
+    ttl: { transitionalMs: 1_000, settledMs: 60_000 },
+    fleetwiseRegions: ['us-east-1'],
+  });
+}
+
+describe('StatusService', () => {
+  it('answers many members with one org-wide enrollment scan and the management account with its own call', async () => {
+    const [aws, calls] = recordingAws();
+    const results = await serviceOver(aws).enrollments([MANAGEMENT, ...members]);
+    expect(results.every((result) => !(result instanceof Error))).toBe(true);
+    expect(calls.sort()).toEqual(['GetEnrollmentStatus 000000000000', 'GetEnrollmentStatusesForOrganization']);
+  });
+
+  it('asks a single member directly, as the fallback rule says', async () => {
+    const [aws, calls] = recordingAws();
+    await serviceOver(aws).enrollments([members[0]!]);
+    expect(calls).toEqual([`GetEnrollmentStatus ${members[0]}`]);
+  });
+
+  it('falls back to per-account calls when the org-wide scan is denied, and remembers the denial', async () => {
+    const [aws, calls] = recordingAws({ scanDenied: true });
+    const service = serviceOver(aws);
+    const first = await service.enrollments(members.slice(0, 3));
+    expect(first.map((result) => (result instanceof Error ? 'error' : result.value.status))).toEqual(['Active', 'Active', 'Active']);
+    await service.enrollments(members.slice(3, 6));
+    expect(calls.filter((call) => call === 'GetEnrollmentStatusesForOrganization')).toHaveLength(1);
+    expect(calls.filter((call) => call.startsWith('GetEnrollmentStatus '))).toHaveLength(6);
+  });
+
+  it('serves members from the cache once a scan has read them', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    await service.enrollments(members);
+    calls.length = 0;
+    await service.enrollments([members[2]!]);
+    expect(calls).toEqual([]);
+  });
+
+  it('needs no call for invited accounts\' creation requests, and one scan for created ones', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    const invited = accounts.filter((account) => account.joinedMethod === 'INVITED');
+    const onlyInvited = await service.creationRequestsForAccounts(invited);
+    expect(onlyInvited.every((result) => !(result instanceof Error) && result.value === null)).toBe(true);
+    expect(calls).toEqual([]);
+
+    const results = await service.creationRequestsForAccounts(accounts);
+    expect(calls).toEqual(['ListCreateAccountStatus']);
+    const created = results.filter((result) => !(result instanceof Error) && result.value !== null);
+    expect(created).toHaveLength(accounts.filter((account) => account.joinedMethod === 'CREATED').length);
+  });
+
+  it('describes a few unknown accounts one by one, and scans the directory for many', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    const few = await service.accounts([members[0]!, '999999999999']);
+    expect(few.map((result) => (result instanceof Error ? 'error' : result.value?.id ?? null))).toEqual([members[0], null]);
+    expect(calls).toEqual([`DescribeAccount ${members[0]}`, 'DescribeAccount 999999999999']);
+
+    calls.length = 0;
+    await service.accounts(members);
+    expect(calls).toEqual(['ListAccounts']);
+    calls.length = 0;
+    await service.accounts([MANAGEMENT]);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers a creation request from the scanned index without DescribeCreateAccountStatus', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    await service.creationIndex();
+    calls.length = 0;
+    const [known, unknown] = await service.creationRequests([`car-${MANAGEMENT}`, 'car-notindexed']);
+    expect(known instanceof Error ? known : known!.value?.state).toBe('SUCCEEDED');
+    expect(unknown instanceof Error ? unknown : unknown!.value?.state).toBe('IN_PROGRESS');
+    expect(calls).toEqual(['DescribeCreateAccountStatus car-notindexed']);
+  });
+
+  it('answers one failing key with its error and the others with values', async () => {
+    const [aws] = recordingAws();
+    const failing: AwsServices = {
+      ...aws,
+      getFleetwiseRegistration: async (id) => {
+        if (id === members[1]) throw new AwsCallError({ service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', code: 'InternalServerException', message: 'boom', retryable: true, throttled: false });
+        return null;
+      },
+    };
+    const results = await serviceOver(failing).fleetwiseRegistrations(members.slice(0, 3).map((accountId) => ({ accountId, region: 'us-east-1' })));
+    expect(results.map((result) => (result instanceof Error ? 'error' : result.value))).toEqual([null, 'error', null]);
+  });
+});

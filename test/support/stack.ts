@@ -1,0 +1,95 @@
+// Starts the whole stack for end-to-end tests: the AWS emulator and statusgraph on ephemeral ports, wired as
+// main.ts wires them, plus a plain HTTP GraphQL client and the emulator's control API.
+import { loadConfig } from '../../src/config/index.js';
+import { startEmulator } from '../../src/emulator/node.js';
+import { createLogger } from '../../src/server/logger.js';
+import { startStatusGraph, type StatusGraph } from '../../src/server/start-statusgraph.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly data?: T | null;
+  readonly errors?: readonly { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Stack {
+  readonly emulatorEndpoint: string;
+  readonly server: StatusGraph;
+  readonly graphqlUrl: string;
+  /** POSTs one operation as application/json, as any GraphQL client over HTTP does. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The emulator's call counts keyed "<signing name>:<Operation>". */
+  calls(): Promise<Record<string, number>>;
+  resetCalls(): Promise<void>;
+  setFaults(faults: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly memberAccounts?: number;
+  readonly delayMs?: number;
+  /** Extra statusgraph environment (STATUSGRAPH_* variables). */
+  readonly env?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulator = await startEmulator({
+    port: 0,
+    memberAccounts: options.memberAccounts ?? 12,
+    delayMs: options.delayMs ?? 200,
+  });
+  const config = loadConfig({ PORT: '0', STATUSGRAPH_LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  const server = await startStatusGraph(config, {
+    awsEndpoint: emulator.endpoint,
+    awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    logger: createLogger('silent'),
+  });
+  const control = (path: string, init?: RequestInit) => fetch(new URL(`/_emulator/${path}`, emulator.endpoint), init);
+
+  return {
+    emulatorEndpoint: emulator.endpoint,
+    server,
+    graphqlUrl: server.url,
+    async gql(query, variables) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: response.status, ...body } as GraphQLResponse<any>;
+    },
+    async calls() {
+      return (await (await control('calls')).json()) as Record<string, number>;
+    },
+    async resetCalls() {
+      await control('calls', { method: 'DELETE' });
+    },
+    async setFaults(faults) {
+      const response = await control('faults', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
+      if (!response.ok) throw new Error(`emulator refused faults: ${await response.text()}`);
+    },
+    async clearFaults() {
+      await control('faults', { method: 'DELETE' });
+    },
+    async close() {
+      await server.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Sums call counts whose key starts with `prefix` (e.g. "iotfleetwise:" or "sts:AssumeRole"). */
+export function countOf(calls: Record<string, number>, prefix: string): number {
+  return Object.entries(calls)
+    .filter(([key]) => key.startsWith(prefix))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+export function total(calls: Record<string, number>): number {
+  return Object.values(calls).reduce((sum, count) => sum + count, 0);
+}
