@@ -17,13 +17,13 @@ export interface RateLimitKey {
 }
 
 export interface RateLimiter {
-  /** Runs `task` once its key has room in the current window; rejects with an AbortError after destroy(). */
+  /** Runs `task` once its key has room in the rolling second; rejects with an AbortError on destroy(). */
   schedule<T>(key: RateLimitKey, task: () => Promise<T>): Promise<T>;
   /** Calls started and not yet settled, for a key. */
   inFlight(key: RateLimitKey): number;
   /** Calls waiting for room, for a key. */
   queued(key: RateLimitKey): number;
-  /** Rejects every queued call; running calls finish on their own. */
+  /** Rejects every call not yet settled (queued ones never start): the server is shutting down. */
   destroy(): void;
 }
 
@@ -53,7 +53,8 @@ export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): Ra
     schedule: (key, task) => queueFor(key).add(task, { signal: shutdown.signal }),
     inFlight: (key) => queues.get(limitId(key))?.pending ?? 0,
     queued: (key) => queues.get(limitId(key))?.size ?? 0,
-    // Aborting rejects every queued add() at once (p-queue removes them); running calls finish on their own.
+    // Aborting rejects every unsettled add() at once; p-queue drops the queued tasks. Running requests end
+    // when the clients destroy their sockets.
     destroy: () => shutdown.abort(),
   };
 }
