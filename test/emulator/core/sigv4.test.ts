@@ -6,7 +6,7 @@ import { signRequest, TEST_CREDENTIALS } from './fixtures.js';
 const SIGNING_DATE = new Date('2024-03-01T13:00:00Z');
 
 /** Verifies a request the way the emulator does, with the secret the test believes in. */
-function verifies(request: EmulatorRequest, secretAccessKey = TEST_CREDENTIALS.secretAccessKey): boolean {
+function verifies(request: EmulatorRequest, secretAccessKey: string = TEST_CREDENTIALS.secretAccessKey): boolean {
   const parsed = parseAuthorization(request);
   if (parsed.kind !== 'parsed') throw new Error(`unexpected ${parsed.kind} Authorization`);
   return signatureMatches(request, parsed.authorization, String(request.headers[AMZ_DATE_HEADER]), secretAccessKey, payloadHash(request).signed);
