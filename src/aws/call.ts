@@ -1,8 +1,6 @@
-// The one path every AWS call takes: wait for room in the rate limit of its (service, operation, region), send,
-// report an AwsCallEvent to the onCall hook (metrics and logs live outside aws/), and turn any failure into an
-// AwsCallError.
+// The one path every AWS call takes: send, report an AwsCallEvent to the onCall hook (metrics and logs live
+// outside aws/), and turn any failure into an AwsCallError. (The rate limit sits inside the clients, per attempt.)
 import { AwsCallError, toAwsCallError, type CallTarget } from './errors.js';
-import type { RateLimiter } from './rate-limiter.js';
 import type { AwsCallEvent } from './types.js';
 
 export interface CallOptions {
@@ -13,25 +11,21 @@ export interface CallOptions {
   readonly answerCodes?: readonly string[];
 }
 
-/** Sends one AWS call for `target`; `send` is only invoked once the rate limiter lets the call start. */
+/** Sends one AWS call for `target` and reports it; the reported duration includes time queued by the rate limit. */
 export type CallAws = <Output>(target: CallTarget, send: () => Promise<Output>, options?: CallOptions) => Promise<Output>;
 
 export interface CallAwsOptions {
-  readonly limiter: RateLimiter;
   /** Observes every call; it must not throw. */
   readonly onCall?: (event: AwsCallEvent) => void;
 }
 
-export function createCallAws({ limiter, onCall }: CallAwsOptions): CallAws {
+export function createCallAws({ onCall }: CallAwsOptions): CallAws {
   const report = (event: AwsCallEvent) => onCall?.(event);
 
   return async (target, send, options) => {
-    let startedAt: number | undefined;
+    const startedAt = performance.now();
     try {
-      const output = await limiter.schedule(target, () => {
-        startedAt = performance.now();
-        return send();
-      });
+      const output = await send();
       report({
         ...eventLabels(target),
         outcome: 'success',
@@ -50,7 +44,7 @@ export function createCallAws({ limiter, onCall }: CallAwsOptions): CallAws {
         outcome: isAnswer ? 'success' : failure.throttled ? 'throttled' : 'error',
         errorCode: failure.code,
         durationMs: elapsedSince(startedAt),
-        attempts: startedAt === undefined ? 0 : attemptsOf(error),
+        attempts: attemptsOf(error),
       });
       throw failure;
     }
@@ -61,9 +55,8 @@ function eventLabels({ service, operation, region }: CallTarget) {
   return { service, operation, region };
 }
 
-/** Zero when the call never started (rejected while queued). */
-function elapsedSince(startedAt: number | undefined): number {
-  return startedAt === undefined ? 0 : performance.now() - startedAt;
+function elapsedSince(startedAt: number): number {
+  return performance.now() - startedAt;
 }
 
 /** The SDK counts its attempts in `$metadata.attempts`, on outputs and errors alike. */

@@ -1,15 +1,16 @@
 // The SDK clients, created once per (service, account, region) and reused for the life of the server: a client
 // per request would open sockets, resolve endpoints and assume roles per request. Every client shares one
 // NodeHttpHandler (one keep-alive agent per protocol, bounded sockets, a request timeout) and, per account,
-// one credential provider.
+// one credential provider. Every client carries the rate limit of its (service, operation, region).
 import http from 'node:http';
 import https from 'node:https';
 import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { IoTFleetWiseClient } from './fleetwise/index.js';
+import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 
 /** Organizations is a global service whose endpoint is signed for us-east-1. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
@@ -55,35 +56,38 @@ export interface AwsClientsOptions {
   readonly requestHandler: NodeHttpHandler;
   /** The server's own credentials: the management account's. */
   readonly baseCredentials: AwsCredentialIdentityProvider;
+  readonly limiter: RateLimiter;
 }
 
-interface Destroyable {
+/** What the clients of every service have in common, as far as this module is concerned. */
+interface SdkClient {
+  readonly middlewareStack: object;
   destroy(): void;
 }
 
 export class AwsClients {
-  private readonly clients = new Map<string, Destroyable>();
+  private readonly clients = new Map<string, SdkClient>();
   private destroyed = false;
 
   constructor(private readonly options: AwsClientsOptions) {}
 
   /** STS with the base credentials, in the configured region. */
   sts(): STSClient {
-    return this.reuse(`sts:base:${this.options.region}`, () =>
+    return this.reuse('sts', 'base', this.options.region, () =>
       new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials)),
     );
   }
 
   /** Organizations with the base credentials: every Organizations API we use is a management-account API. */
   organizations(): OrganizationsClient {
-    return this.reuse(`organizations:base:${ORGANIZATIONS_REGION}`, () =>
+    return this.reuse('organizations', 'base', ORGANIZATIONS_REGION, () =>
       new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials)),
     );
   }
 
   /** Organizations that never retries, for CreateAccount alone. */
   organizationsSingleAttempt(): OrganizationsClient {
-    return this.reuse(`organizations-single-attempt:base:${ORGANIZATIONS_REGION}`, () =>
+    return this.reuse('organizations', 'base-single-attempt', ORGANIZATIONS_REGION, () =>
       new OrganizationsClient({
         ...this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials),
         maxAttempts: SINGLE_ATTEMPT,
@@ -94,14 +98,14 @@ export class AwsClients {
   /** Compute Optimizer in an account; enrollment is per account, read in the configured region. */
   computeOptimizer(account: AccountAccess): ComputeOptimizerClient {
     const { region } = this.options;
-    return this.reuse(`compute-optimizer:${account.accountId}:${region}`, () =>
+    return this.reuse('compute-optimizer', account.accountId, region, () =>
       new ComputeOptimizerClient(this.clientConfig(region, account.credentials)),
     );
   }
 
   /** IoT FleetWise in an account and region. */
   fleetwise(account: AccountAccess, region: string): IoTFleetWiseClient {
-    return this.reuse(`iotfleetwise:${account.accountId}:${region}`, () =>
+    return this.reuse('iotfleetwise', account.accountId, region, () =>
       new IoTFleetWiseClient(this.clientConfig(region, account.credentials)),
     );
   }
@@ -130,13 +134,18 @@ export class AwsClients {
     };
   }
 
-  private reuse<T extends Destroyable>(key: string, create: () => T): T {
+  /** `service` is the signing name, which is also the rate limit's and the call counts' service label. */
+  private reuse<Client extends SdkClient>(service: string, account: string, region: string, create: () => Client): Client {
     if (this.destroyed) throw new Error('AWS clients were destroyed');
-    let client = this.clients.get(key);
-    if (!client) {
-      client = create();
-      this.clients.set(key, client);
-    }
-    return client as T;
+    const key = `${service}:${account}:${region}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing as Client;
+    const client = create();
+    // The rate limit middleware passes input and output through untouched, so it fits every client's stack.
+    (client.middlewareStack as MiddlewareStack<object, object>).use(
+      rateLimitPlugin(this.options.limiter, { service, region }),
+    );
+    this.clients.set(key, client);
+    return client;
   }
 }

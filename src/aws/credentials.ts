@@ -9,8 +9,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AccountAccess } from './clients.js';
 import type { CallAws } from './call.js';
+import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 import type { CallerIdentity } from './types.js';
 
+const STS_SERVICE = 'sts';
 /** Shows in CloudTrail as the session of every role statusgraph assumes. */
 const ROLE_SESSION_NAME = 'statusgraph';
 /** One hour: the longest session role chaining allows, and the AssumeRole default. */
@@ -43,7 +45,8 @@ export interface AccountAccessOptions {
   readonly endpoint?: string;
   readonly maxAttempts: number;
   readonly requestHandler: NodeHttpHandler;
-  /** Runs the AssumeRole call through the rate limiter, the call hook and the error mapping. */
+  readonly limiter: RateLimiter;
+  /** Reports the AssumeRole call to the call hook and maps its failure. */
   readonly callAws: CallAws;
 }
 
@@ -74,7 +77,7 @@ export function createAccountAccessResolver(options: AccountAccessOptions): Acco
 }
 
 function assumeMemberRole(options: AccountAccessOptions, accountId: string, partition: string) {
-  const { region, endpoint, maxAttempts, requestHandler } = options;
+  const { region, endpoint, maxAttempts, requestHandler, limiter } = options;
   const assumeRole = fromTemporaryCredentials({
     params: {
       RoleArn: `arn:${partition}:iam::${accountId}:role/${options.memberRoleName}`,
@@ -83,8 +86,9 @@ function assumeMemberRole(options: AccountAccessOptions, accountId: string, part
     },
     masterCredentials: options.baseCredentials,
     clientConfig: { region, maxAttempts, requestHandler, ...(endpoint === undefined ? {} : { endpoint }) },
+    clientPlugins: [rateLimitPlugin(limiter, { service: STS_SERVICE, region })],
   });
-  const target = { service: 'sts', operation: 'AssumeRole', region, accountId };
+  const target = { service: STS_SERVICE, operation: 'AssumeRole', region, accountId };
   // The call wrapper reports the call and turns a failure into AwsCallError(sts, AssumeRole, accountId), which
   // then passes unchanged through the client call that needed the credentials.
   const provider: AwsCredentialIdentityProvider = (identityProperties) =>

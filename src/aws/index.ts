@@ -41,15 +41,16 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const requestHandler = createSharedHttpHandler({ timeoutMs: options.timeoutMs, maxSockets: options.maxSockets });
   const baseCredentials = baseCredentialProvider(options.credentials);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
+  const limiter = createRateLimiter({ requestsPerSecond: options.rateLimitPerSecond });
   const clients = new AwsClients({
     region: options.region,
     maxAttempts: options.maxAttempts,
     requestHandler,
     baseCredentials,
+    limiter,
     ...endpoint,
   });
-  const limiter = createRateLimiter({ requestsPerSecond: options.rateLimitPerSecond });
-  const callAws = createCallAws({ limiter, ...(options.onCall && { onCall: options.onCall }) });
+  const callAws = createCallAws(options.onCall ? { onCall: options.onCall } : {});
 
   const callerIdentity = cacheSuccess((): Promise<CallerIdentity> => sts.getCallerIdentity(ctx));
   const callerAccountId = async () => (await callerIdentity()).accountId;
@@ -60,6 +61,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     region: options.region,
     maxAttempts: options.maxAttempts,
     requestHandler,
+    limiter,
     callAws,
     ...endpoint,
   });

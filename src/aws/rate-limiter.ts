@@ -3,9 +3,12 @@
 //
 // Built on p-queue (already a dependency, widely used): its `strict` mode is a sliding window, so no rolling
 // second ever starts more than the limit — a fixed window would allow twice the limit across a window boundary.
-// The limit applies to the start of each call; the SDK's own retries of that call are not queued again (they
-// already back off, longer when throttled).
+//
+// rateLimitPlugin puts the limit inside each SDK client, on every attempt: after the retry middleware (so
+// retries wait their turn too) and before signing (so a request that queued for long is still signed fresh).
+// Credentials are resolved before the queue, so an AssumeRole cannot hold a granted slot and bunch requests up.
 import PQueue from 'p-queue';
+import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, Pluggable } from '@smithy/types';
 
 /** The window the per-second limit is counted over. */
 const ONE_SECOND_MS = 1_000;
@@ -61,4 +64,36 @@ export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): Ra
 
 function limitId({ service, operation, region }: RateLimitKey): string {
   return `${service}:${operation}:${region}`;
+}
+
+/** The SDK names a command `<Operation>Command`; the limit is per operation. */
+const COMMAND_SUFFIX = /Command$/;
+const RATE_LIMIT_MIDDLEWARE = 'statusgraphRateLimitMiddleware';
+
+/**
+ * Adds the limiter to a client's middleware stack for every command it sends. Idempotent (`override`), so it
+ * may be applied to a stack more than once — fromTemporaryCredentials applies its plugins on every refresh.
+ */
+export function rateLimitPlugin<Input extends object, Output extends object>(
+  limiter: RateLimiter,
+  client: { readonly service: string; readonly region: string },
+): Pluggable<Input, Output> {
+  return {
+    applyToStack(stack) {
+      stack.addRelativeTo(
+        (next: FinalizeHandler<Input, Output>, context: HandlerExecutionContext) =>
+          (args: FinalizeHandlerArguments<Input>) =>
+            limiter.schedule(
+              { ...client, operation: (context.commandName ?? 'Unknown').replace(COMMAND_SUFFIX, '') },
+              () => next(args),
+            ),
+        {
+          name: RATE_LIMIT_MIDDLEWARE,
+          relation: 'before',
+          toMiddleware: 'httpSigningMiddleware',
+          override: true,
+        },
+      );
+    },
+  };
 }

@@ -2,7 +2,6 @@ import { ThrottlingException } from '@aws-sdk/client-compute-optimizer';
 import { describe, expect, it } from 'vitest';
 import { createCallAws } from '../../src/aws/call.js';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { createRateLimiter } from '../../src/aws/rate-limiter.js';
 import type { AwsCallEvent } from '../../src/aws/types.js';
 
 const target = { service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', region: 'us-east-1', accountId: '111122223333' };
@@ -10,9 +9,8 @@ const target = { service: 'iotfleetwise', operation: 'GetRegisterAccountStatus',
 /** A call path whose hook records every event, as dataloader's tests record batches. */
 function recordingCallAws() {
   const events: AwsCallEvent[] = [];
-  const limiter = createRateLimiter({ requestsPerSecond: 100 });
-  const callAws = createCallAws({ limiter, onCall: (event) => events.push(event) });
-  return { callAws, events, limiter };
+  const callAws = createCallAws({ onCall: (event) => events.push(event) });
+  return { callAws, events };
 }
 
 describe('createCallAws', () => {
@@ -70,12 +68,5 @@ describe('createCallAws', () => {
     expect(failure).toBe(assumeRoleFailure);
     expect(failure).toMatchObject({ service: 'sts', operation: 'AssumeRole', code: 'AccessDenied' });
     expect(events.map((event) => event.operation)).toEqual(['AssumeRole']);
-  });
-
-  it('reports zero attempts for a call rejected while it waited in the queue', async () => {
-    const { callAws, events, limiter } = recordingCallAws();
-    limiter.destroy();
-    await expect(callAws(target, () => Promise.resolve({}))).rejects.toMatchObject({ code: 'AbortError', retryable: false });
-    expect(events).toMatchObject([{ outcome: 'error', errorCode: 'AbortError', attempts: 0, durationMs: 0 }]);
   });
 });

@@ -1,5 +1,6 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRateLimiter, type RateLimitKey } from '../../src/aws/rate-limiter.js';
+import { createRateLimiter, rateLimitPlugin, type RateLimitKey } from '../../src/aws/rate-limiter.js';
 
 const listAccounts: RateLimitKey = { service: 'organizations', operation: 'ListAccounts', region: 'us-east-1' };
 const describeAccount: RateLimitKey = { service: 'organizations', operation: 'DescribeAccount', region: 'us-east-1' };
@@ -122,5 +123,20 @@ describe('createRateLimiter', () => {
   it('refuses a limit that is not a positive whole number of requests', () => {
     expect(() => createRateLimiter({ requestsPerSecond: 0 })).toThrow(/requestsPerSecond.*0/);
     expect(() => createRateLimiter({ requestsPerSecond: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('rateLimitPlugin', () => {
+  it('waits on every attempt after the retry middleware and before signing, so queued requests are signed fresh', () => {
+    const client = new STSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const plugin = rateLimitPlugin(createRateLimiter({ requestsPerSecond: 1 }), { service: 'sts', region: 'us-east-1' });
+    client.middlewareStack.use(plugin);
+    client.middlewareStack.use(plugin);
+    const order = client.middlewareStack.identify().map((entry) => entry.split(' ')[0]);
+    const position = (name: string) => order.indexOf(name);
+    expect(order.filter((name) => name === 'statusgraphRateLimitMiddleware')).toHaveLength(1);
+    expect(position('retryMiddleware')).toBeLessThan(position('statusgraphRateLimitMiddleware'));
+    expect(position('statusgraphRateLimitMiddleware')).toBeLessThan(position('httpSigningMiddleware'));
+    client.destroy();
   });
 });
