@@ -129,9 +129,10 @@ describe('createRateLimiter', () => {
 describe('rateLimitPlugin', () => {
   it('waits on every attempt after the retry middleware and before signing, so queued requests are signed fresh', () => {
     const client = new STSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const plugin = rateLimitPlugin(createRateLimiter({ requestsPerSecond: 1 }), { service: 'sts', region: 'us-east-1' });
-    client.middlewareStack.use(plugin);
-    client.middlewareStack.use(plugin);
+    const limiter = createRateLimiter({ requestsPerSecond: 1 });
+    // Applied twice, as fromTemporaryCredentials does on every refresh: the second use replaces the first.
+    client.middlewareStack.use(rateLimitPlugin(limiter, { service: 'sts', region: 'us-east-1' }));
+    client.middlewareStack.use(rateLimitPlugin(limiter, { service: 'sts', region: 'us-east-1' }));
     const order = client.middlewareStack.identify().map((entry) => entry.split(' ')[0]);
     const position = (name: string) => order.indexOf(name);
     expect(order.filter((name) => name === 'statusgraphRateLimitMiddleware')).toHaveLength(1);
