@@ -2,7 +2,8 @@
 // and closes cleanly — hung requests and idle keep-alive connections included.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type Emulator } from './emulator.js';
+import { createEmulator, type Emulator } from './emulator.js';
+import { createAwsWorld } from './services/index.js';
 
 /** @default '127.0.0.1' — loopback only; the emulator accepts anyone's `test` credentials. */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -10,6 +11,10 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4566;
 /** Larger bodies are refused with 413; the in-scope operations send a few hundred bytes. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024; // 10 MiB
+/** Member accounts of the demo organization, besides the management account. */
+export const DEFAULT_MEMBER_ACCOUNTS = 12;
+/** How long each state transition (account creation, enrollment, registration) takes. */
+export const DEFAULT_DELAY_MS = 5_000; // 5 seconds
 /** Idle keep-alive connections stay open this long; longer than SDK agents' own idle timeouts, so they close first. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000; // 65 seconds
 
@@ -26,6 +31,36 @@ export interface RunningEmulator {
   readonly port: number;
   /** Stops listening and ends every connection, answered or not; resolves when the server is closed. */
   close(): Promise<void>;
+}
+
+export interface StartEmulatorOptions extends ServeOptions {
+  /** @default 12 (DEFAULT_MEMBER_ACCOUNTS); 1 to 10,000 */
+  readonly memberAccounts?: number;
+  /** @default 5_000 // 5 seconds (DEFAULT_DELAY_MS) */
+  readonly delayMs?: number;
+  /** Seed of the deterministic demo organization. @default the services' DEFAULT_SEED */
+  readonly seed?: number;
+  /** The emulator clock. @default () => new Date() */
+  readonly clock?: () => Date;
+}
+
+/** Builds the demo organization and its four services and serves them: the emulator as `npm run emulator` runs it. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const world = createAwsWorld({
+    memberAccounts: options.memberAccounts ?? DEFAULT_MEMBER_ACCOUNTS,
+    delayMs: options.delayMs ?? DEFAULT_DELAY_MS,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const emulator = createEmulator({ services: world.services, identity: world.identity, ...(options.clock ? { clock: options.clock } : {}) });
+  const running = await serveEmulator(emulator, options);
+  return {
+    ...running,
+    async close() {
+      emulator.close();
+      await running.close();
+    },
+  };
 }
 
 /** Serves an emulator over HTTP until close(). */

@@ -13,7 +13,7 @@ import { type AwsCredentialIdentity } from '@smithy/types';
 import { decode, encode } from 'cbor-x';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEmulator } from '../../src/emulator/emulator.js';
-import { type RunningEmulator, serveEmulator } from '../../src/emulator/node.js';
+import { type RunningEmulator, serveEmulator, startEmulator } from '../../src/emulator/node.js';
 import { allTestServices, LAST_UPDATED, MANAGEMENT_ACCOUNT_ID, MEMBER_ACCOUNT_ID, signedFetch, TEST_CREDENTIALS, TestIdentity } from './core/fixtures.js';
 
 interface ClientOptions {
@@ -291,5 +291,24 @@ describe('close()', () => {
 
     await expect(hung).rejects.toThrow();
     await expect(fetch(`${emulator.endpoint}/_emulator/health`)).rejects.toThrow();
+  });
+});
+
+describe('startEmulator', () => {
+  it('serves the demo organization on an ephemeral port, with test/test as its management account', async () => {
+    const emulator = await startEmulator({ port: 0, memberAccounts: 3, delayMs: 0 });
+    try {
+      const config = { endpoint: emulator.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+      const caller = await tracked(new STSClient(config)).send(new GetCallerIdentityCommand({}));
+      const accounts = await tracked(new OrganizationsClient(config)).send(new ListAccountsCommand({}));
+
+      expect(emulator.port).toBeGreaterThan(0);
+      expect(emulator.endpoint).toBe(`http://127.0.0.1:${emulator.port}`);
+      expect(caller.Account).toBe(MANAGEMENT_ACCOUNT_ID);
+      expect(accounts.Accounts?.map((account) => account.Id)).toContain(MANAGEMENT_ACCOUNT_ID);
+      expect(accounts.Accounts?.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await emulator.close();
+    }
   });
 });
