@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsCallError } from '../../src/aws/index.js';
+import type { OrgAccount } from '../../src/aws/types.js';
+import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
+
+let harness: Harness;
+let activeMembers: OrgAccount[];
+
+beforeAll(async () => {
+  harness = await startHarness({ memberAccounts: 12 });
+  const accounts = await harness.services.listAccounts();
+  activeMembers = accounts.filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE');
+});
+afterAll(() => harness.close());
+beforeEach(() => harness.resetCalls());
+
+/** An active member account this test has not used yet (each test needs its first AssumeRole fresh). */
+let nextMember = 0;
+function freshMember(): string {
+  const member = activeMembers[nextMember++];
+  if (!member) throw new Error('the demo organization has too few active members for this suite');
+  return member.id;
+}
+
+describe('member account credentials', () => {
+  it('assume the member role once for every call in that account, across services and regions', async () => {
+    const member = freshMember();
+    await harness.services.getFleetwiseRegistration(member, 'us-east-1');
+    await harness.services.getFleetwiseRegistration(member, 'eu-central-1');
+    await harness.services.getEnrollmentStatus(member);
+    await harness.services.getEnrollmentStatus(member);
+    const calls = await harness.calls();
+    expect(calls['sts:AssumeRole']).toBe(1);
+    expect(calls['iotfleetwise:GetRegisterAccountStatus']).toBe(2);
+    expect(calls['compute-optimizer:GetEnrollmentStatus']).toBe(2);
+  });
+
+  it('assume the member role once when 50 calls for the account start at the same moment', async () => {
+    const member = freshMember();
+    await Promise.all(Array.from({ length: 50 }, () => harness.services.getEnrollmentStatus(member)));
+    const calls = await harness.calls();
+    expect(calls['sts:AssumeRole']).toBe(1);
+    expect(calls['compute-optimizer:GetEnrollmentStatus']).toBe(50);
+  });
+
+  it('assume one role per member account', async () => {
+    const members = [freshMember(), freshMember(), freshMember()];
+    await Promise.all(members.map((member) => harness.services.getEnrollmentStatus(member)));
+    await Promise.all(members.map((member) => harness.services.getFleetwiseRegistration(member, 'us-east-1')));
+    expect((await harness.calls())['sts:AssumeRole']).toBe(3);
+  });
+
+  it('are reported to the call hook as an sts AssumeRole call', async () => {
+    const member = freshMember();
+    const before = harness.events.length;
+    await harness.services.getEnrollmentStatus(member);
+    expect(harness.events.slice(before).map(({ service, operation, outcome }) => ({ service, operation, outcome }))).toEqual([
+      { service: 'sts', operation: 'AssumeRole', outcome: 'success' },
+      { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', outcome: 'success' },
+    ]);
+  });
+
+  it('surface a refused AssumeRole as an AwsCallError for sts AssumeRole and the member account', async () => {
+    const member = freshMember();
+    const services = harness.servicesWith({ memberRoleName: 'NoSuchRole' });
+    const failure = await services.getFleetwiseRegistration(member, 'us-east-1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsCallError);
+    expect(failure).toMatchObject({
+      service: 'sts',
+      operation: 'AssumeRole',
+      code: 'AccessDenied',
+      accountId: member,
+      retryable: false,
+      throttled: false,
+    });
+    expect((failure as AwsCallError).accessDenied).toBe(true);
+    const calls = await harness.calls();
+    expect(calls['iotfleetwise:GetRegisterAccountStatus']).toBeUndefined();
+  });
+
+  it('ask again after a refused AssumeRole instead of remembering the failure', async () => {
+    const member = freshMember();
+    const services = harness.servicesWith({ memberRoleName: 'NoSuchRole' });
+    await expect(services.getEnrollmentStatus(member)).rejects.toMatchObject({ operation: 'AssumeRole' });
+    await expect(services.getEnrollmentStatus(member)).rejects.toMatchObject({ operation: 'AssumeRole' });
+    expect((await harness.calls())['sts:AssumeRole']).toBe(2);
+  });
+});
+
+describe('the management account', () => {
+  it('is the caller, asked once with GetCallerIdentity and remembered', async () => {
+    const services = harness.servicesWith({});
+    expect(await services.callerAccountId()).toBe(MANAGEMENT_ACCOUNT_ID);
+    expect(await services.callerAccountId()).toBe(MANAGEMENT_ACCOUNT_ID);
+    await services.getEnrollmentStatus(MANAGEMENT_ACCOUNT_ID);
+    expect((await harness.calls())['sts:GetCallerIdentity']).toBe(1);
+  });
+
+  it('uses the base credentials, with no AssumeRole', async () => {
+    const services = harness.servicesWith({});
+    await services.getEnrollmentStatus(MANAGEMENT_ACCOUNT_ID);
+    await services.getFleetwiseRegistration(MANAGEMENT_ACCOUNT_ID, 'us-east-1');
+    expect((await harness.calls())['sts:AssumeRole']).toBeUndefined();
+  });
+});
+
+describe('endpoint', () => {
+  it('sends every service, FleetWise included, to the endpoint in the options', async () => {
+    const other = await startHarness({ memberAccounts: 3 });
+    try {
+      await other.resetCalls();
+      const services = harness.servicesWith({ endpoint: other.endpoint });
+      const [member] = (await services.listAccounts()).filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID);
+      await services.getFleetwiseRegistration(member!.id, 'us-east-1');
+      await services.getEnrollmentStatus(member!.id);
+      await services.describeOrganization();
+      expect(Object.keys(await other.calls()).sort()).toEqual([
+        'compute-optimizer:GetEnrollmentStatus',
+        'iotfleetwise:GetRegisterAccountStatus',
+        'organizations:DescribeOrganization',
+        'organizations:ListAccounts',
+        'sts:AssumeRole',
+        'sts:GetCallerIdentity',
+      ]);
+      expect(await harness.calls()).toEqual({});
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('destroy', () => {
+  it('leaves the services unable to call AWS, failing with an AwsCallError', async () => {
+    const services = harness.servicesWith({});
+    await services.describeOrganization();
+    services.destroy();
+    await expect(services.describeOrganization()).rejects.toBeInstanceOf(AwsCallError);
+  });
+});
