@@ -1,0 +1,85 @@
+// The emulator's AWS world: the demo organization and the four services that read and change it (STS,
+// Organizations, Compute Optimizer, IoT FleetWise), plus the identity store the protocol core verifies callers with.
+import type { IdentityStore, ServiceDefinition } from '../core/types.js';
+import { ComputeOptimizerEnrollments, computeOptimizerService } from './compute-optimizer.js';
+import { buildDemoOrganization } from './demo-organization.js';
+import { FleetwiseRegistrations, fleetwiseService } from './fleetwise.js';
+import { IdentityRegistry } from './identity.js';
+import { Organization } from './organization.js';
+import { organizationsService } from './organizations.js';
+import { SeededRandom } from './random.js';
+import { stsService } from './sts.js';
+
+export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MANAGEMENT_ACCOUNT_ID } from './identity.js';
+export { DEFAULT_MEMBER_ROLE_NAME } from './organization.js';
+export { FLEETWISE_REGIONS } from './fleetwise.js';
+
+/** Member accounts the demo organization can have. */
+export const MEMBER_ACCOUNTS_RANGE = { min: 1, max: 10_000 } as const;
+/** Seed of the demo organization when none is given. */
+export const DEFAULT_SEED = 2024;
+/** Accounts the organization may grow by through CreateAccount beyond its demo members, by default. */
+export const DEFAULT_ACCOUNT_HEADROOM = 50;
+
+export interface AwsWorldOptions {
+  /** Member accounts of the demo organization at start, 1–10,000 (the management account comes on top). */
+  readonly memberAccounts: number;
+  /** How long every transition (creation, enrollment, registration) stays in flight, in milliseconds. */
+  readonly delayMs: number;
+  /** The emulator clock; read once, to place the demo organization's timestamps. @default () => new Date() */
+  readonly clock?: () => Date;
+  /** @default DEFAULT_SEED */
+  readonly seed?: number;
+  /**
+   * Account quota of the organization, management account included.
+   * @default memberAccounts + 1 + DEFAULT_ACCOUNT_HEADROOM (the demo's pending creation takes one of the headroom)
+   */
+  readonly maxAccounts?: number;
+}
+
+export interface AwsWorld {
+  readonly services: ServiceDefinition[];
+  readonly identity: IdentityStore;
+}
+
+/** Builds the demo organization and the services over it. Nothing runs in the background: state is read lazily. */
+export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
+  const { memberAccounts, delayMs } = options;
+  if (!Number.isInteger(memberAccounts) || memberAccounts < MEMBER_ACCOUNTS_RANGE.min || memberAccounts > MEMBER_ACCOUNTS_RANGE.max) {
+    throw new RangeError(
+      `memberAccounts must be an integer from ${MEMBER_ACCOUNTS_RANGE.min} to ${MEMBER_ACCOUNTS_RANGE.max}, got ${memberAccounts}`,
+    );
+  }
+  if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be 0 or more, got ${delayMs}`);
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const maxAccounts = options.maxAccounts ?? memberAccounts + 1 + DEFAULT_ACCOUNT_HEADROOM;
+  if (!Number.isInteger(maxAccounts) || maxAccounts < memberAccounts + 1) {
+    throw new RangeError(`maxAccounts must be an integer of at least memberAccounts + 1 (${memberAccounts + 1}), got ${maxAccounts}`);
+  }
+
+  const startedAt = (options.clock ?? (() => new Date()))();
+  const demo = buildDemoOrganization({ memberAccounts, seed, startedAt, delayMs });
+  const organization = new Organization({
+    id: demo.organizationId,
+    management: demo.management,
+    members: demo.members,
+    creationRequests: demo.creationRequests,
+    maxAccounts,
+    delayMs,
+    // Ids handed out later come from their own stream, so the demo stays the same whatever is created afterwards.
+    random: new SeededRandom(seed + 1),
+  });
+  const identity = new IdentityRegistry(demo.management.id);
+  const enrollments = new ComputeOptimizerEnrollments(demo.enrollments, delayMs);
+  const registrations = new FleetwiseRegistrations(demo.registrations, delayMs);
+  return {
+    services: [
+      stsService(organization, identity),
+      organizationsService(organization),
+      computeOptimizerService(organization, enrollments),
+      fleetwiseService(registrations),
+    ],
+    identity,
+  };
+}

@@ -1,0 +1,233 @@
+// The emulated AWS Organization: its accounts and the CreateAccount requests on record. Time-driven state is read
+// lazily from the moment asked about: a request is IN_PROGRESS until its completion time, and the account it creates
+// joins the organization at that same moment. Nothing runs in the background.
+import type { SeededRandom } from './random.js';
+
+export const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+export type JoinedMethod = 'CREATED' | 'INVITED';
+
+export const CREATE_ACCOUNT_STATES = ['IN_PROGRESS', 'SUCCEEDED', 'FAILED'] as const;
+export type CreateAccountState = (typeof CREATE_ACCOUNT_STATES)[number];
+
+/** The role CreateAccount sets up in a new account for the management account to assume, unless told otherwise. */
+export const DEFAULT_MEMBER_ROLE_NAME = 'OrganizationAccountAccessRole';
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly state: AccountState;
+  readonly joinedMethod: JoinedMethod;
+  /** When the account joined; before that moment it is not part of the organization. */
+  readonly joinedAt: Date;
+  /** The role the management account may assume in this account; undefined when there is none. */
+  readonly memberRoleName: string | undefined;
+}
+
+export type CreateAccountOutcome =
+  | { readonly state: 'SUCCEEDED'; readonly accountId: string }
+  | { readonly state: 'FAILED'; readonly failureReason: string };
+
+export interface CreateAccountRequestRecord {
+  readonly id: string;
+  readonly accountName: string;
+  readonly requestedAt: Date;
+  /** Until this moment the request is IN_PROGRESS; from it on it shows its outcome. */
+  readonly completesAt: Date;
+  /** Decided when the request is made, revealed when it completes. */
+  readonly outcome: CreateAccountOutcome;
+}
+
+/** A creation request as it stands at one moment: the shape of CreateAccountStatus. */
+export interface CreateAccountStatusView {
+  readonly id: string;
+  readonly accountName: string;
+  readonly state: CreateAccountState;
+  readonly requestedAt: Date;
+  readonly completedAt?: Date;
+  readonly accountId?: string;
+  readonly failureReason?: string;
+}
+
+export interface NewAccountRequest {
+  readonly email: string;
+  readonly accountName: string;
+  readonly roleName?: string;
+}
+
+export interface OrganizationInit {
+  /** `o-` and 10 lowercase letters or digits. */
+  readonly id: string;
+  readonly management: AccountRecord;
+  /** Members in joining order; members that join in the future (created by a pending request) come last. */
+  readonly members: readonly AccountRecord[];
+  /** Creation requests in the order they were made; the ones still in progress come last. */
+  readonly creationRequests: readonly CreateAccountRequestRecord[];
+  /** Account quota, the management account included: a creation beyond it fails with ACCOUNT_LIMIT_EXCEEDED. */
+  readonly maxAccounts: number;
+  /** How long a CreateAccount request stays IN_PROGRESS, in milliseconds. */
+  readonly delayMs: number;
+  /** Source of new account ids and request ids. */
+  readonly random: SeededRandom;
+}
+
+export class Organization {
+  readonly id: string;
+  readonly managementAccountId: string;
+  private readonly accounts: AccountRecord[];
+  private readonly accountsById = new Map<string, AccountRecord>();
+  private readonly requests: CreateAccountRequestRecord[];
+  private readonly requestsById = new Map<string, CreateAccountRequestRecord>();
+  /** Lower-cased emails of every account, joined or still being created: a second request for one fails. */
+  private readonly claimedEmails = new Set<string>();
+  private readonly maxAccounts: number;
+  private readonly delayMs: number;
+  private readonly random: SeededRandom;
+
+  constructor(init: OrganizationInit) {
+    this.id = init.id;
+    this.managementAccountId = init.management.id;
+    this.accounts = [init.management, ...init.members];
+    for (const account of this.accounts) {
+      this.accountsById.set(account.id, account);
+      this.claimedEmails.add(account.email.toLowerCase());
+    }
+    this.requests = [...init.creationRequests];
+    for (const request of this.requests) this.requestsById.set(request.id, request);
+    this.maxAccounts = init.maxAccounts;
+    this.delayMs = init.delayMs;
+    this.random = init.random;
+  }
+
+  get arn(): string {
+    return `arn:aws:organizations::${this.managementAccountId}:organization/${this.id}`;
+  }
+
+  get management(): AccountRecord {
+    return this.accounts[0]!;
+  }
+
+  accountArn(accountId: string): string {
+    return `arn:aws:organizations::${this.managementAccountId}:account/${this.id}/${accountId}`;
+  }
+
+  /**
+   * How many accounts (management first) have joined by `now`. Accounts that a pending request will create sit at
+   * the end of the list, joining in the order they were requested, so this only looks at the few pending ones.
+   */
+  joinedAccountCount(now: Date): number {
+    let count = this.accounts.length;
+    while (count > 0 && this.accounts[count - 1]!.joinedAt > now) count--;
+    return count;
+  }
+
+  /** The account at a position of the joining order (0 is the management account). */
+  accountAt(index: number): AccountRecord {
+    const account = this.accounts[index];
+    if (account === undefined) throw new RangeError(`no account at position ${index}`);
+    return account;
+  }
+
+  /** The account with this id if it has joined by `now`. */
+  findAccount(accountId: string, now: Date): AccountRecord | undefined {
+    const account = this.accountsById.get(accountId);
+    return account !== undefined && account.joinedAt <= now ? account : undefined;
+  }
+
+  includes(accountId: string, now: Date): boolean {
+    return this.findAccount(accountId, now) !== undefined;
+  }
+
+  isManagementAccount(accountId: string): boolean {
+    return accountId === this.managementAccountId;
+  }
+
+  get creationRequestCount(): number {
+    return this.requests.length;
+  }
+
+  creationRequestAt(index: number): CreateAccountRequestRecord {
+    const request = this.requests[index];
+    if (request === undefined) throw new RangeError(`no creation request at position ${index}`);
+    return request;
+  }
+
+  findCreationRequest(requestId: string): CreateAccountRequestRecord | undefined {
+    return this.requestsById.get(requestId);
+  }
+
+  /**
+   * Requests still in progress at `now`. Every request takes the same delay, so the unfinished ones are the last few
+   * on record: this reads backwards only as far as the first finished one.
+   */
+  creationsInProgress(now: Date): number {
+    let count = 0;
+    for (let i = this.requests.length - 1; i >= 0 && this.requests[i]!.completesAt > now; i--) count++;
+    return count;
+  }
+
+  /**
+   * Records a CreateAccount request. Its outcome is decided now, as AWS would find it: the email already belongs to
+   * an account (or to an earlier request that will succeed) → EMAIL_ALREADY_EXISTS; the organization would outgrow
+   * its account quota → ACCOUNT_LIMIT_EXCEEDED; otherwise the new account joins when the request completes.
+   */
+  requestAccount(request: NewAccountRequest, now: Date): CreateAccountRequestRecord {
+    const completesAt = new Date(now.getTime() + this.delayMs);
+    const outcome = this.decideOutcome(request, completesAt);
+    const record: CreateAccountRequestRecord = {
+      id: this.newRequestId(),
+      accountName: request.accountName,
+      requestedAt: now,
+      completesAt,
+      outcome,
+    };
+    this.requests.push(record);
+    this.requestsById.set(record.id, record);
+    return record;
+  }
+
+  /** What a request shows at `now`. */
+  statusOf(request: CreateAccountRequestRecord, now: Date): CreateAccountStatusView {
+    const base = { id: request.id, accountName: request.accountName, requestedAt: request.requestedAt };
+    if (request.completesAt > now) return { ...base, state: 'IN_PROGRESS' };
+    const { outcome } = request;
+    return outcome.state === 'SUCCEEDED'
+      ? { ...base, state: 'SUCCEEDED', completedAt: request.completesAt, accountId: outcome.accountId }
+      : { ...base, state: 'FAILED', completedAt: request.completesAt, failureReason: outcome.failureReason };
+  }
+
+  private decideOutcome(request: NewAccountRequest, completesAt: Date): CreateAccountOutcome {
+    const email = request.email.toLowerCase();
+    if (this.claimedEmails.has(email)) return { state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' };
+    // Accounts still being created count against the quota, as closed and suspended ones do on AWS.
+    if (this.accounts.length + 1 > this.maxAccounts) return { state: 'FAILED', failureReason: 'ACCOUNT_LIMIT_EXCEEDED' };
+    const account: AccountRecord = {
+      id: this.newAccountId(),
+      name: request.accountName,
+      email: request.email,
+      state: 'ACTIVE',
+      joinedMethod: 'CREATED',
+      joinedAt: completesAt,
+      memberRoleName: request.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
+    };
+    this.accounts.push(account);
+    this.accountsById.set(account.id, account);
+    this.claimedEmails.add(email);
+    return { state: 'SUCCEEDED', accountId: account.id };
+  }
+
+  private newAccountId(): string {
+    for (;;) {
+      const id = this.random.accountId();
+      if (!this.accountsById.has(id)) return id;
+    }
+  }
+
+  private newRequestId(): string {
+    for (;;) {
+      const id = `car-${this.random.lowercaseAlphanumeric(32)}`;
+      if (!this.requestsById.has(id)) return id;
+    }
+  }
+}
