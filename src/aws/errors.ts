@@ -15,6 +15,8 @@ export interface AwsCallErrorInit {
   /** The account and region the call was made for, when it was made for one. */
   readonly accountId?: string;
   readonly region?: string;
+  /** AWS's id of the failed request (`x-amzn-RequestId`), for AWS support. */
+  readonly requestId?: string;
 }
 
 export class AwsCallError extends Error {
@@ -26,6 +28,7 @@ export class AwsCallError extends Error {
   readonly httpStatus?: number;
   readonly accountId?: string;
   readonly region?: string;
+  readonly requestId?: string;
 
   constructor(init: AwsCallErrorInit, options?: { cause?: unknown }) {
     super(init.message, options);
@@ -38,6 +41,7 @@ export class AwsCallError extends Error {
     this.httpStatus = init.httpStatus;
     this.accountId = init.accountId;
     this.region = init.region;
+    this.requestId = init.requestId;
   }
 
   /** Access was refused by IAM, an SCP, the organization, or the member role. */
@@ -75,7 +79,7 @@ interface ErrorLike {
   readonly name?: unknown;
   readonly message?: unknown;
   readonly code?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
 }
 
 /**
@@ -83,6 +87,9 @@ interface ErrorLike {
  * Throttling and transience are judged by the SDK's own classifiers (@smithy/core/retry): `$retryable`,
  * 429 and the throttling error names, 5xx, timeouts, and socket errors. An AwsCallError passes through unchanged
  * (it was raised for an inner call, such as the AssumeRole behind a member account's credentials).
+ *
+ * The SDK error is deliberately not kept as `cause`: it carries the raw HTTP exchange, whose request headers
+ * include the session token of temporary credentials, and an error object ends up in logs.
  */
 export function toAwsCallError(error: unknown, target: CallTarget): AwsCallError {
   if (error instanceof AwsCallError) return error;
@@ -90,17 +97,16 @@ export function toAwsCallError(error: unknown, target: CallTarget): AwsCallError
   const sdkError = (error instanceof Error ? error : new Error(String(error))) as SdkError;
   const throttled = isThrottlingError(sdkError);
   const httpStatus = raw.$metadata?.httpStatusCode;
-  return new AwsCallError(
-    {
-      ...target,
-      code: errorCode(raw),
-      message: typeof raw.message === 'string' && raw.message !== '' ? raw.message : String(error),
-      retryable: throttled || isTransientError(sdkError),
-      throttled,
-      ...(httpStatus === undefined ? {} : { httpStatus }),
-    },
-    { cause: error },
-  );
+  const requestId = raw.$metadata?.requestId;
+  return new AwsCallError({
+    ...target,
+    code: errorCode(raw),
+    message: typeof raw.message === 'string' && raw.message !== '' ? raw.message : String(error),
+    retryable: throttled || isTransientError(sdkError),
+    throttled,
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(requestId === undefined ? {} : { requestId }),
+  });
 }
 
 function errorCode(error: ErrorLike): string {

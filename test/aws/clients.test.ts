@@ -7,9 +7,12 @@ let harness: Harness;
 let activeMembers: OrgAccount[];
 
 beforeAll(async () => {
-  harness = await startHarness({ memberAccounts: 12 });
+  harness = await startHarness({ memberAccounts: 40 });
   const accounts = await harness.services.listAccounts();
-  activeMembers = accounts.filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE');
+  // Created accounts carry the member role; invited ones only if their owners added it.
+  activeMembers = accounts.filter(
+    (account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED',
+  );
 });
 afterAll(() => harness.close());
 beforeEach(() => harness.resetCalls());

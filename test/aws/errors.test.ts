@@ -3,10 +3,20 @@ import { AWSOrganizationsNotInUseException, TooManyRequestsException } from '@aw
 import { describe, expect, it } from 'vitest';
 import { AwsCallError, toAwsCallError } from '../../src/aws/errors.js';
 
-const target = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', region: 'eu-central-1', accountId: '111122223333' };
+const target = {
+  service: 'compute-optimizer',
+  operation: 'GetEnrollmentStatus',
+  region: 'eu-central-1',
+  accountId: '111122223333',
+};
 
 /** `$metadata` as the SDK sets it on a deserialized error response. */
-const metadata = (httpStatusCode: number, attempts = 1) => ({ httpStatusCode, attempts, totalRetryDelay: 0 });
+const metadata = (httpStatusCode: number, attempts = 1) => ({
+  httpStatusCode,
+  attempts,
+  totalRetryDelay: 0,
+  requestId: 'a3f1c2d4-0000-4000-8000-000000000001',
+});
 
 /** A Node.js socket error as the HTTP handler rejects with it. */
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:4566`), { code });
@@ -24,11 +34,21 @@ describe('toAwsCallError', () => {
       httpStatus: 403,
       accountId: '111122223333',
       region: 'eu-central-1',
+      requestId: 'a3f1c2d4-0000-4000-8000-000000000001',
       retryable: false,
       throttled: false,
     });
     expect(error.accessDenied).toBe(true);
-    expect(error.cause).toBe(sdkError);
+  });
+
+  it('keeps nothing of the raw HTTP exchange, whose headers may carry a session token', () => {
+    const sdkError = Object.assign(
+      new AccessDeniedException({ message: 'not authorized', $metadata: metadata(403) }),
+      { $response: { headers: { 'x-amz-security-token': 'IQoJb3JpZ2luX2VjEXAMPLETOKEN' } } },
+    );
+    const error = toAwsCallError(sdkError, target);
+    expect(error.cause).toBeUndefined();
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('IQoJb3JpZ2luX2VjEXAMPLETOKEN');
   });
 
   it('marks a ThrottlingException as throttled and retryable', () => {
