@@ -1,7 +1,7 @@
 // A world for handler-level tests: the real services over a demo organization, a clock the test moves by hand,
 // and callers established through the real identity store, as the protocol core would establish them.
 import { expect } from 'vitest';
-import { AwsServiceError, type Caller, type ServiceDefinition } from '../../../src/emulator/core/types.js';
+import { AwsServiceError, type Caller, type IdentityStore, type ServiceDefinition } from '../../../src/emulator/core/types.js';
 import { createAwsWorld, type AwsWorldOptions } from '../../../src/emulator/services/index.js';
 
 export const START = new Date('2030-03-01T12:00:00.000Z');
@@ -18,6 +18,7 @@ export interface TestWorld {
   /** The error a call fails with (the test fails when it succeeds). */
   failure(service: SigningName, operation: string, input?: Output, as?: { accessKeyId?: string; region?: string }): Promise<AwsServiceError>;
   service(name: SigningName): ServiceDefinition;
+  readonly identity: IdentityStore;
   lookupCaller(accessKeyId: string, region?: string): Caller;
 }
 
@@ -57,6 +58,7 @@ export function testWorld(options: Partial<AwsWorldOptions> = {}): TestWorld {
       throw new Error(`${name}:${operation} succeeded but was expected to fail`);
     },
     service,
+    identity: world.identity,
     lookupCaller,
   };
 }
