@@ -106,9 +106,13 @@ function receive(emulator: Emulator, request: IncomingMessage, response: ServerR
       response.end(JSON.stringify({ message: `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes.` }));
       return;
     }
-    const abandoned = new AbortController();
+    // Most requests never look at their signal (only delayed and hung ones do), so it is made on first use.
+    let abandoned: AbortController | undefined;
+    let gone = false;
     response.once('close', () => {
-      if (!response.writableFinished) abandoned.abort();
+      if (response.writableFinished) return;
+      gone = true;
+      abandoned?.abort();
     });
     emulator
       .handle({
@@ -116,7 +120,11 @@ function receive(emulator: Emulator, request: IncomingMessage, response: ServerR
         path: request.url ?? '/',
         headers: request.headers,
         body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-        signal: abandoned.signal,
+        get signal() {
+          abandoned ??= new AbortController();
+          if (gone) abandoned.abort();
+          return abandoned.signal;
+        },
       })
       .then(
         (answer) => {
