@@ -110,11 +110,6 @@ export class AwsClients {
     );
   }
 
-  /** How many clients exist: one per (service, account, region) asked for so far. */
-  get size(): number {
-    return this.clients.size;
-  }
-
   /** Destroys every client and the shared handler (with its sockets). */
   destroy(): void {
     this.destroyed = true;
@@ -136,7 +131,11 @@ export class AwsClients {
 
   /** `service` is the signing name, which is also the rate limit's and the call counts' service label. */
   private reuse<Client extends SdkClient>(service: string, account: string, region: string, create: () => Client): Client {
-    if (this.destroyed) throw new Error('AWS clients were destroyed');
+    if (this.destroyed) {
+      throw Object.assign(new Error('The AWS services were destroyed; no more calls can be made.'), {
+        name: 'AwsServicesDestroyed',
+      });
+    }
     const key = `${service}:${account}:${region}`;
     const existing = this.clients.get(key);
     if (existing) return existing as Client;

@@ -107,7 +107,9 @@ export interface AwsCallEvent {
   readonly operation: string;
   readonly region: string;
   readonly outcome: 'success' | 'error' | 'throttled';
+  /** Set on failures, and on "not found" answers that count as success (ResourceNotFoundException…). */
   readonly errorCode?: string;
+  /** From the call's start to its end: time queued by the rate limit and the SDK's retries included. */
   readonly durationMs: number;
   /** Attempts the SDK made, retries included. */
   readonly attempts: number;

@@ -137,6 +137,8 @@ describe('destroy', () => {
     const services = harness.servicesWith({});
     await services.describeOrganization();
     services.destroy();
-    await expect(services.describeOrganization()).rejects.toBeInstanceOf(AwsCallError);
+    const failure = await services.describeOrganization().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsCallError);
+    expect(failure).toMatchObject({ code: 'AwsServicesDestroyed', retryable: false });
   });
 });
