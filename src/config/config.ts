@@ -7,7 +7,7 @@
 // | HOST                                  | 127.0.0.1 (emulator backend), 0.0.0.0 (aws)  | IPv4, IPv6 or host name to listen on            |
 // | NODE_ENV                              | development                                  | development, production, test                  |
 // | STATUSGRAPH_BACKEND                   | emulator                                     | emulator, aws                                   |
-// | STATUSGRAPH_EMULATOR_ACCOUNTS         | 12                                           | accounts in the demo organization, 1–10000      |
+// | STATUSGRAPH_EMULATOR_ACCOUNTS         | 12                                           | member accounts of the demo organization, 1–10000|
 // | STATUSGRAPH_EMULATOR_DELAY_MS         | 5000                                         | ms a transition takes in the emulator           |
 // | STATUSGRAPH_EMULATOR_PORT             | 0                                            | TCP port of the embedded emulator (0 = ephemeral)|
 // | STATUSGRAPH_MEMBER_ROLE_NAME          | OrganizationAccountAccessRole                | IAM role name assumed in member accounts        |
@@ -41,6 +41,7 @@ export interface Config {
   readonly backend: Backend;
   /** The embedded emulator; only used when backend is `emulator`. */
   readonly emulator: {
+    /** Member accounts of the demo organization (the emulator's `memberAccounts`). */
     readonly accounts: number;
     readonly delayMs: number;
     readonly port: number;
@@ -195,8 +196,8 @@ const VARIABLES = {
   STATUSGRAPH_EMULATOR_ACCOUNTS: variable({
     name: 'STATUSGRAPH_EMULATOR_ACCOUNTS',
     default: String(DEFAULT_EMULATOR_ACCOUNTS),
-    accepts: `an integer from 1 to ${MAX_EMULATOR_ACCOUNTS} (accounts)`,
-    description: 'Size of the demo organization, management account included.',
+    accepts: `an integer from 1 to ${MAX_EMULATOR_ACCOUNTS} (member accounts)`,
+    description: "Member accounts of the emulator's demo organization; the management account comes on top.",
     schema: integerIn(1, MAX_EMULATOR_ACCOUNTS),
   }),
   STATUSGRAPH_EMULATOR_DELAY_MS: variable({
