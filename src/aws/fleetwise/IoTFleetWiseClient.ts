@@ -168,9 +168,4 @@ export class IoTFleetWiseClient extends __Client<
     );
     this.middlewareStack.use(getHttpSigningPlugin(this.config));
   }
-
-  /** Closes the HTTP handler's sockets. */
-  override destroy(): void {
-    super.destroy();
-  }
 }

@@ -46,13 +46,7 @@ export const getRuntimeConfig = (config: IoTFleetWiseClientConfig) => {
     endpointProvider: defaultEndpointResolver,
     extensions: [],
     httpAuthSchemeProvider: defaultIoTFleetWiseHttpAuthSchemeProvider,
-    httpAuthSchemes: [
-      {
-        schemeId: SIGV4_SCHEME_ID,
-        identityProvider: (ipc) => ipc.getIdentityProvider(SIGV4_SCHEME_ID),
-        signer: new AwsSdkSigV4Signer(),
-      },
-    ] satisfies HttpAuthScheme[] as HttpAuthScheme[],
+    httpAuthSchemes: [sigV4AuthScheme()],
     logger,
     protocol: AwsJson1_0Protocol,
     protocolSettings: {
@@ -92,3 +86,12 @@ export const getRuntimeConfig = (config: IoTFleetWiseClientConfig) => {
     userAgentAppId: config.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
   };
 };
+
+/** A new scheme (and array) per client: runtime extensions may replace schemes in place. */
+function sigV4AuthScheme(): HttpAuthScheme {
+  return {
+    schemeId: SIGV4_SCHEME_ID,
+    identityProvider: (ipc) => ipc.getIdentityProvider(SIGV4_SCHEME_ID),
+    signer: new AwsSdkSigV4Signer(),
+  };
+}

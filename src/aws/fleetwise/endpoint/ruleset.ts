@@ -12,8 +12,13 @@ const partitionSupports = (feature: 'supportsFIPS' | 'supportsDualStack') => ({
   fn: 'booleanEquals',
   argv: [{ fn: 'getAttr', argv: [partition, feature] }, true],
 });
-const endpointAt = (url: string) => ({ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' as const });
-const failWith = (error: string) => ({ conditions: [], error, type: 'error' as const });
+type Condition = ReturnType<typeof isTrue>;
+const endpointAt = (url: string | { ref: string }, ...conditions: Condition[]) => ({
+  conditions,
+  endpoint: { url, properties: {}, headers: {} },
+  type: 'endpoint' as const,
+});
+const failWith = (error: string, ...conditions: Condition[]) => ({ conditions, error, type: 'error' as const });
 
 export const ruleSet: RuleSetObject = {
   version: '1.0',
@@ -28,9 +33,9 @@ export const ruleSet: RuleSetObject = {
       conditions: [{ fn: 'isSet', argv: [endpointParam] }],
       type: 'tree',
       rules: [
-        { ...failWith('Invalid Configuration: FIPS and custom endpoint are not supported'), conditions: [isTrue('UseFIPS')] },
-        { ...failWith('Invalid Configuration: Dualstack and custom endpoint are not supported'), conditions: [isTrue('UseDualStack')] },
-        { conditions: [], endpoint: { url: endpointParam, properties: {}, headers: {} }, type: 'endpoint' },
+        failWith('Invalid Configuration: FIPS and custom endpoint are not supported', isTrue('UseFIPS')),
+        failWith('Invalid Configuration: Dualstack and custom endpoint are not supported', isTrue('UseDualStack')),
+        endpointAt(endpointParam),
       ],
     },
     {
