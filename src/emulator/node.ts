@@ -40,7 +40,11 @@ export interface StartEmulatorOptions extends ServeOptions {
   readonly delayMs?: number;
   /** Seed of the deterministic demo organization. @default the services' DEFAULT_SEED */
   readonly seed?: number;
-  /** The emulator clock. @default () => new Date() */
+  /**
+   * The emulator clock. Signing times are checked against it and the Date header carries it, as on AWS: an SDK whose
+   * clock is more than 15 minutes off is rejected once, corrects its skew from Date and retries (two calls counted).
+   * @default () => new Date()
+   */
   readonly clock?: () => Date;
 }
 

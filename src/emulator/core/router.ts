@@ -102,11 +102,6 @@ export class Router {
     }
     return keys;
   }
-
-  /** The codec a service's errors are written in when the request's own protocol is unknown. */
-  static codecFor(protocol: WireProtocol): ProtocolCodec {
-    return CODECS[protocol];
-  }
 }
 
 /** The key calls are counted and faults are selected by: `"iotfleetwise:GetRegisterAccountStatus"`. */
