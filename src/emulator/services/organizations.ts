@@ -65,6 +65,8 @@ export function organizationsService(organization: Organization): ServiceDefinit
     targetPrefix: 'AWSOrganizationsV20161128',
     errorNamespace: 'com.amazonaws.organizations',
     throttling: { code: 'TooManyRequestsException', status: 429 },
+    // Organizations names its internal failure ServiceException, not InternalServerException.
+    serverError: { code: 'ServiceException', status: 500 },
     operations: {
       DescribeOrganization: (_input, ctx) => describeOrganization(organization, ctx),
       ListAccounts: (input, ctx) => listAccounts(organization, input, ctx),
