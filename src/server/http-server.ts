@@ -157,21 +157,23 @@ function requestIdFrom(header: string | string[] | undefined): string {
  * message is replaced: it may describe our internals.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const originalCode =
-    original instanceof GraphQLError
-      ? original.extensions?.code
-      : error instanceof GraphQLError && error.originalError instanceof GraphQLError
-        ? error.originalError.extensions?.code
-        : undefined;
   let result = formatted;
-  if (originalCode === ErrorCode.BAD_USER_INPUT && formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT) {
+  if (formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT && causedByBadUserInput(error)) {
     result = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }
   if (production && result.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
     result = { message: 'Internal server error.', locations: result.locations, path: result.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
   return result;
+}
+
+/** Whether a GraphQLError in the error's originalError chain carries BAD_USER_INPUT (our scalars' parse errors do). */
+function causedByBadUserInput(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof GraphQLError && current.extensions?.code === ErrorCode.BAD_USER_INPUT) return true;
+    current = current instanceof GraphQLError ? current.originalError : undefined;
+  }
+  return false;
 }
 
 /** One log line per operation (name, type, duration, error codes — never variables) and request metrics. */

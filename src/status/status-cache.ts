@@ -11,12 +11,21 @@ export interface Cached<T> {
 /** Called once per lookup, so the server can count hits and misses per kind of entry. */
 export type CacheLookupObserver = (kind: string, outcome: 'hit' | 'miss') => void;
 
+export interface LoadOptions {
+  /**
+   * How long to remember a failed load, or undefined not to (the default). Worth it for settled refusals such as
+   * AccessDenied: otherwise every request asks again, and 100 concurrent requests cost 100 calls. Never for
+   * transient failures (throttling, 5xx), which the next caller must retry.
+   */
+  readonly failureTtlMs?: (error: unknown) => number | undefined;
+}
+
 export interface StatusCache {
   /**
    * The cached value for `key`, or the result of `load()` stored for `ttlMs(value)`. Concurrent callers of the same
    * missing key share one `load()`. A failed load is not stored: the next caller tries again.
    */
-  getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>>;
+  getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options?: LoadOptions): Promise<Cached<T>>;
   /** The cached value for `key` if present and fresh; never loads. */
   peek<T>(key: string): Cached<T> | undefined;
   /** Stores a value read as part of another call (e.g. one member's status from an org-wide scan). */
@@ -35,27 +44,42 @@ export interface InMemoryStatusCacheOptions {
 interface LoadContext {
   readonly load: () => Promise<unknown>;
   readonly ttlMs: (value: unknown) => number;
+  readonly failureTtlMs?: (error: unknown) => number | undefined;
+}
+
+/** What the cache holds: a value, or a failure remembered for a short while. */
+type Entry = Cached<unknown> | { readonly failure: unknown; readonly fetchedAt: Date };
+
+function isFailure(entry: Entry): entry is { readonly failure: unknown; readonly fetchedAt: Date } {
+  return 'failure' in entry;
 }
 
 /** The in-process StatusCache; a Redis-backed one shares entries between instances. */
 export class InMemoryStatusCache implements StatusCache {
-  private readonly entries: LRUCache<string, Cached<unknown>, LoadContext>;
+  private readonly entries: LRUCache<string, Entry, LoadContext>;
   private readonly now: () => Date;
   private readonly onLookup: CacheLookupObserver;
 
   constructor(options: InMemoryStatusCacheOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.onLookup = options.onLookup ?? (() => undefined);
-    this.entries = new LRUCache<string, Cached<unknown>, LoadContext>({
+    this.entries = new LRUCache<string, Entry, LoadContext>({
       max: options.maxEntries ?? 200_000,
       ttl: 60_000,
       ttlResolution: 0,
       // The library's own clock would ignore an injected one; ours keeps tests and TTLs on the same time.
       perf: { now: () => this.now().getTime() },
-      fetchMethod: async (_key, _stale, { context, options: entryOptions }) => {
-        const value = await context.load();
-        entryOptions.ttl = Math.max(1, context.ttlMs(value));
-        return { value, fetchedAt: this.now() };
+      fetchMethod: async (_key, _stale, { context, options: entryOptions }): Promise<Entry> => {
+        try {
+          const value = await context.load();
+          entryOptions.ttl = Math.max(1, context.ttlMs(value));
+          return { value, fetchedAt: this.now() };
+        } catch (failure) {
+          const failureTtl = context.failureTtlMs?.(failure);
+          if (failureTtl === undefined) throw failure;
+          entryOptions.ttl = Math.max(1, failureTtl);
+          return { failure, fetchedAt: this.now() };
+        }
       },
       // A rejected load must not be remembered: the next caller retries it.
       noDeleteOnFetchRejection: false,
@@ -63,20 +87,28 @@ export class InMemoryStatusCache implements StatusCache {
     });
   }
 
-  async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+  async getOrLoad<T>(
+    key: string,
+    load: () => Promise<T>,
+    ttlMs: (value: T) => number,
+    options: LoadOptions = {},
+  ): Promise<Cached<T>> {
     const cached = this.entries.get(key);
     this.onLookup(kindOf(key), cached ? 'hit' : 'miss');
-    if (cached) return cached as Cached<T>;
-    const loaded = await this.entries.fetch(key, {
-      context: { load, ttlMs: ttlMs as (value: unknown) => number },
-    });
-    // fetch() resolves undefined only if the entry was evicted or invalidated while loading: load once more.
-    if (!loaded) return { value: await load(), fetchedAt: this.now() };
-    return loaded as Cached<T>;
+    const entry =
+      cached ??
+      (await this.entries.fetch(key, {
+        context: { load, ttlMs: ttlMs as (value: unknown) => number, failureTtlMs: options.failureTtlMs },
+      })) ??
+      // fetch() resolves undefined only if the entry was evicted or invalidated while loading: load once more.
+      ({ value: await load(), fetchedAt: this.now() } satisfies Entry);
+    if (isFailure(entry)) throw entry.failure;
+    return entry as Cached<T>;
   }
 
   peek<T>(key: string): Cached<T> | undefined {
-    return this.entries.get(key) as Cached<T> | undefined;
+    const entry = this.entries.get(key);
+    return entry && !isFailure(entry) ? (entry as Cached<T>) : undefined;
   }
 
   set<T>(key: string, value: T, ttlMs: number): Cached<T> {

@@ -81,6 +81,13 @@ export class StatusService {
     this.fleetwiseRegions = options.fleetwiseRegions;
   }
 
+  /** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */
+  private load<T>(key: string, fetch: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+    return this.cache.getOrLoad(key, fetch, ttlMs, {
+      failureTtlMs: (error) => (error instanceof AwsCallError && !error.retryable ? this.ttl.transitionalMs : undefined),
+    });
+  }
+
   /** The account whose credentials the server uses. */
   viewerAccountId(): Promise<string> {
     return this.aws.callerAccountId();
@@ -91,11 +98,11 @@ export class StatusService {
   }
 
   organization(): Promise<Cached<OrganizationInfo | null>> {
-    return this.cache.getOrLoad(cacheKeys.organization, () => this.aws.describeOrganization(), () => this.ttl.settledMs);
+    return this.load(cacheKeys.organization, () => this.aws.describeOrganization(), () => this.ttl.settledMs);
   }
 
   directory(): Promise<Cached<AccountDirectory>> {
-    return this.cache.getOrLoad(
+    return this.load(
       cacheKeys.directory,
       async () => {
         const accounts = await this.aws.listAccounts();
@@ -120,7 +127,7 @@ export class StatusService {
       }
     }
     return settleEach(ids, (id) =>
-      this.cache.getOrLoad(
+      this.load(
         cacheKeys.account(id),
         () => this.aws.describeAccount(id),
         (account) => ttlFor(this.ttl, account?.state),
@@ -158,7 +165,7 @@ export class StatusService {
           direct.push(...members);
         }
         const answers = await settleEach(direct, (id) =>
-          this.cache.getOrLoad(
+          this.load(
             cacheKeys.enrollment(id),
             () => this.aws.getEnrollmentStatus(id),
             (record) => ttlFor(this.ttl, record.status),
@@ -179,7 +186,7 @@ export class StatusService {
   ): Promise<Map<string, BatchResult<EnrollmentStatusRecord> | undefined>> {
     const answers = new Map<string, BatchResult<EnrollmentStatusRecord> | undefined>();
     try {
-      const scan = await this.cache.getOrLoad(
+      const scan = await this.load(
         cacheKeys.enrollmentScan,
         async () => {
           const records = await this.aws.listOrganizationEnrollmentStatuses();
@@ -208,7 +215,7 @@ export class StatusService {
   /** FleetWise registration per (account, region); null = never registered there. */
   fleetwiseRegistrations(keys: readonly FleetwiseKey[]): Promise<BatchResult<FleetwiseRegistrationRecord | null>[]> {
     return settleEach(keys, ({ accountId, region }) =>
-      this.cache.getOrLoad(
+      this.load(
         cacheKeys.fleetwise(accountId, region),
         () => this.aws.getFleetwiseRegistration(accountId, region),
         (record) => ttlFor(this.ttl, record?.accountStatus),
@@ -244,7 +251,7 @@ export class StatusService {
     return settleEach(ids, async (id) => {
       const fromIndex = index?.value.byId.get(id);
       if (fromIndex && index) return { value: fromIndex, fetchedAt: index.fetchedAt };
-      return this.cache.getOrLoad(
+      return this.load(
         cacheKeys.creationRequest(id),
         () => this.aws.describeCreateAccountStatus(id),
         (record) => ttlFor(this.ttl, record?.state),
@@ -253,7 +260,7 @@ export class StatusService {
   }
 
   creationIndex(): Promise<Cached<CreationRequestIndex>> {
-    return this.cache.getOrLoad(
+    return this.load(
       cacheKeys.creationIndex,
       async () => {
         const requests = await this.aws.listCreateAccountStatuses();

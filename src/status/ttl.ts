@@ -5,8 +5,7 @@ const TRANSITIONAL_VALUES: ReadonlySet<string> = new Set([
   'REGISTRATION_PENDING', // FleetWise: ~5 minutes on AWS
   'Pending', // Compute Optimizer enrollment
   'IN_PROGRESS', // Organizations CreateAccount
-  'PENDING_ACTIVATION', // Organizations account state
-  'PENDING_CLOSURE',
+  // Not here: account states PENDING_ACTIVATION and PENDING_CLOSURE, which last hours to 90 days.
 ]);
 
 export function isTransitional(value: string | undefined | null): boolean {

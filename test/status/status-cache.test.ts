@@ -55,6 +55,25 @@ describe('InMemoryStatusCache', () => {
     expect(attempt).toBe(2);
   });
 
+  it('remembers a settled failure for the time its policy chose, and shares it between callers', async () => {
+    const time = clock(1_000_000);
+    const cache = new InMemoryStatusCache({ now: time.now });
+    let attempts = 0;
+    const load = async () => {
+      attempts += 1;
+      throw new Error('AccessDenied');
+    };
+    const options = { failureTtlMs: (error: unknown) => ((error as Error).message === 'AccessDenied' ? 1_000 : undefined) };
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => cache.getOrLoad('k', load, () => 5_000, options)));
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    await expect(cache.getOrLoad('k', load, () => 5_000, options)).rejects.toThrow('AccessDenied');
+    expect(attempts).toBe(1);
+    expect(cache.peek('k')).toBeUndefined();
+    time.advance(1_001);
+    await expect(cache.getOrLoad('k', load, () => 5_000, options)).rejects.toThrow('AccessDenied');
+    expect(attempts).toBe(2);
+  });
+
   it('invalidates a key and its children', async () => {
     const cache = new InMemoryStatusCache();
     cache.set('fleetwise:111111111111:us-east-1', 'a', 1_000);
