@@ -1,4 +1,4 @@
-// Test runner settings: one suite for unit, contract and end-to-end tests; browser and Redis suites have their own scripts.
+// Test runner settings: one suite for unit, contract and end-to-end tests; browser, system and Redis suites have their own scripts.
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'test/redis/**', 'node_modules/**'],
+    exclude: ['test/browser/**', 'test/system/**', 'test/redis/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
