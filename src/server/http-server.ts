@@ -1,7 +1,7 @@
 // The HTTP face of statusgraph: Apollo Server on express at /graphql, graphql-ws on the same port and path,
 // and the operational endpoints /healthz, /readyz and /metrics. Every start returns a stop.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -17,6 +17,9 @@ import { ErrorCode } from '../graphql/errors.js';
 import { createLoaders, type StatusService } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { corsMiddleware, isWebSocketOriginAllowed } from './cors.js';
+import { playgroundHandler } from './playground.js';
+import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
@@ -35,6 +38,12 @@ export interface StatusGraphServerOptions {
   readonly metrics: Metrics;
   /** Production hides internal error messages and stack traces. */
   readonly production: boolean;
+  /** Serve the GraphiQL playground to browsers at GET /graphql. */
+  readonly playground: boolean;
+  /** Origins whose pages may call the API (CORS and WebSocket upgrades); the server's own pages always may. */
+  readonly corsOrigins: readonly string[];
+  /** The built web pages (status board, playground). @default web/dist of this repository */
+  readonly webRoot?: string;
 }
 
 export interface RunningServer {
@@ -59,7 +68,11 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     requestId,
   });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    verifyClient: ({ req }: { req: IncomingMessage }) => isWebSocketOriginAllowed(req, options.corsOrigins),
+  });
   const wsCleanup = useServer<Record<string, unknown>, { requestId?: string }>(
     {
       schema: options.schema,
@@ -100,8 +113,12 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  app.use(webAssetsRouter(webRoot));
+  if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
   app.use(
     GRAPHQL_PATH,
+    corsMiddleware(options.corsOrigins),
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(requestIdFrom(req.headers['x-request-id'])),

@@ -62,6 +62,8 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       logger,
       metrics,
       production: config.nodeEnv === 'production',
+      playground: config.playground,
+      corsOrigins: config.corsOrigins,
       checkReadiness: async () => {
         await aws.getCallerIdentity();
       },

@@ -1,0 +1,28 @@
+// The GraphiQL playground served at GET /graphql: queries and mutations over HTTP, subscriptions over graphql-ws
+// on the same path, the schema docs, and the repository's example operations as the opening tabs.
+// Monaco's workers come from this bundle (setup-workers/vite), not from a CDN.
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import { createClient } from 'graphql-ws';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoint';
+import { exampleTabs } from './example-tabs';
+
+const fetcher = createGraphiQLFetcher({
+  url: graphqlHttpUrl(),
+  wsClient: createClient({ url: graphqlWsUrl(), lazy: true, retryAttempts: Infinity }),
+  // Apollo Server answers plain JSON; multipart incremental delivery would only add a negotiation round.
+  enableIncrementalDelivery: false,
+});
+
+const container = document.getElementById('graphiql');
+if (container === null) throw new Error('playground.html has no #graphiql element');
+
+createRoot(container).render(
+  <StrictMode>
+    <GraphiQL fetcher={fetcher} defaultTabs={exampleTabs} defaultEditorToolsVisibility="variables" />
+  </StrictMode>,
+);
