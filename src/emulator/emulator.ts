@@ -2,6 +2,7 @@
 // counting, SigV4 authentication, fault injection, then the service's handler and the protocol's encoding.
 // No socket here: node.ts serves `handle` over HTTP, tests call it directly.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate } from './core/authenticate.js';
 import { CommonAwsError, commonError, errorFamily, internalError, throttlingError } from './core/common-errors.js';
@@ -44,6 +45,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const faults = new FaultInjector({ random: options.random, monotonicNowMs: options.monotonicNowMs });
   const controlState = { calls, faults, operationKeys: router.operationKeys() };
   const closing = new AbortController();
+  // Every delayed request listens on it until answered; hundreds at once is the point of a latency fault.
+  setMaxListeners(0, closing.signal);
 
   async function handle(request: EmulatorRequest): Promise<EmulatorResponse> {
     if (isControlRequest(request)) return handleControlRequest(request, controlState);
@@ -80,7 +83,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     calls.record(key);
     try {
       const caller = authenticate({ request, authorization, signingName: service.signingName, family, identity, now: arrivedAt });
-      const decision = faults.decide(key);
+      const decision = faults.decide(key, caller.accountId);
       if (decision.delayMs > 0 || decision.outcome === 'hang') {
         const signal = request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal;
         if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal });

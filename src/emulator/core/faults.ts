@@ -25,6 +25,8 @@ export const faultSettingsSchema = z.strictObject({
   hangRate: rate.optional(),
   /** `"<signing name>:<Operation>"` keys the faults apply to; absent = every operation. */
   operations: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, 'expected "<signing name>:<Operation>"')).optional(),
+  /** Caller account ids (from the request's credentials) the faults apply to; absent = every account. */
+  accounts: z.array(z.string().regex(/^\d{12}$/, 'expected a 12-digit account id')).optional(),
 });
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -49,6 +51,7 @@ export interface FaultInjectorOptions {
 export class FaultInjector {
   #settings: FaultSettings = {};
   #operations: ReadonlySet<string> | undefined;
+  #accounts: ReadonlySet<string> | undefined;
   /** Per operation: the TPS window a request last fell in, and how many requests it admitted. */
   #windows = new Map<string, { window: number; admitted: number }>();
   readonly #random: () => number;
@@ -67,6 +70,7 @@ export class FaultInjector {
   configure(settings: FaultSettings): void {
     this.#settings = settings;
     this.#operations = settings.operations ? new Set(settings.operations) : undefined;
+    this.#accounts = settings.accounts ? new Set(settings.accounts) : undefined;
     this.#windows.clear();
   }
 
@@ -74,10 +78,11 @@ export class FaultInjector {
     this.configure({});
   }
 
-  /** Rolls the dice for one request to `operationKey` (`"iotfleetwise:GetRegisterAccountStatus"`). */
-  decide(operationKey: string): FaultDecision {
+  /** Rolls the dice for one request to `operationKey` (`"iotfleetwise:GetRegisterAccountStatus"`) by `accountId`. */
+  decide(operationKey: string, accountId?: string): FaultDecision {
     const settings = this.#settings;
     if (this.#operations && !this.#operations.has(operationKey)) return NO_FAULT;
+    if (this.#accounts && (accountId === undefined || !this.#accounts.has(accountId))) return NO_FAULT;
     const { latencyMs = 0, jitterMs = 0, hangRate = 0, throttleRate = 0, errorRate = 0, tpsLimit } = settings;
     if (latencyMs === 0 && jitterMs === 0 && hangRate === 0 && throttleRate === 0 && errorRate === 0 && tpsLimit === undefined) {
       return NO_FAULT;

@@ -45,6 +45,15 @@ describe('FaultInjector', () => {
     expect(faults.decide('organizations:ListAccounts').outcome).toBe('answer');
   });
 
+  it('applies only to callers from the named accounts', () => {
+    const faults = new FaultInjector();
+    faults.configure({ errorRate: 1, accounts: ['111111111111'] });
+
+    expect(faults.decide(OPERATION, '111111111111').outcome).toBe('fail');
+    expect(faults.decide(OPERATION, '222222222222').outcome).toBe('answer');
+    expect(faults.decide(OPERATION).outcome).toBe('answer');
+  });
+
   it('admits tpsLimit requests per operation per second and throttles the rest until the next second', () => {
     const clock = manualClock(10_000);
     const faults = new FaultInjector({ monotonicNowMs: clock.read });
