@@ -23,6 +23,25 @@
 // | STATUSGRAPH_LOG_LEVEL                 | info                                         | fatal, error, warn, info, debug, trace, silent  |
 // | STATUSGRAPH_PLAYGROUND                | true, false when NODE_ENV=production         | true, false, 1, 0                               |
 // | STATUSGRAPH_CORS_ORIGINS              | (none)                                       | comma-separated origins, e.g. https://a.example |
+// | STATUSGRAPH_AUTH                      | required when keys or a JWKS are set; none   | none, required (aws backend: must be decided)   |
+// | STATUSGRAPH_API_KEYS                  | (none)                                       | comma-separated name:role:sha256-hex-of-token   |
+// | STATUSGRAPH_JWKS_URL                  | (none)                                       | http(s) URL of the identity provider's JWKS     |
+// | STATUSGRAPH_JWT_ISSUER                | (none; required with a JWKS)                 | the tokens' `iss`                               |
+// | STATUSGRAPH_JWT_AUDIENCE              | (none; required with a JWKS)                 | the tokens' `aud`                               |
+// | STATUSGRAPH_JWT_ROLE_CLAIM            | statusgraph_role                             | claim holding reader or operator                |
+// | STATUSGRAPH_RATE_LIMIT_PER_MINUTE     | 600                                          | requests per minute per client                  |
+// | STATUSGRAPH_MAX_DEPTH                 | 6                                            | selection depth of an operation                 |
+// | STATUSGRAPH_MAX_ALIASES               | 15                                           | aliases per operation                           |
+// | STATUSGRAPH_MAX_DIRECTIVES            | 50                                           | directives per operation                        |
+// | STATUSGRAPH_MAX_TOKENS                | 1000                                         | lexical tokens per document                     |
+// | STATUSGRAPH_MAX_COST                  | 5000                                         | graphql-armor cost per operation                |
+// | STATUSGRAPH_TRUSTED_DOCUMENTS         | (none: any document)                         | path of a persisted-documents manifest          |
+// | STATUSGRAPH_INTROSPECTION             | true, false when NODE_ENV=production         | true, false, 1, 0                               |
+// | STATUSGRAPH_WS_PING_INTERVAL_MS       | 12000                                        | ms between WebSocket pings (dead peers go)      |
+// | STATUSGRAPH_SHUTDOWN_TIMEOUT_MS       | 10000                                        | ms from SIGTERM to a forced exit                |
+// | STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS | 8                                            | SDK attempts per call while AWS throttles       |
+// | STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS     | 10000                                        | ms of calls the circuit breaker judges          |
+// | STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS  | 5000                                         | ms an open circuit waits before one probe       |
 // | AWS_REGION                            | us-east-1                                    | region name                                     |
 // | AWS_ENDPOINT_URL                      | (none: the real AWS endpoints)               | http(s) URL without credentials                 |
 //
@@ -33,6 +52,26 @@ import { ConfigError } from './config-error.js';
 export type Backend = 'emulator' | 'aws';
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type AuthMode = 'none' | 'required';
+/** reader: queries and subscriptions; operator: mutations too. */
+export type Role = 'reader' | 'operator';
+
+/** One API key: who holds it, what it may do, and the SHA-256 of its token (the token itself is never stored). */
+export interface ApiKeyConfig {
+  readonly name: string;
+  readonly role: Role;
+  /** Lower-case hex SHA-256 of the bearer token. */
+  readonly sha256: string;
+}
+
+/** OIDC/JWT bearer tokens, verified against the identity provider's published keys. */
+export interface JwtConfig {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** The claim that carries `reader` or `operator`. */
+  readonly roleClaim: string;
+}
 
 export interface Config {
   readonly port: number;
@@ -57,11 +96,36 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxSockets: number;
     readonly maxAttempts: number;
+    /** Attempts per call when every failure was throttling (AWS asked us to slow down, not that it is broken). */
+    readonly throttleMaxAttempts: number;
     readonly rateLimitPerSecond: number;
+    /** The circuit breaker per (service, region). */
+    readonly circuitBreaker: { readonly windowMs: number; readonly halfOpenMs: number };
   };
   readonly logLevel: LogLevel;
   readonly playground: boolean;
   readonly corsOrigins: readonly string[];
+  readonly auth: {
+    /** none: everyone is an operator (the demo); required: every request and socket authenticates. */
+    readonly mode: AuthMode;
+    readonly apiKeys: readonly ApiKeyConfig[];
+    readonly jwt?: JwtConfig;
+  };
+  /** What one client may ask of the server; everything past a limit is refused before any AWS call. */
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+    readonly rateLimitPerMinute: number;
+    readonly wsPingIntervalMs: number;
+  };
+  /** Path of the trusted-documents manifest; when set, only its operations run. */
+  readonly trustedDocuments?: string;
+  readonly introspection: boolean;
+  /** From SIGTERM to a forced exit; in-flight work gets most of it. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** One documented variable, for the README and `--help`-style listings. */
@@ -92,6 +156,19 @@ export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
 export const DEFAULT_AWS_RATE_LIMIT_PER_SECOND = 20;
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 export const DEFAULT_AWS_REGION = 'us-east-1';
+export const DEFAULT_AWS_THROTTLE_MAX_ATTEMPTS = 8;
+export const DEFAULT_AWS_CIRCUIT_WINDOW_MS = 10_000; // 10 seconds
+export const DEFAULT_AWS_CIRCUIT_HALF_OPEN_MS = 5_000; // 5 seconds: one fast poll interval
+export const DEFAULT_JWT_ROLE_CLAIM = 'statusgraph_role';
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+// graphql-armor's defaults, except aliases (15, the issue's number).
+export const DEFAULT_MAX_DEPTH = 6;
+export const DEFAULT_MAX_ALIASES = 15;
+export const DEFAULT_MAX_DIRECTIVES = 50;
+export const DEFAULT_MAX_TOKENS = 1_000;
+export const DEFAULT_MAX_COST = 5_000;
+export const DEFAULT_WS_PING_INTERVAL_MS = 12_000; // 12 seconds, graphql-ws's own default
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000; // 10 seconds
 const LOCAL_HOST = '127.0.0.1';
 const ALL_INTERFACES = '0.0.0.0';
 
@@ -105,6 +182,9 @@ const MAX_AWS_TIMEOUT_MS = 300_000; // 5 minutes
 const MAX_AWS_MAX_SOCKETS = 1_000;
 const MAX_AWS_MAX_ATTEMPTS = 10;
 const MAX_AWS_RATE_LIMIT_PER_SECOND = 10_000;
+const MAX_AWS_THROTTLE_MAX_ATTEMPTS = 20;
+const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+const MAX_DOCUMENT_LIMIT = 100_000;
 
 // ---- value schemas: each parses the raw string of one variable ------------------------------------------
 
@@ -143,6 +223,21 @@ const origin = z.string().refine((value) => {
   const url = new URL(value);
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 });
+
+/** `name:role:sha256-hex`: a name for logs and rate limits, reader or operator, and the hash of the token. */
+const API_KEY_ENTRY = /^([\w.-]{1,64}):(reader|operator):([0-9a-fA-F]{64})$/;
+const apiKeyList = commaList(z.string().regex(API_KEY_ENTRY))
+  .transform((entries) =>
+    entries.map((entry): ApiKeyConfig => {
+      const [, name = '', role = '', sha256 = ''] = API_KEY_ENTRY.exec(entry) ?? [];
+      return { name, role: role as Role, sha256: sha256.toLowerCase() };
+    }),
+  )
+  .refine((keys) => new Set(keys.map((key) => key.name)).size === keys.length);
+
+/** Claim names are plain (`statusgraph_role`) or namespaced URLs (`https://example.com/role`). */
+const claimName = z.string().regex(/^[\w.:/-]{1,256}$/);
+const plainText = z.string().min(1).max(1_024);
 
 const endpointUrl = z.string().refine((value) => {
   if (!URL.canParse(value)) return false;
@@ -284,6 +379,27 @@ const VARIABLES = {
     description: 'Requests per second per (service, operation, region); calls beyond it queue.',
     schema: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
   }),
+  STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS: variable({
+    name: 'STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS',
+    default: String(DEFAULT_AWS_THROTTLE_MAX_ATTEMPTS),
+    accepts: `an integer from 1 to ${MAX_AWS_THROTTLE_MAX_ATTEMPTS} (attempts), not below STATUSGRAPH_AWS_MAX_ATTEMPTS`,
+    description: 'Attempts per AWS call while AWS answers with throttling errors (backed off exponentially).',
+    schema: integerIn(1, MAX_AWS_THROTTLE_MAX_ATTEMPTS),
+  }),
+  STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS: variable({
+    name: 'STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS',
+    default: String(DEFAULT_AWS_CIRCUIT_WINDOW_MS),
+    accepts: `an integer from 1000 to ${ONE_HOUR_MS} (milliseconds)`,
+    description: 'The circuit per (service, region) opens when most calls in this window failed (5xx, timeouts, network).',
+    schema: integerIn(1_000, ONE_HOUR_MS),
+  }),
+  STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS: variable({
+    name: 'STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS',
+    default: String(DEFAULT_AWS_CIRCUIT_HALF_OPEN_MS),
+    accepts: `an integer from 100 to ${ONE_HOUR_MS} (milliseconds)`,
+    description: 'How long an open circuit refuses calls before it lets one probe through.',
+    schema: integerIn(100, ONE_HOUR_MS),
+  }),
   STATUSGRAPH_LOG_LEVEL: variable({
     name: 'STATUSGRAPH_LOG_LEVEL',
     default: DEFAULT_LOG_LEVEL,
@@ -304,6 +420,118 @@ const VARIABLES = {
     accepts: 'a comma-separated list of origins such as https://console.example.com,http://localhost:5173',
     description: 'Browser origins allowed to call the API.',
     schema: commaList(origin),
+  }),
+  STATUSGRAPH_AUTH: variable({
+    name: 'STATUSGRAPH_AUTH',
+    default: 'required when STATUSGRAPH_API_KEYS or STATUSGRAPH_JWKS_URL is set, none otherwise (the aws backend refuses to guess)',
+    accepts: 'one of none, required',
+    description: 'required: every HTTP request and WebSocket authenticates; none: everyone may do everything (the demo).',
+    schema: oneOf(['none', 'required']),
+  }),
+  STATUSGRAPH_API_KEYS: variable({
+    name: 'STATUSGRAPH_API_KEYS',
+    default: '(none)',
+    accepts: 'a comma-separated list of name:role:sha256-hex-of-token entries, role reader or operator, names unique',
+    description: 'API keys, sent as Authorization: Bearer <token>; only the SHA-256 of each token is configured.',
+    schema: apiKeyList,
+  }),
+  STATUSGRAPH_JWKS_URL: variable({
+    name: 'STATUSGRAPH_JWKS_URL',
+    default: '(none)',
+    accepts: 'an http(s) URL without credentials, query or fragment, such as https://idp.example.com/.well-known/jwks.json',
+    description: "The identity provider's JSON Web Key Set; bearer JWTs signed by one of its keys are accepted.",
+    schema: endpointUrl,
+  }),
+  STATUSGRAPH_JWT_ISSUER: variable({
+    name: 'STATUSGRAPH_JWT_ISSUER',
+    default: '(none; required with STATUSGRAPH_JWKS_URL)',
+    accepts: 'the exact iss claim of the tokens, 1 to 1024 characters',
+    description: 'Tokens from any other issuer are refused.',
+    schema: plainText,
+  }),
+  STATUSGRAPH_JWT_AUDIENCE: variable({
+    name: 'STATUSGRAPH_JWT_AUDIENCE',
+    default: '(none; required with STATUSGRAPH_JWKS_URL)',
+    accepts: 'the aud claim the tokens must carry, 1 to 1024 characters',
+    description: 'Tokens minted for any other audience are refused.',
+    schema: plainText,
+  }),
+  STATUSGRAPH_JWT_ROLE_CLAIM: variable({
+    name: 'STATUSGRAPH_JWT_ROLE_CLAIM',
+    default: DEFAULT_JWT_ROLE_CLAIM,
+    accepts: 'a claim name such as statusgraph_role or https://example.com/role',
+    description: 'The JWT claim that holds reader or operator (a string, or an array of strings).',
+    schema: claimName,
+  }),
+  STATUSGRAPH_RATE_LIMIT_PER_MINUTE: variable({
+    name: 'STATUSGRAPH_RATE_LIMIT_PER_MINUTE',
+    default: String(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    accepts: `an integer from 1 to ${MAX_RATE_LIMIT_PER_MINUTE} (requests per minute)`,
+    description: 'HTTP requests and WebSocket operations per minute per client (API key or token subject, else IP).',
+    schema: integerIn(1, MAX_RATE_LIMIT_PER_MINUTE),
+  }),
+  STATUSGRAPH_MAX_DEPTH: variable({
+    name: 'STATUSGRAPH_MAX_DEPTH',
+    default: String(DEFAULT_MAX_DEPTH),
+    accepts: `an integer from 1 to ${MAX_DOCUMENT_LIMIT} (levels of selection)`,
+    description: "Deepest selection an operation may make, counted from the operation's own fields.",
+    schema: integerIn(1, MAX_DOCUMENT_LIMIT),
+  }),
+  STATUSGRAPH_MAX_ALIASES: variable({
+    name: 'STATUSGRAPH_MAX_ALIASES',
+    default: String(DEFAULT_MAX_ALIASES),
+    accepts: `an integer from 0 to ${MAX_DOCUMENT_LIMIT} (aliases)`,
+    description: 'Aliases one operation may use (each alias can repeat expensive work).',
+    schema: integerIn(0, MAX_DOCUMENT_LIMIT),
+  }),
+  STATUSGRAPH_MAX_DIRECTIVES: variable({
+    name: 'STATUSGRAPH_MAX_DIRECTIVES',
+    default: String(DEFAULT_MAX_DIRECTIVES),
+    accepts: `an integer from 0 to ${MAX_DOCUMENT_LIMIT} (directives)`,
+    description: 'Directives one operation may carry.',
+    schema: integerIn(0, MAX_DOCUMENT_LIMIT),
+  }),
+  STATUSGRAPH_MAX_TOKENS: variable({
+    name: 'STATUSGRAPH_MAX_TOKENS',
+    default: String(DEFAULT_MAX_TOKENS),
+    accepts: `an integer from 1 to ${MAX_DOCUMENT_LIMIT} (lexical tokens)`,
+    description: 'Tokens the parser reads before it gives up on a document.',
+    schema: integerIn(1, MAX_DOCUMENT_LIMIT),
+  }),
+  STATUSGRAPH_MAX_COST: variable({
+    name: 'STATUSGRAPH_MAX_COST',
+    default: String(DEFAULT_MAX_COST),
+    accepts: `an integer from 1 to ${MAX_DOCUMENT_LIMIT} (graphql-armor cost units)`,
+    description: "Cost one operation may have in graphql-armor's model (objects 2, scalars 1, growing with depth).",
+    schema: integerIn(1, MAX_DOCUMENT_LIMIT),
+  }),
+  STATUSGRAPH_TRUSTED_DOCUMENTS: variable({
+    name: 'STATUSGRAPH_TRUSTED_DOCUMENTS',
+    default: '(none: any document is accepted)',
+    accepts: 'the path of a persisted-documents manifest, { "<sha256 hash>": "<document>" }',
+    description: 'When set, only the operations in the manifest run, sent by hash (documentId or Apollo persistedQuery).',
+    schema: plainText,
+  }),
+  STATUSGRAPH_INTROSPECTION: variable({
+    name: 'STATUSGRAPH_INTROSPECTION',
+    default: 'true, false when NODE_ENV=production',
+    accepts: 'true, false, 1 or 0',
+    description: 'Answer schema introspection queries.',
+    schema: booleanFlag,
+  }),
+  STATUSGRAPH_WS_PING_INTERVAL_MS: variable({
+    name: 'STATUSGRAPH_WS_PING_INTERVAL_MS',
+    default: String(DEFAULT_WS_PING_INTERVAL_MS),
+    accepts: `an integer from ${MIN_POLL_MS} to ${ONE_HOUR_MS} (milliseconds)`,
+    description: 'Interval of WebSocket pings; a socket that has not answered by the next ping is terminated.',
+    schema: integerIn(MIN_POLL_MS, ONE_HOUR_MS),
+  }),
+  STATUSGRAPH_SHUTDOWN_TIMEOUT_MS: variable({
+    name: 'STATUSGRAPH_SHUTDOWN_TIMEOUT_MS',
+    default: String(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    accepts: `an integer from 1000 to ${ONE_HOUR_MS} (milliseconds)`,
+    description: 'Time from SIGTERM to a forced exit; in-flight operations get most of it to finish.',
+    schema: integerIn(1_000, ONE_HOUR_MS),
   }),
   AWS_REGION: variable({
     name: 'AWS_REGION',
@@ -341,7 +569,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function loadConfig(env: Env): Config {
   rejectUnknownVariables(env);
 
-  const read = <T>(spec: VariableSpec<T>): T | undefined => {
+  const read: Read = <T>(spec: VariableSpec<T>): T | undefined => {
     const raw = env[spec.name];
     if (raw === undefined || raw.trim() === '') return undefined;
     const parsed = spec.schema.safeParse(raw);
@@ -371,6 +599,22 @@ export function loadConfig(env: Env): Config {
   const corsOrigins = read(VARIABLES.STATUSGRAPH_CORS_ORIGINS) ?? [];
   const awsRegion = read(VARIABLES.AWS_REGION) ?? DEFAULT_AWS_REGION;
   const awsEndpoint = read(VARIABLES.AWS_ENDPOINT_URL);
+  const awsThrottleMaxAttempts = read(VARIABLES.STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS) ?? Math.max(DEFAULT_AWS_THROTTLE_MAX_ATTEMPTS, awsMaxAttempts);
+  const circuitWindowMs = read(VARIABLES.STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS) ?? DEFAULT_AWS_CIRCUIT_WINDOW_MS;
+  const circuitHalfOpenMs = read(VARIABLES.STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS) ?? DEFAULT_AWS_CIRCUIT_HALF_OPEN_MS;
+  const auth = readAuth(read, backend);
+  const limits = {
+    maxDepth: read(VARIABLES.STATUSGRAPH_MAX_DEPTH) ?? DEFAULT_MAX_DEPTH,
+    maxAliases: read(VARIABLES.STATUSGRAPH_MAX_ALIASES) ?? DEFAULT_MAX_ALIASES,
+    maxDirectives: read(VARIABLES.STATUSGRAPH_MAX_DIRECTIVES) ?? DEFAULT_MAX_DIRECTIVES,
+    maxTokens: read(VARIABLES.STATUSGRAPH_MAX_TOKENS) ?? DEFAULT_MAX_TOKENS,
+    maxCost: read(VARIABLES.STATUSGRAPH_MAX_COST) ?? DEFAULT_MAX_COST,
+    rateLimitPerMinute: read(VARIABLES.STATUSGRAPH_RATE_LIMIT_PER_MINUTE) ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    wsPingIntervalMs: read(VARIABLES.STATUSGRAPH_WS_PING_INTERVAL_MS) ?? DEFAULT_WS_PING_INTERVAL_MS,
+  };
+  const trustedDocuments = read(VARIABLES.STATUSGRAPH_TRUSTED_DOCUMENTS);
+  const introspection = read(VARIABLES.STATUSGRAPH_INTROSPECTION) ?? nodeEnv !== 'production';
+  const shutdownTimeoutMs = read(VARIABLES.STATUSGRAPH_SHUTDOWN_TIMEOUT_MS) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
   // Cross-variable rules: a slow poll faster than the fast one, or a settled TTL shorter than the transitional
   // one, inverts the design (settled states are the ones worth keeping).
@@ -386,6 +630,14 @@ export function loadConfig(env: Env): Config {
       VARIABLES.STATUSGRAPH_CACHE_TTL_SETTLED_MS.name,
       String(ttlSettledMs),
       `a value not below STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS (${ttlTransitionalMs} ms)`,
+    );
+  }
+
+  if (awsThrottleMaxAttempts < awsMaxAttempts) {
+    throw ConfigError.badValue(
+      VARIABLES.STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS.name,
+      String(awsThrottleMaxAttempts),
+      `a value not below STATUSGRAPH_AWS_MAX_ATTEMPTS (${awsMaxAttempts})`,
     );
   }
 
@@ -405,13 +657,71 @@ export function loadConfig(env: Env): Config {
       timeoutMs: awsTimeoutMs,
       maxSockets: awsMaxSockets,
       maxAttempts: awsMaxAttempts,
+      throttleMaxAttempts: awsThrottleMaxAttempts,
       rateLimitPerSecond: awsRateLimit,
+      circuitBreaker: { windowMs: circuitWindowMs, halfOpenMs: circuitHalfOpenMs },
     },
     logLevel,
     playground,
     corsOrigins,
+    auth,
+    limits,
+    ...(trustedDocuments === undefined ? {} : { trustedDocuments }),
+    introspection,
+    shutdownTimeoutMs,
   };
   return deepFreeze(config);
+}
+
+type Read = <T>(spec: VariableSpec<T>) => T | undefined;
+
+/**
+ * Who may call the server. Contradictions stop it: a JWKS without issuer or audience would accept tokens minted for
+ * anyone, `required` with no credential source would lock everyone out, and the aws backend never runs open by
+ * default — it can create AWS accounts, so running without authentication must be said out loud.
+ */
+function readAuth(read: Read, backend: Backend): Config['auth'] {
+  const mode = read(VARIABLES.STATUSGRAPH_AUTH);
+  const apiKeys = read(VARIABLES.STATUSGRAPH_API_KEYS) ?? [];
+  const jwksUrl = read(VARIABLES.STATUSGRAPH_JWKS_URL);
+  const issuer = read(VARIABLES.STATUSGRAPH_JWT_ISSUER);
+  const audience = read(VARIABLES.STATUSGRAPH_JWT_AUDIENCE);
+  const roleClaim = read(VARIABLES.STATUSGRAPH_JWT_ROLE_CLAIM);
+
+  let jwt: JwtConfig | undefined;
+  if (jwksUrl === undefined) {
+    for (const [spec, value] of [
+      [VARIABLES.STATUSGRAPH_JWT_ISSUER, issuer],
+      [VARIABLES.STATUSGRAPH_JWT_AUDIENCE, audience],
+      [VARIABLES.STATUSGRAPH_JWT_ROLE_CLAIM, roleClaim],
+    ] as const) {
+      if (value !== undefined) throw new ConfigError(spec.name, ' has no effect without STATUSGRAPH_JWKS_URL; set both or neither');
+    }
+  } else {
+    if (issuer === undefined) throw new ConfigError(VARIABLES.STATUSGRAPH_JWT_ISSUER.name, ' is required with STATUSGRAPH_JWKS_URL');
+    if (audience === undefined) throw new ConfigError(VARIABLES.STATUSGRAPH_JWT_AUDIENCE.name, ' is required with STATUSGRAPH_JWKS_URL');
+    jwt = { jwksUrl, issuer, audience, roleClaim: roleClaim ?? DEFAULT_JWT_ROLE_CLAIM };
+  }
+
+  const hasCredentials = apiKeys.length > 0 || jwt !== undefined;
+  const name = VARIABLES.STATUSGRAPH_AUTH.name;
+  if (mode === 'required' && !hasCredentials) {
+    throw new ConfigError(name, '=required needs STATUSGRAPH_API_KEYS or STATUSGRAPH_JWKS_URL: nobody could get in');
+  }
+  if (mode === 'none' && hasCredentials) {
+    throw new ConfigError(name, '=none contradicts the configured STATUSGRAPH_API_KEYS or STATUSGRAPH_JWKS_URL; unset one side');
+  }
+  if (mode === undefined && !hasCredentials && backend === 'aws') {
+    throw new ConfigError(
+      name,
+      ' must be decided with STATUSGRAPH_BACKEND=aws: configure STATUSGRAPH_API_KEYS or STATUSGRAPH_JWKS_URL, or set STATUSGRAPH_AUTH=none to run without authentication',
+    );
+  }
+  return {
+    mode: mode ?? (hasCredentials ? 'required' : 'none'),
+    apiKeys,
+    ...(jwt === undefined ? {} : { jwt }),
+  };
 }
 
 function rejectUnknownVariables(env: Env): void {

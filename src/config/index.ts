@@ -2,10 +2,14 @@
 export {
   CONFIG_VARIABLES,
   loadConfig,
+  type ApiKeyConfig,
+  type AuthMode,
   type Backend,
   type Config,
   type ConfigVariable,
+  type JwtConfig,
   type LogLevel,
   type NodeEnv,
+  type Role,
 } from './config.js';
 export { ConfigError } from './config-error.js';

@@ -24,17 +24,29 @@ describe('loadConfig defaults', () => {
       fleetwiseRegions: ['us-east-1'],
       poll: { fastMs: 5000, slowMs: 60000 },
       cacheTtl: { transitionalMs: 5000, settledMs: 300000 },
-      aws: { region: 'us-east-1', timeoutMs: 10000, maxSockets: 50, maxAttempts: 3, rateLimitPerSecond: 20 },
+      aws: {
+        region: 'us-east-1',
+        timeoutMs: 10000,
+        maxSockets: 50,
+        maxAttempts: 3,
+        throttleMaxAttempts: 8,
+        rateLimitPerSecond: 20,
+        circuitBreaker: { windowMs: 10000, halfOpenMs: 5000 },
+      },
       logLevel: 'info',
       playground: true,
       corsOrigins: [],
+      auth: { mode: 'none', apiKeys: [] },
+      limits: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000, rateLimitPerMinute: 600, wsPingIntervalMs: 12000 },
+      introspection: true,
+      shutdownTimeoutMs: 10000,
     } satisfies Config);
   });
 
   it('listens on all interfaces by default with the aws backend, and on loopback with the emulator', () => {
-    expect(loadConfig({ STATUSGRAPH_BACKEND: 'aws' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ STATUSGRAPH_BACKEND: 'aws', STATUSGRAPH_AUTH: 'none' }).host).toBe('0.0.0.0');
     expect(loadConfig({ STATUSGRAPH_BACKEND: 'emulator' }).host).toBe('127.0.0.1');
-    expect(loadConfig({ STATUSGRAPH_BACKEND: 'aws', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(loadConfig({ STATUSGRAPH_BACKEND: 'aws', STATUSGRAPH_AUTH: 'none', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
   });
 
   it('turns the playground off by default in production only', () => {
@@ -67,8 +79,12 @@ describe('loadConfig result', () => {
   });
 });
 
-/** [variable, raw value, path into Config, expected parsed value] */
-const goodValues: [string, string, (config: Config) => unknown, unknown][] = [
+const TOKEN_SHA256 = 'a'.repeat(64);
+/** Settings some variables need beside them to be accepted at all. */
+const JWKS = { STATUSGRAPH_JWKS_URL: 'https://idp.example.com/jwks.json', STATUSGRAPH_JWT_ISSUER: 'https://idp.example.com/', STATUSGRAPH_JWT_AUDIENCE: 'statusgraph' };
+
+/** [variable, raw value, path into Config, expected parsed value, the settings it needs beside it] */
+const goodValues: [string, string, (config: Config) => unknown, unknown, Record<string, string>?][] = [
   ['PORT', '0', (c) => c.port, 0],
   ['PORT', '65535', (c) => c.port, 65535],
   ['HOST', '::1', (c) => c.host, '::1'],
@@ -76,7 +92,7 @@ const goodValues: [string, string, (config: Config) => unknown, unknown][] = [
   ['HOST', 'localhost', (c) => c.host, 'localhost'],
   ['NODE_ENV', 'production', (c) => c.nodeEnv, 'production'],
   ['NODE_ENV', 'test', (c) => c.nodeEnv, 'test'],
-  ['STATUSGRAPH_BACKEND', 'aws', (c) => c.backend, 'aws'],
+  ['STATUSGRAPH_BACKEND', 'aws', (c) => c.backend, 'aws', { STATUSGRAPH_AUTH: 'none' }],
   ['STATUSGRAPH_EMULATOR_ACCOUNTS', '1', (c) => c.emulator.accounts, 1],
   ['STATUSGRAPH_EMULATOR_ACCOUNTS', '10000', (c) => c.emulator.accounts, 10000],
   ['STATUSGRAPH_EMULATOR_DELAY_MS', '0', (c) => c.emulator.delayMs, 0],
@@ -115,11 +131,37 @@ const goodValues: [string, string, (config: Config) => unknown, unknown][] = [
   ['AWS_REGION', 'eu-central-1', (c) => c.aws.region, 'eu-central-1'],
   ['AWS_ENDPOINT_URL', 'http://127.0.0.1:4566', (c) => c.aws.endpoint, 'http://127.0.0.1:4566'],
   ['AWS_ENDPOINT_URL', 'https://aws-proxy.internal', (c) => c.aws.endpoint, 'https://aws-proxy.internal'],
+  ['STATUSGRAPH_AUTH', 'none', (c) => c.auth.mode, 'none', { STATUSGRAPH_BACKEND: 'aws' }],
+  ['STATUSGRAPH_AUTH', 'required', (c) => c.auth.mode, 'required', { STATUSGRAPH_API_KEYS: `ci:reader:${TOKEN_SHA256}` }],
+  [
+    'STATUSGRAPH_API_KEYS',
+    `ci-bot:reader:${TOKEN_SHA256}, ops.team:operator:${'F'.repeat(64)}`,
+    (c) => c.auth,
+    { mode: 'required', apiKeys: [{ name: 'ci-bot', role: 'reader', sha256: TOKEN_SHA256 }, { name: 'ops.team', role: 'operator', sha256: 'f'.repeat(64) }] },
+  ],
+  ['STATUSGRAPH_JWKS_URL', JWKS.STATUSGRAPH_JWKS_URL, (c) => c.auth.jwt?.jwksUrl, JWKS.STATUSGRAPH_JWKS_URL, JWKS],
+  ['STATUSGRAPH_JWT_ISSUER', 'https://login.example.org/tenant', (c) => c.auth.jwt?.issuer, 'https://login.example.org/tenant', JWKS],
+  ['STATUSGRAPH_JWT_AUDIENCE', 'api://statusgraph', (c) => c.auth.jwt?.audience, 'api://statusgraph', JWKS],
+  ['STATUSGRAPH_JWT_ROLE_CLAIM', 'https://example.com/role', (c) => c.auth.jwt?.roleClaim, 'https://example.com/role', JWKS],
+  ['STATUSGRAPH_RATE_LIMIT_PER_MINUTE', '60', (c) => c.limits.rateLimitPerMinute, 60],
+  ['STATUSGRAPH_MAX_DEPTH', '8', (c) => c.limits.maxDepth, 8],
+  ['STATUSGRAPH_MAX_ALIASES', '0', (c) => c.limits.maxAliases, 0],
+  ['STATUSGRAPH_MAX_DIRECTIVES', '5', (c) => c.limits.maxDirectives, 5],
+  ['STATUSGRAPH_MAX_TOKENS', '2000', (c) => c.limits.maxTokens, 2000],
+  ['STATUSGRAPH_MAX_COST', '10000', (c) => c.limits.maxCost, 10000],
+  ['STATUSGRAPH_TRUSTED_DOCUMENTS', 'examples/generated/persisted-documents.json', (c) => c.trustedDocuments, 'examples/generated/persisted-documents.json'],
+  ['STATUSGRAPH_INTROSPECTION', 'false', (c) => c.introspection, false],
+  ['STATUSGRAPH_INTROSPECTION', 'true', (c) => c.introspection, true, { NODE_ENV: 'production' }],
+  ['STATUSGRAPH_WS_PING_INTERVAL_MS', '500', (c) => c.limits.wsPingIntervalMs, 500],
+  ['STATUSGRAPH_SHUTDOWN_TIMEOUT_MS', '3000', (c) => c.shutdownTimeoutMs, 3000],
+  ['STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS', '5', (c) => c.aws.throttleMaxAttempts, 5],
+  ['STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS', '2000', (c) => c.aws.circuitBreaker.windowMs, 2000],
+  ['STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS', '500', (c) => c.aws.circuitBreaker.halfOpenMs, 500],
 ];
 
-describe.each(goodValues)('%s=%j', (name, raw, pick, expected) => {
+describe.each(goodValues)('%s=%j', (name, raw, pick, expected, beside = {}) => {
   it('is accepted and parsed', () => {
-    expect(pick(loadConfig({ [name]: raw }))).toEqual(expected);
+    expect(pick(loadConfig({ ...beside, [name]: raw }))).toEqual(expected);
   });
 });
 
@@ -165,14 +207,41 @@ const badValues: [string, string, string][] = [
   ['AWS_REGION', 'US-EAST-1', 'region name'],
   ['AWS_ENDPOINT_URL', 'localhost:4566', 'http(s) URL'],
   ['AWS_ENDPOINT_URL', 'ftp://127.0.0.1:4566', 'http(s) URL'],
+  ['STATUSGRAPH_AUTH', 'open', 'none, required'],
+  ['STATUSGRAPH_API_KEYS', 'ci:admin:' + 'a'.repeat(64), 'role reader or operator'],
+  ['STATUSGRAPH_API_KEYS', 'ci:reader:not-a-hash', 'sha256-hex-of-token'],
+  ['STATUSGRAPH_API_KEYS', `ci:reader:${'a'.repeat(64)},ci:operator:${'b'.repeat(64)}`, 'names unique'],
+  ['STATUSGRAPH_JWKS_URL', 'idp.example.com/jwks.json', 'http(s) URL'],
+  ['STATUSGRAPH_JWT_ISSUER', 'i'.repeat(1025), '1 to 1024 characters'],
+  ['STATUSGRAPH_JWT_AUDIENCE', 'a'.repeat(1025), '1 to 1024 characters'],
+  ['STATUSGRAPH_JWT_ROLE_CLAIM', 'role claim', 'claim name'],
+  ['STATUSGRAPH_RATE_LIMIT_PER_MINUTE', '0', 'requests per minute'],
+  ['STATUSGRAPH_MAX_DEPTH', '0', 'levels of selection'],
+  ['STATUSGRAPH_MAX_ALIASES', '-1', 'aliases'],
+  ['STATUSGRAPH_MAX_DIRECTIVES', 'many', 'directives'],
+  ['STATUSGRAPH_MAX_TOKENS', '0', 'lexical tokens'],
+  ['STATUSGRAPH_MAX_COST', '1e4', 'cost units'],
+  ['STATUSGRAPH_TRUSTED_DOCUMENTS', 'x'.repeat(1025), 'persisted-documents manifest'],
+  ['STATUSGRAPH_INTROSPECTION', 'on', 'true, false, 1 or 0'],
+  ['STATUSGRAPH_WS_PING_INTERVAL_MS', '10', 'milliseconds'],
+  ['STATUSGRAPH_SHUTDOWN_TIMEOUT_MS', '999', 'from 1000'],
+  ['STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS', '21', 'from 1 to 20'],
+  ['STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS', '2', 'not below STATUSGRAPH_AWS_MAX_ATTEMPTS (3)'],
+  ['STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS', '10', 'milliseconds'],
+  ['STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS', '5s', 'milliseconds'],
 ];
+
+/** Variables whose names announce a secret: their values are never echoed, even when wrong. */
+const REDACTED_VARIABLES = new Set(['STATUSGRAPH_AUTH', 'STATUSGRAPH_API_KEYS', 'STATUSGRAPH_MAX_TOKENS']);
 
 describe.each(badValues)('%s=%j', (name, raw, accepts) => {
   it('stops with one line naming the variable, the value and what it accepts', () => {
     const error = configError({ [name]: raw });
     expect(error.variable).toBe(name);
     expect(error.message).toContain(name);
-    expect(error.message).toContain(JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw));
+    expect(error.message).toContain(
+      REDACTED_VARIABLES.has(name) ? '<redacted>' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw),
+    );
     expect(error.message).toContain(accepts);
     expect(error.message).not.toMatch(/[\r\n]/);
   });
