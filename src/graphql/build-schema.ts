@@ -1,26 +1,38 @@
 // Builds the executable schema from the type-graphql classes; schema.graphql is printed from the same call.
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type PubSub } from 'type-graphql';
+import { buildSchema } from 'type-graphql';
+import { InProcessPubSub, type StatusPubSub } from '../status/index.js';
+import { typeGraphQLPubSub } from './pubsub-adapter.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreateAccountRequestResolver } from './resolvers/create-account-request.resolver.js';
+import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
+import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { DateTimeScalar } from './scalars.js';
+import { validateInput } from './validation.js';
 
 export interface BuildStatusGraphSchemaOptions {
-  /** Topic-based subscriptions publish through it; the in-process one is the default. */
-  readonly pubSub?: PubSub;
+  /** The PubSub status changes travel on; the in-process one is the default. */
+  readonly pubsub?: StatusPubSub;
 }
 
-export const resolvers = [QueryResolver, AccountResolver, OrganizationResolver, CreateAccountRequestResolver] as const;
+export const resolvers = [
+  QueryResolver,
+  AccountResolver,
+  OrganizationResolver,
+  CreateAccountRequestResolver,
+  MutationResolver,
+  SubscriptionResolver,
+] as const;
 
 export function buildStatusGraphSchema(options: BuildStatusGraphSchemaOptions = {}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...resolvers],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    validate: false,
-    ...(options.pubSub ? { pubSub: options.pubSub } : {}),
+    validateFn: validateInput,
+    pubSub: typeGraphQLPubSub(options.pubsub ?? new InProcessPubSub()),
   });
 }
 

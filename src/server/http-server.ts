@@ -12,9 +12,9 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { GraphQLContext } from '../graphql/context.js';
+import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
-import { createLoaders, type StatusService } from '../status/index.js';
+import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { corsMiddleware, isWebSocketOriginAllowed } from './cors.js';
@@ -32,6 +32,10 @@ export interface StatusGraphServerOptions {
   readonly port: number;
   readonly schema: GraphQLSchema;
   readonly status: StatusService;
+  /** Pollers shared by every subscription. */
+  readonly watcher: StatusWatcher;
+  /** Carries status changes from pollers to subscriptions. */
+  readonly pubsub: StatusPubSub;
   /** Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. */
   readonly checkReadiness: () => Promise<void>;
   readonly logger: Logger;
@@ -62,11 +66,9 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   app.disable('x-powered-by');
   const httpServer = createServer(app);
 
-  const createContext = (requestId: string): GraphQLContext => ({
-    loaders: createLoaders(status, metrics.onLoaderBatch),
-    services: { status },
-    requestId,
-  });
+  const services = { status, watcher: options.watcher, pubsub: options.pubsub };
+  const createContext = (requestId: string): GraphQLContext =>
+    createGraphQLContext(services, requestId, metrics.onLoaderBatch);
 
   const wsServer = new WebSocketServer({
     server: httpServer,

@@ -5,7 +5,7 @@ import { createAwsServices } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
-import { InMemoryStatusCache, StatusService } from '../status/index.js';
+import { InMemoryStatusCache, InProcessPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -22,6 +22,7 @@ export interface StatusGraph extends RunningServer {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly aws: AwsServices;
+  readonly watcher: StatusWatcher;
 }
 
 export async function startStatusGraph(config: Config, options: StartStatusGraphOptions = {}): Promise<StatusGraph> {
@@ -51,7 +52,9 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   );
   const cache = new InMemoryStatusCache({ onLookup: metrics.onCacheLookup });
   const status = new StatusService({ aws, cache, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
-  const schema = await buildStatusGraphSchema();
+  const pubsub = new InProcessPubSub();
+  const watcher = new StatusWatcher({ status, pubsub, fastMs: config.poll.fastMs, slowMs: config.poll.slowMs });
+  const schema = await buildStatusGraphSchema({ pubsub });
 
   try {
     const server = await startStatusGraphServer({
@@ -59,6 +62,8 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       port: config.port,
       schema,
       status,
+      watcher,
+      pubsub,
       logger,
       metrics,
       production: config.nodeEnv === 'production',
@@ -73,12 +78,16 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       logger,
       metrics,
       aws,
+      watcher,
       async close() {
         await server.close();
+        watcher.close();
+        await pubsub.close();
         aws.destroy();
       },
     };
   } catch (error) {
+    watcher.close();
     aws.destroy();
     throw error;
   }

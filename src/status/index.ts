@@ -1,7 +1,19 @@
 // The domain layer's public surface: what graphql/ and server/ may use.
-export { InMemoryStatusCache, type Cached, type StatusCache, type CacheLookupObserver } from './status-cache.js';
-export { StatusService, cacheKeys, type AccountDirectory, type FleetwiseKey, type BatchResult } from './status-service.js';
+export { InMemoryStatusCache, type Cached, type StatusCache, type CacheLookupObserver, type LoadOptions } from './status-cache.js';
+export {
+  StatusService,
+  cacheKeys,
+  watchKey,
+  type AccountDirectory,
+  type FleetwiseKey,
+  type BatchResult,
+  type WatchTarget,
+  type StatusServiceOptions,
+} from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
+export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
+export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
+export { InProcessIdempotencyStore, IdempotencyKeyReusedError, type IdempotencyStore } from './idempotency.js';
 export { isTransitional, type TtlPolicy } from './ttl.js';
 export { AwsCallError, isAwsCallError } from '../aws/errors.js';
 export type * from '../aws/types.js';

@@ -4,12 +4,16 @@
 import { AwsCallError } from '../aws/errors.js';
 import type {
   AwsServices,
+  CreateAccountParams,
   CreateAccountStatusRecord,
   EnrollmentStatusRecord,
   FleetwiseRegistrationRecord,
   OrgAccount,
   OrganizationInfo,
+  RegisterFleetwiseParams,
+  UpdateEnrollmentParams,
 } from '../aws/types.js';
+import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
@@ -40,7 +44,32 @@ export interface StatusServiceOptions {
   readonly ttl: TtlPolicy;
   /** Regions asked for when a query names none. */
   readonly fleetwiseRegions: readonly string[];
+  /** Where createAccount remembers its idempotency keys. @default in-process, 24 hours */
+  readonly idempotency?: IdempotencyStore;
 }
+
+/** A status that can be watched: the unit of polling, caching and change events. */
+export type WatchTarget =
+  | { readonly kind: 'fleetwise'; readonly accountId: string; readonly region: string }
+  | { readonly kind: 'enrollment'; readonly accountId: string }
+  | { readonly kind: 'creation'; readonly accountId: string }
+  | { readonly kind: 'request'; readonly requestId: string };
+
+/** One name per target, used for poller ownership and pub/sub topics. */
+export function watchKey(target: WatchTarget): string {
+  switch (target.kind) {
+    case 'fleetwise':
+      return `fleetwise:${target.accountId}:${target.region}`;
+    case 'enrollment':
+      return `enrollment:${target.accountId}`;
+    case 'creation':
+      return `creation:${target.accountId}`;
+    case 'request':
+      return `request:${target.requestId}`;
+  }
+}
+
+export type StatusChangeListener = (targets: readonly WatchTarget[]) => void;
 
 /** Cache keys, one place: the pollers and mutations invalidate the same ones. */
 export const cacheKeys = {
@@ -73,12 +102,103 @@ export class StatusService {
   private readonly aws: AwsServices;
   private readonly cache: StatusCache;
   private readonly ttl: TtlPolicy;
+  private readonly idempotency: IdempotencyStore;
+  private readonly changeListeners = new Set<StatusChangeListener>();
 
   constructor(options: StatusServiceOptions) {
     this.aws = options.aws;
     this.cache = options.cache;
     this.ttl = options.ttl;
     this.fleetwiseRegions = options.fleetwiseRegions;
+    this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
+  }
+
+  /** Told which statuses a mutation changed, so the pollers watching them look again now. */
+  onStatusChanged(listener: StatusChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(targets: readonly WatchTarget[]): void {
+    for (const listener of this.changeListeners) listener(targets);
+  }
+
+  // ---- mutations ------------------------------------------------------------------------------------------
+
+  /** RegisterAccount in the account and region; the answer (normally REGISTRATION_PENDING) replaces the cached status. */
+  async registerFleetwise(params: RegisterFleetwiseParams): Promise<Cached<FleetwiseRegistrationRecord>> {
+    const record = await this.aws.registerFleetwiseAccount(params);
+    const cached = this.cache.set(
+      cacheKeys.fleetwise(params.accountId, params.region),
+      record,
+      ttlFor(this.ttl, record.accountStatus),
+    );
+    this.changed([{ kind: 'fleetwise', accountId: params.accountId, region: params.region }]);
+    return cached;
+  }
+
+  /** UpdateEnrollmentStatus; forgets the cached enrollments it changes (every member's with includeMemberAccounts). */
+  async updateEnrollment(params: UpdateEnrollmentParams): Promise<Cached<EnrollmentStatusRecord>> {
+    const record = await this.aws.updateEnrollmentStatus(params);
+    const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
+    this.cache.invalidate(cacheKeys.enrollment(params.accountId));
+    if (params.includeMemberAccounts) {
+      this.cache.invalidate(cacheKeys.enrollmentScan);
+      this.cache.invalidate('enrollment', { withChildren: true });
+      const directory = this.cache.peek<AccountDirectory>(cacheKeys.directory);
+      for (const account of directory?.value.accounts ?? []) changed.push({ kind: 'enrollment', accountId: account.id });
+    }
+    this.changed(changed);
+    return { value: record, fetchedAt: new Date() };
+  }
+
+  /**
+   * CreateAccount at most once per idempotency key (24 h). A failure that proves nothing was created (a refusal or
+   * throttling) frees the key for another try; an ambiguous one (timeout, 5xx) keeps it, so a retry cannot make a
+   * second account.
+   */
+  createAccount(params: CreateAccountParams, idempotencyKey: string): Promise<Cached<CreateAccountStatusRecord>> {
+    return this.idempotency.run(
+      idempotencyKey,
+      params,
+      async () => {
+        const record = await this.aws.createAccount(params);
+        const cached = this.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(this.ttl, record.state));
+        this.cache.invalidate(cacheKeys.creationIndex);
+        this.changed([{ kind: 'request', requestId: record.id }]);
+        return cached;
+      },
+      (error) => error instanceof AwsCallError && (error.throttled || !error.retryable),
+    );
+  }
+
+  /**
+   * Forgets the cached statuses of these targets that are no newer than what a poller last saw, so its next read
+   * asks AWS — but reuses anything a query fetched since.
+   */
+  expireSeen(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): void {
+    const expireIfSeen = (key: string, seen: Date) => {
+      const entry = this.cache.peek(key);
+      if (entry && entry.fetchedAt.getTime() <= seen.getTime()) this.cache.invalidate(key);
+    };
+    for (const { target, seenFetchedAt } of entries) {
+      switch (target.kind) {
+        case 'fleetwise':
+          expireIfSeen(cacheKeys.fleetwise(target.accountId, target.region), seenFetchedAt);
+          break;
+        case 'enrollment':
+          expireIfSeen(cacheKeys.enrollment(target.accountId), seenFetchedAt);
+          expireIfSeen(cacheKeys.enrollmentScan, seenFetchedAt);
+          break;
+        case 'creation':
+          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
+          break;
+        case 'request':
+          expireIfSeen(cacheKeys.creationRequest(target.requestId), seenFetchedAt);
+          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
+          break;
+      }
+    }
   }
 
   /** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */

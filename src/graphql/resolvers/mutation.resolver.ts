@@ -1,0 +1,83 @@
+// Mutations that start changes in AWS. Inputs are validated before any call (class-validator rules on the input
+// classes, run by validation.ts); AWS refusals come back as typed GraphQL errors.
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { IdempotencyKeyReusedError } from '../../status/index.js';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput, orFieldError } from '../errors.js';
+import { CreateAccountInput } from '../inputs/create-account.input.js';
+import { RegisterFleetwiseAccountInput } from '../inputs/register-fleetwise-account.input.js';
+import { EnrollmentTarget, UpdateComputeOptimizerEnrollmentInput } from '../inputs/update-compute-optimizer-enrollment.input.js';
+import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
+import { CreateAccountRequest } from '../types/create-account-request.type.js';
+import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
+import { fleetwiseRegionOrThrow } from './account.resolver.js';
+
+@Resolver()
+export class MutationResolver {
+  @Mutation(() => FleetwiseRegistration, {
+    description:
+      'Registers the account with IoT FleetWise in a region (RegisterAccount, in that account). Answers ' +
+      'REGISTRATION_PENDING; follow it with accountStatusChanged.',
+  })
+  async registerFleetwiseAccount(
+    @Arg('input', () => RegisterFleetwiseAccountInput) input: RegisterFleetwiseAccountInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<FleetwiseRegistration> {
+    const region = fleetwiseRegionOrThrow(ctx, input.region, 'input.region');
+    const registered = await orFieldError(
+      ctx.services.status.registerFleetwise({
+        accountId: input.accountId,
+        region,
+        iamRoleArn: input.iamRoleArn,
+        ...(input.timestream
+          ? { timestream: { databaseName: input.timestream.databaseName, tableName: input.timestream.tableName } }
+          : {}),
+      }),
+    );
+    return FleetwiseRegistration.from(registered);
+  }
+
+  @Mutation(() => ComputeOptimizerEnrollment, {
+    description: 'Opts the account in to or out of Compute Optimizer (UpdateEnrollmentStatus, in that account).',
+  })
+  async updateComputeOptimizerEnrollment(
+    @Arg('input', () => UpdateComputeOptimizerEnrollmentInput) input: UpdateComputeOptimizerEnrollmentInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ComputeOptimizerEnrollment> {
+    const updated = await orFieldError(
+      ctx.services.status.updateEnrollment({
+        accountId: input.accountId,
+        status: input.status === EnrollmentTarget.ACTIVE ? 'Active' : 'Inactive',
+        includeMemberAccounts: input.includeMemberAccounts,
+      }),
+    );
+    return ComputeOptimizerEnrollment.from(updated);
+  }
+
+  @Mutation(() => CreateAccountRequest, {
+    description:
+      'Creates a member account (CreateAccount). Idempotent per input.idempotencyKey for 24 hours: a retry returns the ' +
+      'same request. Answers IN_PROGRESS; follow it with createAccountRequestChanged.',
+  })
+  async createAccount(
+    @Arg('input', () => CreateAccountInput) input: CreateAccountInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreateAccountRequest> {
+    try {
+      const created = await ctx.services.status.createAccount(
+        {
+          email: input.email,
+          accountName: input.accountName,
+          ...(input.roleName ? { roleName: input.roleName } : {}),
+          ...(input.iamUserAccessToBilling ? { iamUserAccessToBilling: input.iamUserAccessToBilling } : {}),
+          ...(input.tags ? { tags: input.tags.map((tag) => ({ key: tag.key, value: tag.value })) } : {}),
+        },
+        input.idempotencyKey,
+      );
+      return CreateAccountRequest.from(created);
+    } catch (error) {
+      if (error instanceof IdempotencyKeyReusedError) throw badUserInput(error.message, 'input.idempotencyKey');
+      return orFieldError(Promise.reject(error));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// AccountStatusChange: one event of the accountStatusChanged subscription.
+import { Field, ObjectType } from 'type-graphql';
+import { AwsCallError, type StatusChangeMessage } from '../../status/index.js';
+import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
+import { toGraphQLError } from '../errors.js';
+import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
+
+@ObjectType({ description: 'The AWS service, operation and error code behind a failure.' })
+export class AwsErrorDetail {
+  @Field(() => String, { description: 'AWS service (signing name), e.g. iotfleetwise.' })
+  service!: string;
+
+  @Field(() => String, { description: 'The operation that failed, e.g. GetRegisterAccountStatus.' })
+  operation!: string;
+
+  @Field(() => String, { description: 'AWS error code, e.g. ThrottlingException.' })
+  code!: string;
+}
+
+@ObjectType({ description: 'Why a status could not be read; the subscription goes on and reports recovery as a change.' })
+export class StatusError {
+  @Field(() => String, { description: 'The API error code (THROTTLED, AWS_ACCESS_DENIED, UPSTREAM_UNAVAILABLE…).' })
+  code!: string;
+
+  @Field(() => String, { description: 'What went wrong.' })
+  message!: string;
+
+  @Field(() => AwsErrorDetail, { nullable: true, description: 'The AWS call that failed.' })
+  aws?: AwsErrorDetail;
+}
+
+@ObjectType({ description: 'A status of one account changed (or, first, its current state).' })
+export class AccountStatusChange {
+  @Field(() => AccountIdScalar, { description: 'The account whose status changed.' })
+  accountId!: string;
+
+  @Field(() => StatusSource, { description: 'Which status changed.' })
+  source!: StatusSource;
+
+  @Field(() => String, { nullable: true, description: 'The region, for FLEETWISE_REGISTRATION.' })
+  region?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The status before (an enum value of the source, e.g. REGISTRATION_PENDING); null on the first event or when there was none.',
+  })
+  previous?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The status now; null when there is none (never registered; no creation request) or when `error` is set.',
+  })
+  current?: string | null;
+
+  @Field(() => DateTimeScalar, { description: 'When statusgraph saw the change.' })
+  changedAt!: Date;
+
+  @Field(() => StatusError, { nullable: true, description: 'Set when the status could not be read this time.' })
+  error?: StatusError;
+
+  static from(message: StatusChangeMessage): AccountStatusChange {
+    const { target } = message;
+    if (target.kind === 'request') throw new Error('creation-request watches are not account status changes');
+    const source =
+      target.kind === 'fleetwise'
+        ? StatusSource.FLEETWISE_REGISTRATION
+        : target.kind === 'enrollment'
+          ? StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT
+          : StatusSource.CREATION_REQUEST;
+    let error: StatusError | undefined;
+    if (message.failure) {
+      const graphqlError = toGraphQLError(new AwsCallError(message.failure));
+      error = Object.assign(new StatusError(), {
+        code: String(graphqlError.extensions.code),
+        message: graphqlError.message,
+        aws: { service: message.failure.service, operation: message.failure.operation, code: message.failure.code },
+      });
+    }
+    return Object.assign(new AccountStatusChange(), {
+      accountId: target.accountId,
+      source,
+      region: target.kind === 'fleetwise' ? target.region : undefined,
+      previous: displayStatus(source, message.previous),
+      current: message.failure ? null : displayStatus(source, message.current),
+      changedAt: new Date(message.changedAt),
+      error,
+    });
+  }
+}
+
+/** The API's enum name for a raw AWS status (Active → ACTIVE); an unknown value stays as AWS wrote it. */
+function displayStatus(source: StatusSource, raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  const known =
+    source === StatusSource.FLEETWISE_REGISTRATION
+      ? toEnum(RegistrationStatus, raw)
+      : source === StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT
+        ? toEnum(EnrollmentStatus, raw)
+        : toEnum(CreateAccountState, raw);
+  return known === 'UNKNOWN' ? raw : known;
+}
