@@ -1,0 +1,161 @@
+// StatusWatcher: pollers shared per watched status, polled in batches, publishing only changes. Calls to AWS are
+// recorded on an in-memory organization, as DataLoader's tests record batches.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AwsCallError } from '../../src/aws/errors.js';
+import type { AwsServices, EnrollmentStatusRecord } from '../../src/aws/types.js';
+import { InProcessPubSub } from '../../src/status/pubsub.js';
+import { InMemoryStatusCache } from '../../src/status/status-cache.js';
+import { StatusService, type WatchTarget } from '../../src/status/status-service.js';
+import { StatusWatcher, type StatusChangeMessage } from '../../src/status/status-watcher.js';
+
+const MANAGEMENT = '000000000000';
+const members = Array.from({ length: 5 }, (_, index) => String(200000000001 + index));
+
+function organization() {
+  const calls: string[] = [];
+  const enrollment = new Map<string, string>(members.map((id) => [id, 'Inactive']));
+  let throttleFleetwise = false;
+  const aws = {
+    callerAccountId: async () => MANAGEMENT,
+    getEnrollmentStatus: async (id: string) => {
+      calls.push(`GetEnrollmentStatus ${id}`);
+      return { accountId: id, status: enrollment.get(id) ?? 'Active' } satisfies EnrollmentStatusRecord;
+    },
+    listOrganizationEnrollmentStatuses: async () => {
+      calls.push('GetEnrollmentStatusesForOrganization');
+      return members.map((id) => ({ accountId: id, status: enrollment.get(id)! }));
+    },
+    getFleetwiseRegistration: async (id: string) => {
+      calls.push(`GetRegisterAccountStatus ${id}`);
+      if (throttleFleetwise) {
+        throw new AwsCallError({ service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', code: 'ThrottlingException', message: 'slow down', retryable: true, throttled: true });
+      }
+      return null;
+    },
+    updateEnrollmentStatus: async ({ accountId, status }: { accountId: string; status: string }) => {
+      calls.push(`UpdateEnrollmentStatus ${accountId}`);
+      enrollment.set(accountId, status === 'Active' ? 'Pending' : 'Inactive');
+      return { accountId, status: enrollment.get(accountId)! };
+    },
+    isFleetwiseRegion: () => true,
+  } as unknown as AwsServices;
+  return {
+    aws,
+    calls,
+    setEnrollment: (id: string, status: string) => enrollment.set(id, status),
+    setThrottling: (on: boolean) => (throttleFleetwise = on),
+  };
+}
+
+let watcher: StatusWatcher | undefined;
+afterEach(() => watcher?.close());
+
+function watcherOver(aws: AwsServices, fastMs = 20, slowMs = 60) {
+  const status = new StatusService({ aws, cache: new InMemoryStatusCache(), ttl: { transitionalMs: 10, settledMs: 10 }, fleetwiseRegions: ['us-east-1'] });
+  const pubsub = new InProcessPubSub();
+  watcher = new StatusWatcher({ status, pubsub, fastMs, slowMs });
+  return { status, pubsub, watcher };
+}
+
+async function listen(pubsub: InProcessPubSub, w: StatusWatcher, target: WatchTarget) {
+  const messages: StatusChangeMessage[] = [];
+  await pubsub.subscribe(w.topicOf(target), (message) => messages.push(message as StatusChangeMessage));
+  return messages;
+}
+
+describe('StatusWatcher', () => {
+  it('polls many watched enrollments with one org-wide scan per round', async () => {
+    const org = organization();
+    const { watcher } = watcherOver(org.aws);
+    const watches = members.map((accountId) => watcher.watch({ kind: 'enrollment', accountId }));
+    const first = await Promise.all(watches.map((watch) => watch.current()));
+    expect(first.map((message) => message.current)).toEqual(members.map(() => 'Inactive'));
+    expect(org.calls).toEqual(['GetEnrollmentStatusesForOrganization']);
+    expect(watcher.size).toBe(members.length);
+  });
+
+  it('shares one poller between watchers of the same status and stops it with the last', async () => {
+    const org = organization();
+    const { watcher } = watcherOver(org.aws);
+    const target: WatchTarget = { kind: 'enrollment', accountId: members[0]! };
+    const a = watcher.watch(target);
+    const b = watcher.watch(target);
+    await a.current();
+    expect(watcher.size).toBe(1);
+    a.release();
+    expect(watcher.size).toBe(1);
+    b.release();
+    expect(watcher.size).toBe(0);
+    org.calls.length = 0;
+    await sleep(150);
+    expect(org.calls).toEqual([]);
+  });
+
+  it('publishes a change once, with the previous and current status, and nothing while it stays the same', async () => {
+    const org = organization();
+    const { watcher, pubsub } = watcherOver(org.aws);
+    const target: WatchTarget = { kind: 'enrollment', accountId: members[1]! };
+    const messages = await listen(pubsub, watcher, target);
+    const watch = watcher.watch(target);
+    await watch.current();
+    await sleep(150);
+    expect(messages).toEqual([]);
+    org.setEnrollment(members[1]!, 'Pending');
+    await expect.poll(() => messages.length).toBe(1);
+    expect(messages[0]).toMatchObject({ previous: 'Inactive', current: 'Pending' });
+    watch.release();
+  });
+
+  it('polls fast while transitional and slowly once settled', async () => {
+    const org = organization();
+    const { watcher } = watcherOver(org.aws, 20, 400);
+    org.setEnrollment(members[2]!, 'Pending');
+    const watch = watcher.watch({ kind: 'enrollment', accountId: members[2]! });
+    await watch.current();
+    await sleep(300);
+    const whilePending = org.calls.length;
+    org.setEnrollment(members[2]!, 'Active');
+    await sleep(100);
+    org.calls.length = 0;
+    await sleep(300);
+    const whileSettled = org.calls.length;
+    expect(whilePending).toBeGreaterThanOrEqual(3);
+    expect(whileSettled).toBeLessThanOrEqual(1);
+    watch.release();
+  });
+
+  it('reports a failure as a message, backs off while throttled, and reports recovery', async () => {
+    const org = organization();
+    const { watcher, pubsub } = watcherOver(org.aws, 20, 400);
+    const target: WatchTarget = { kind: 'fleetwise', accountId: members[3]!, region: 'us-east-1' };
+    const messages = await listen(pubsub, watcher, target);
+    const watch = watcher.watch(target);
+    expect((await watch.current()).current).toBeNull();
+    org.setThrottling(true);
+    watcher.poke([target]);
+    await expect.poll(() => messages.length).toBe(1);
+    expect(messages[0]!.failure).toMatchObject({ code: 'ThrottlingException', throttled: true });
+    org.calls.length = 0;
+    await sleep(300);
+    // Backing off from 20 ms: 40, 80, 160… — a handful of calls, not 15.
+    expect(org.calls.length).toBeLessThanOrEqual(4);
+    org.setThrottling(false);
+    await expect.poll(() => messages.length, { timeout: 3_000 }).toBe(2);
+    expect(messages[1]).toMatchObject({ current: null });
+    expect(messages[1]!.failure).toBeUndefined();
+    watch.release();
+  });
+
+  it('looks again at once when a mutation says a status changed', async () => {
+    const org = organization();
+    const { watcher, status } = watcherOver(org.aws, 1_000, 5_000);
+    const watch = watcher.watch({ kind: 'enrollment', accountId: members[4]! });
+    await watch.current();
+    org.calls.length = 0;
+    await status.updateEnrollment({ accountId: members[4]!, status: 'Active' });
+    await expect.poll(() => org.calls.length, { timeout: 500 }).toBeGreaterThan(1);
+    expect(org.calls[1]).toBe(`GetEnrollmentStatus ${members[4]}`);
+    watch.release();
+  });
+});
