@@ -1,5 +1,7 @@
-// The one path every AWS call takes: send, report an AwsCallEvent to the onCall hook (metrics and logs live
-// outside aws/), and turn any failure into an AwsCallError. (The rate limit sits inside the clients, per attempt.)
+// The one path every AWS call takes: through the circuit breaker of its (service, region), send, report an
+// AwsCallEvent to the onCall hook (metrics and logs live outside aws/), and turn any failure into an AwsCallError.
+// (The rate limit sits inside the clients, per attempt.)
+import { CIRCUIT_OPEN, type CircuitBreakers } from './circuit-breaker.js';
 import { AwsCallError, toAwsCallError, type CallTarget } from './errors.js';
 import type { AwsCallEvent } from './types.js';
 
@@ -17,15 +19,17 @@ export type CallAws = <Output>(target: CallTarget, send: () => Promise<Output>, 
 export interface CallAwsOptions {
   /** Observes every call; it must not throw. */
   readonly onCall?: (event: AwsCallEvent) => void;
+  /** Fails calls fast while their (service, region) is down; without it every call goes out. */
+  readonly breakers?: CircuitBreakers;
 }
 
-export function createCallAws({ onCall }: CallAwsOptions): CallAws {
+export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
   const report = (event: AwsCallEvent) => onCall?.(event);
 
   return async (target, send, options) => {
     const startedAt = performance.now();
     try {
-      const output = await send();
+      const output = await (breakers ? breakers.execute(target, send) : send());
       report({
         ...eventLabels(target),
         outcome: 'success',
@@ -34,9 +38,15 @@ export function createCallAws({ onCall }: CallAwsOptions): CallAws {
       });
       return output;
     } catch (error) {
-      // An AwsCallError here was raised and reported by an inner call (AssumeRole for the credentials of
-      // this call); this call never reached AWS, so there is nothing more to report.
-      if (error instanceof AwsCallError) throw error;
+      if (error instanceof AwsCallError) {
+        // The open circuit of this call's own (service, region) refused it: reported, with no attempt made.
+        if (isRefusalOf(error, target)) {
+          report({ ...eventLabels(target), outcome: 'error', errorCode: CIRCUIT_OPEN, durationMs: elapsedSince(startedAt), attempts: 0 });
+        }
+        // Any other AwsCallError was raised and reported by an inner call (AssumeRole for the credentials of
+        // this call); this call never reached AWS, so there is nothing more to report.
+        throw error;
+      }
       const failure = toAwsCallError(error, target);
       const isAnswer = options?.answerCodes?.includes(failure.code) ?? false;
       report({
@@ -49,6 +59,27 @@ export function createCallAws({ onCall }: CallAwsOptions): CallAws {
       throw failure;
     }
   };
+}
+
+/**
+ * Whether a failure says the service is down (5xx, timeout, dropped connection) — what the circuit breaker counts.
+ * Throttling, refusals and not-found answers are AWS working; an AwsCallError is an inner call's failure, which its
+ * own breaker has judged already.
+ */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof AwsCallError) return false;
+  const failure = toAwsCallError(error, { service: '', operation: '', region: '' });
+  return failure.retryable && !failure.throttled;
+}
+
+function isRefusalOf(error: AwsCallError, target: CallTarget): boolean {
+  return (
+    error.code === CIRCUIT_OPEN &&
+    error.service === target.service &&
+    error.operation === target.operation &&
+    error.region === target.region &&
+    error.accountId === target.accountId
+  );
 }
 
 function eventLabels({ service, operation, region }: CallTarget) {

@@ -11,6 +11,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { IoTFleetWiseClient } from './fleetwise/index.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
+import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
 
 /** Organizations is a global service whose endpoint is signed for us-east-1. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
@@ -53,6 +54,8 @@ export interface AwsClientsOptions {
   readonly endpoint?: string;
   /** SDK attempts per call, retries included. */
   readonly maxAttempts: number;
+  /** SDK attempts per call while AWS throttles; not below maxAttempts. @default maxAttempts */
+  readonly throttleMaxAttempts?: number;
   readonly requestHandler: NodeHttpHandler;
   /** The server's own credentials: the management account's. */
   readonly baseCredentials: AwsCredentialIdentityProvider;
@@ -88,10 +91,9 @@ export class AwsClients {
   /** Organizations that never retries, for CreateAccount alone. */
   organizationsSingleAttempt(): OrganizationsClient {
     return this.reuse('organizations', 'base-single-attempt', ORGANIZATIONS_REGION, () =>
-      new OrganizationsClient({
-        ...this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials),
-        maxAttempts: SINGLE_ATTEMPT,
-      }),
+      new OrganizationsClient(
+        this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, { maxAttempts: SINGLE_ATTEMPT, throttleMaxAttempts: SINGLE_ATTEMPT }),
+      ),
     );
   }
 
@@ -118,12 +120,18 @@ export class AwsClients {
     this.options.requestHandler.destroy();
   }
 
-  private clientConfig(region: string, credentials: AwsCredentialIdentityProvider) {
-    const { endpoint, maxAttempts, requestHandler } = this.options;
+  private clientConfig(
+    region: string,
+    credentials: AwsCredentialIdentityProvider,
+    budget: RetryBudget = { maxAttempts: this.options.maxAttempts, throttleMaxAttempts: this.options.throttleMaxAttempts ?? this.options.maxAttempts },
+  ) {
+    const { endpoint, requestHandler } = this.options;
     return {
       region,
       credentials,
-      maxAttempts,
+      maxAttempts: budget.maxAttempts,
+      // One strategy per client: its retry token bucket is per client, as in the SDK's own default.
+      retryStrategy: new ThrottlingAwareRetryStrategy(budget),
       requestHandler,
       ...(endpoint === undefined ? {} : { endpoint }),
     };

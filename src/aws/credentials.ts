@@ -10,6 +10,7 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AccountAccess } from './clients.js';
 import type { CallAws } from './call.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
+import { ThrottlingAwareRetryStrategy } from './retry.js';
 import type { CallerIdentity } from './types.js';
 
 const STS_SERVICE = 'sts';
@@ -44,6 +45,8 @@ export interface AccountAccessOptions {
   readonly region: string;
   readonly endpoint?: string;
   readonly maxAttempts: number;
+  /** Attempts while STS throttles. @default maxAttempts */
+  readonly throttleMaxAttempts?: number;
   readonly requestHandler: NodeHttpHandler;
   readonly limiter: RateLimiter;
   /** Reports the AssumeRole call to the call hook and maps its failure. */
@@ -77,7 +80,7 @@ export function createAccountAccessResolver(options: AccountAccessOptions): Acco
 }
 
 function assumeMemberRole(options: AccountAccessOptions, accountId: string, partition: string) {
-  const { region, endpoint, maxAttempts, requestHandler, limiter } = options;
+  const { region, endpoint, maxAttempts, throttleMaxAttempts = maxAttempts, requestHandler, limiter } = options;
   const assumeRole = fromTemporaryCredentials({
     params: {
       RoleArn: `arn:${partition}:iam::${accountId}:role/${options.memberRoleName}`,
@@ -85,7 +88,13 @@ function assumeMemberRole(options: AccountAccessOptions, accountId: string, part
       DurationSeconds: ROLE_SESSION_SECONDS,
     },
     masterCredentials: options.baseCredentials,
-    clientConfig: { region, maxAttempts, requestHandler, ...(endpoint === undefined ? {} : { endpoint }) },
+    clientConfig: {
+      region,
+      maxAttempts,
+      retryStrategy: new ThrottlingAwareRetryStrategy({ maxAttempts, throttleMaxAttempts }),
+      requestHandler,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    },
     clientPlugins: [rateLimitPlugin(limiter, { service: STS_SERVICE, region })],
   });
   const target = { service: STS_SERVICE, operation: 'AssumeRole', region, accountId };

@@ -1,6 +1,7 @@
 // The aws/ layer's public surface: createAwsServices builds the AwsServices that status/ codes against — shared
 // clients, per-account credentials, one rate limiter, one call path — and nothing of the SDK leaks past it.
-import { createCallAws } from './call.js';
+import { createCallAws, isOutage } from './call.js';
+import { createCircuitBreakers, type CircuitStateName } from './circuit-breaker.js';
 import { AwsClients, createSharedHttpHandler } from './clients.js';
 import * as computeOptimizer from './compute-optimizer.js';
 import type { AwsContext } from './context.js';
@@ -15,6 +16,7 @@ export type * from './types.js';
 export { AwsCallError, isAwsCallError, type AwsCallErrorInit } from './errors.js';
 export { FLEETWISE_REGIONS, REGION_NOT_SUPPORTED, isFleetwiseRegion } from './fleetwise.js';
 export type { StaticCredentials } from './credentials.js';
+export { CIRCUIT_OPEN, type CircuitStateName } from './circuit-breaker.js';
 
 export interface AwsServicesOptions {
   /** AWS_REGION: STS, Compute Optimizer and the AssumeRole calls use it; Organizations is always us-east-1. */
@@ -31,6 +33,17 @@ export interface AwsServicesOptions {
   readonly maxSockets: number;
   /** SDK attempts per call, retries included (CreateAccount always makes one). */
   readonly maxAttempts: number;
+  /** SDK attempts per call while AWS throttles (not below maxAttempts). @default maxAttempts */
+  readonly throttleMaxAttempts?: number;
+  /** A circuit breaker per (service, region); without it every call goes out whatever the failures. */
+  readonly circuitBreaker?: {
+    /** Sliding window the failure share is measured over, in milliseconds. */
+    readonly windowMs: number;
+    /** How long an open circuit refuses calls before one probe, in milliseconds. */
+    readonly halfOpenMs: number;
+    /** Observes state changes; must not throw. */
+    readonly onStateChange?: (key: { service: string; region: string }, state: CircuitStateName) => void;
+  };
   /** Calls started per second per (service, operation, region); more wait in a queue. */
   readonly rateLimitPerSecond: number;
   /** Observes every call (metrics, logs); must not throw. */
@@ -42,15 +55,21 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const baseCredentials = baseCredentialProvider(options.credentials);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
   const limiter = createRateLimiter({ requestsPerSecond: options.rateLimitPerSecond });
+  const throttleMaxAttempts = options.throttleMaxAttempts ?? options.maxAttempts;
   const clients = new AwsClients({
     region: options.region,
     maxAttempts: options.maxAttempts,
+    throttleMaxAttempts,
     requestHandler,
     baseCredentials,
     limiter,
     ...endpoint,
   });
-  const callAws = createCallAws(options.onCall ? { onCall: options.onCall } : {});
+  const breakers = options.circuitBreaker && createCircuitBreakers({ ...options.circuitBreaker, isOutage });
+  const callAws = createCallAws({
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(breakers ? { breakers } : {}),
+  });
 
   const callerIdentity = cacheSuccess((): Promise<CallerIdentity> => sts.getCallerIdentity(ctx));
   const callerAccountId = async () => (await callerIdentity()).accountId;
@@ -60,6 +79,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     memberRoleName: options.memberRoleName,
     region: options.region,
     maxAttempts: options.maxAttempts,
+    throttleMaxAttempts,
     requestHandler,
     limiter,
     callAws,

@@ -1,0 +1,47 @@
+// The SDK retry strategy every client uses: AWS's standard strategy (exponential backoff with full jitter, the retry
+// token bucket per client), with two attempt budgets instead of one. Throttling means AWS is healthy and asks us to
+// slow down, so it earns more attempts (STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS, default 8: at a 30% throttling rate a
+// call then fails with probability 0.3^8 ≈ 0.007%); a 5xx, timeout or dropped connection means something is broken,
+// and it keeps the short budget (STATUSGRAPH_AWS_MAX_ATTEMPTS, default 3) — the circuit breaker handles outages.
+//
+// Why not the SDK's options alone: `maxAttempts` is one number for every kind of error, and raising it to survive
+// throttling would also triple the retries sent into an outage. The adaptive mode adds a client-side rate limiter
+// that we already have per (service, operation, region) in rate-limiter.ts.
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+
+export interface RetryBudget {
+  /** Attempts per call, retries included, for any retryable error. */
+  readonly maxAttempts: number;
+  /** Attempts per call while every failure so far has been throttling; not below maxAttempts. */
+  readonly throttleMaxAttempts: number;
+}
+
+export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
+  readonly mode = 'standard';
+  private readonly standard: StandardRetryStrategy;
+
+  constructor(private readonly budget: RetryBudget) {
+    if (budget.throttleMaxAttempts < budget.maxAttempts) {
+      throw new RangeError(`throttleMaxAttempts (${budget.throttleMaxAttempts}) must not be below maxAttempts (${budget.maxAttempts})`);
+    }
+    this.standard = new StandardRetryStrategy(budget.throttleMaxAttempts);
+  }
+
+  acquireInitialRetryToken(retryTokenScope: string): Promise<StandardRetryToken> {
+    return this.standard.acquireInitialRetryToken(retryTokenScope);
+  }
+
+  /** Throws (the SDK then throws the call's own error) when the error's budget is spent. */
+  async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    const attemptsMade = token.getRetryCount() + 1;
+    if (errorInfo.errorType !== 'THROTTLING' && attemptsMade >= this.budget.maxAttempts) {
+      throw new Error('No retry token available');
+    }
+    return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.standard.recordSuccess(token);
+  }
+}
