@@ -18,6 +18,8 @@ const config: CodegenConfig = {
         persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: {
+        // Documents as typed strings: they go on the wire as they are, with no GraphQL parser in the page or client.
+        documentMode: 'string',
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,

@@ -3,6 +3,7 @@
 // Monaco's workers come from this bundle (setup-workers/vite), not from a CDN.
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
+import './playground.css';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { createClient } from 'graphql-ws';

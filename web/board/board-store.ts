@@ -1,0 +1,176 @@
+// The board's model, outside React: one row per account, one cell per status column, filled by the directory query
+// and the accountStatusChanged stream. Events are applied in batches (the first burst is one per status of every
+// account: 3,000 for 1,000 accounts) and React re-renders once per batch through useSyncExternalStore.
+import type { StatusSource } from '../../examples/generated/graphql';
+import { lookOf, NO_STATUS, READ_ERROR, SOURCE_ORDER, type Tone } from './status-labels';
+
+export interface Column {
+  readonly key: string;
+  readonly source: StatusSource;
+  readonly region: string | null;
+}
+
+export interface Cell {
+  /** The status value (an enum name), null = none. Kept while a read error is shown, so the last known state stays. */
+  readonly value: string | null;
+  /** Whether `value` was ever read (a status that failed from the start has no last known value). */
+  readonly known: boolean;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly changedAt: string;
+}
+
+export interface Row {
+  readonly id: string;
+  readonly name: string | null;
+  readonly state: string | null;
+  readonly cells: ReadonlyMap<string, Cell>;
+  /** When a status of this row last changed while the board watched it. */
+  readonly lastChangedAt: string | null;
+}
+
+export interface StatusEvent {
+  readonly account: { readonly id: string; readonly name?: string | null; readonly state?: string | null };
+  readonly source: StatusSource;
+  readonly region?: string | null;
+  readonly current?: string | null;
+  readonly changedAt: string;
+  readonly error?: { readonly code: string; readonly message: string } | null;
+}
+
+export type Filter =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'tone'; readonly tone: Tone }
+  | { readonly kind: 'value'; readonly column: string; readonly value: string };
+
+export function columnKey(source: StatusSource, region: string | null | undefined): string {
+  return region ? `${source}@${region}` : source;
+}
+
+/** The summary's value for a cell: the status, NONE, or ERROR while it cannot be read. */
+export function summaryValueOf(cell: Cell | undefined): string | undefined {
+  if (cell === undefined) return undefined;
+  if (cell.error) return READ_ERROR;
+  return cell.value ?? NO_STATUS;
+}
+
+export class BoardStore {
+  private rows = new Map<string, Row>();
+  private columns = new Map<string, Column>();
+  private sortedRows: Row[] = [];
+  private version = 0;
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  allRows(): readonly Row[] {
+    return this.sortedRows;
+  }
+
+  allColumns(): readonly Column[] {
+    return [...this.columns.values()].sort(
+      (a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || (a.region ?? '').localeCompare(b.region ?? ''),
+    );
+  }
+
+  /** Declares columns known ahead of events (from the summary), so an empty board already shows its layout. */
+  addColumns(columns: readonly { source: StatusSource; region?: string | null }[]): void {
+    let added = false;
+    for (const { source, region } of columns) added = this.ensureColumn(source, region ?? null) || added;
+    if (added) this.changed();
+  }
+
+  /** Rows for these accounts; a row the directory no longer lists stays only if events named it. */
+  setDirectory(accounts: readonly { id: string; name?: string | null; state?: string | null }[]): void {
+    for (const account of accounts) {
+      const existing = this.rows.get(account.id);
+      this.rows.set(account.id, {
+        id: account.id,
+        name: account.name ?? existing?.name ?? null,
+        state: account.state ?? existing?.state ?? null,
+        cells: existing?.cells ?? new Map(),
+        lastChangedAt: existing?.lastChangedAt ?? null,
+      });
+    }
+    this.changed();
+  }
+
+  /**
+   * Applies a batch of events. A cell that had a value and now has another counts as a change of its row; the first
+   * value of a cell (and the same value again, e.g. after a reconnect) does not.
+   */
+  applyEvents(events: readonly StatusEvent[]): void {
+    if (events.length === 0) return;
+    for (const event of events) {
+      this.ensureColumn(event.source, event.region ?? null);
+      const key = columnKey(event.source, event.region);
+      const row = this.rows.get(event.account.id) ?? {
+        id: event.account.id,
+        name: event.account.name ?? null,
+        state: event.account.state ?? null,
+        cells: new Map<string, Cell>(),
+        lastChangedAt: null,
+      };
+      const previous = row.cells.get(key);
+      const cell: Cell = event.error
+        ? {
+            value: previous?.value ?? null,
+            known: previous?.known ?? false,
+            error: { code: event.error.code, message: event.error.message },
+            changedAt: event.changedAt,
+          }
+        : { value: event.current ?? null, known: true, changedAt: event.changedAt };
+      const changed = previous !== undefined && summaryValueOf(previous) !== summaryValueOf(cell);
+      const cells = new Map(row.cells);
+      cells.set(key, cell);
+      this.rows.set(row.id, {
+        ...row,
+        name: event.account.name ?? row.name,
+        state: event.account.state ?? row.state,
+        cells,
+        lastChangedAt: changed ? event.changedAt : row.lastChangedAt,
+      });
+    }
+    this.changed();
+  }
+
+  rowsMatching(filter: Filter): readonly Row[] {
+    switch (filter.kind) {
+      case 'all':
+        return this.sortedRows;
+      case 'value':
+        return this.sortedRows.filter((row) => summaryValueOf(row.cells.get(filter.column)) === filter.value);
+      case 'tone': {
+        const columns = this.allColumns();
+        return this.sortedRows.filter((row) => columns.some((column) => toneOf(column, row.cells.get(column.key)) === filter.tone));
+      }
+      default: {
+        const unreachable: never = filter;
+        return unreachable;
+      }
+    }
+  }
+
+  private ensureColumn(source: StatusSource, region: string | null): boolean {
+    const key = columnKey(source, region);
+    if (this.columns.has(key)) return false;
+    this.columns.set(key, { key, source, region });
+    return true;
+  }
+
+  private changed(): void {
+    this.sortedRows = [...this.rows.values()].sort((a, b) => a.id.localeCompare(b.id));
+    this.version += 1;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export function toneOf(column: Column, cell: Cell | undefined): Tone | undefined {
+  if (cell === undefined) return undefined;
+  if (cell.error) return 'error';
+  return lookOf(column.source, cell.value).tone;
+}

@@ -1,0 +1,154 @@
+// Feeds the BoardStore from the API: the account directory (paged query), the summary counts, and every status
+// change through one accountStatusChanged subscription. After a reconnect (e.g. a server restart) the subscription
+// resumes by itself and starts again with the current state; the directory and summary are read again.
+import {
+  BoardDirectoryDocument,
+  BoardStatusChangesDocument,
+  BoardSummaryDocument,
+  type BoardDirectoryQuery,
+  type BoardSummaryQuery,
+} from '../../examples/generated/graphql';
+import { createLiveClient, execute, subscribe, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client';
+import type { BoardStore, StatusEvent } from './board-store';
+
+/** Events are applied together at most this often: one render per batch, however many arrive. @default 100 // ms */
+const FLUSH_INTERVAL_MS = 100;
+/** The summary is read again at most this often while changes arrive. @default 5_000 // 5 seconds */
+const SUMMARY_REFRESH_MS = 5_000;
+/** Accounts per directory page (the API allows up to 1,000). @default 500 */
+const DIRECTORY_PAGE_SIZE = 500;
+/** Wait before subscribing again after the server refused the subscription. @default 5_000 // 5 seconds */
+const RESUBSCRIBE_AFTER_MS = 5_000;
+
+export type Summary = NonNullable<BoardSummaryQuery['organization']>['statusSummary'];
+
+export interface OrganizationInfo {
+  readonly id: string;
+  readonly managementAccountId: string;
+  readonly totalAccounts: number;
+}
+
+export interface LiveBoardCallbacks {
+  onConnection(state: ConnectionState): void;
+  onOrganization(organization: OrganizationInfo | null): void;
+  onSummary(summary: Summary): void;
+  /** A problem of the whole board (not of one cell); null once it is gone. */
+  onProblem(problem: string | null): void;
+}
+
+export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks): () => void {
+  let stopped = false;
+  let pending: StatusEvent[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  let resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let wasDisconnected = false;
+
+  const client = createLiveClient((state) => {
+    callbacks.onConnection(state);
+    if (state === 'reconnecting') wasDisconnected = true;
+    if (state === 'connected' && wasDisconnected) {
+      wasDisconnected = false;
+      void loadDirectory();
+      void loadSummary();
+    }
+  });
+
+  const flush = () => {
+    flushTimer = undefined;
+    const batch = pending;
+    pending = [];
+    store.applyEvents(batch);
+    scheduleSummary();
+  };
+
+  const scheduleSummary = () => {
+    if (summaryTimer !== undefined || stopped) return;
+    summaryTimer = setTimeout(() => {
+      summaryTimer = undefined;
+      void loadSummary();
+    }, SUMMARY_REFRESH_MS);
+  };
+
+  const startSubscription = () => {
+    unsubscribe = subscribe(client, BoardStatusChangesDocument, {}, {
+      next: (result) => {
+        const change = result.data?.accountStatusChanged;
+        if (change) {
+          pending.push(change);
+          flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+        } else if (result.errors?.length) {
+          callbacks.onProblem(describe(result.errors));
+        }
+      },
+      error: (error) => {
+        callbacks.onProblem(`Live updates stopped: ${errorText(error)}. Trying again…`);
+        if (!stopped) resubscribeTimer = setTimeout(startSubscription, RESUBSCRIBE_AFTER_MS);
+      },
+    });
+  };
+
+  const loadDirectory = async () => {
+    try {
+      let after: string | null = null;
+      for (;;) {
+        const result: GraphQLResult<BoardDirectoryQuery> = await execute(BoardDirectoryDocument, { first: DIRECTORY_PAGE_SIZE, after });
+        const organization = result.data?.organization;
+        if (result.errors?.length && !organization) {
+          callbacks.onProblem(`The account directory could not be read: ${describe(result.errors)}`);
+          return;
+        }
+        if (!organization) {
+          callbacks.onOrganization(null);
+          return;
+        }
+        callbacks.onOrganization({
+          id: organization.id,
+          managementAccountId: organization.managementAccountId,
+          totalAccounts: organization.accounts.totalCount,
+        });
+        store.setDirectory(organization.accounts.nodes);
+        if (!organization.accounts.pageInfo.hasNextPage) break;
+        after = organization.accounts.pageInfo.endCursor ?? null;
+      }
+      callbacks.onProblem(null);
+    } catch (error) {
+      callbacks.onProblem(`The API cannot be reached: ${errorText(error)}`);
+    }
+  };
+
+  const loadSummary = async () => {
+    try {
+      const result = await execute(BoardSummaryDocument);
+      const summary = result.data?.organization?.statusSummary;
+      if (summary) {
+        store.addColumns(summary.sources);
+        callbacks.onSummary(summary);
+      }
+    } catch {
+      // The summary is read again with the next batch of changes; the rows stay live meanwhile.
+    }
+  };
+
+  startSubscription();
+  void loadDirectory().then(loadSummary);
+
+  return () => {
+    stopped = true;
+    for (const timer of [flushTimer, summaryTimer, resubscribeTimer]) if (timer !== undefined) clearTimeout(timer);
+    unsubscribe?.();
+    void client.dispose();
+  };
+}
+
+function describe(errors: readonly GraphQLErrorPayload[]): string {
+  return errors.map((error) => (error.extensions?.code ? `${error.extensions.code}: ${error.message}` : error.message)).join('; ');
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (Array.isArray(error)) return describe(error as GraphQLErrorPayload[]);
+  if (typeof error === 'object' && error !== null && 'code' in error) return `connection closed (${String((error as { code: unknown }).code)})`;
+  return String(error);
+}
