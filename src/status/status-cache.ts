@@ -1,5 +1,6 @@
 // The status cache shared by every request: one AWS call per key however many requests ask at once
 // (in-flight de-duplication), per-entry TTLs chosen from the value, and a fetchedAt stamp on everything.
+// Every method is asynchronous because one implementation (redis/redis-status-cache.ts) lives across the network.
 import { LRUCache } from 'lru-cache';
 
 /** A value and when it was read from AWS. */
@@ -27,11 +28,14 @@ export interface StatusCache {
    */
   getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options?: LoadOptions): Promise<Cached<T>>;
   /** The cached value for `key` if present and fresh; never loads. */
-  peek<T>(key: string): Cached<T> | undefined;
+  peek<T>(key: string): Promise<Cached<T> | undefined>;
   /** Stores a value read as part of another call (e.g. one member's status from an org-wide scan). */
-  set<T>(key: string, value: T, ttlMs: number): Cached<T>;
-  /** Forgets `key`, and every key starting with `key` followed by ':' when `withChildren` is set. */
-  invalidate(key: string, options?: { withChildren?: boolean }): void;
+  set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>>;
+  /**
+   * Forgets `key`, and every key starting with `key` followed by ':' when `withChildren` is set. A load of the key
+   * already in flight is not stored, and later callers do not join it: they load afresh.
+   */
+  invalidate(key: string, options?: { withChildren?: boolean }): Promise<void>;
 }
 
 export interface InMemoryStatusCacheOptions {
@@ -106,18 +110,23 @@ export class InMemoryStatusCache implements StatusCache {
     return entry as Cached<T>;
   }
 
-  peek<T>(key: string): Cached<T> | undefined {
+  async peek<T>(key: string): Promise<Cached<T> | undefined> {
     const entry = this.entries.get(key);
     return entry && !isFailure(entry) ? (entry as Cached<T>) : undefined;
   }
 
-  set<T>(key: string, value: T, ttlMs: number): Cached<T> {
+  async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {
     const entry: Cached<T> = { value, fetchedAt: this.now() };
     this.entries.set(key, entry, { ttl: Math.max(1, ttlMs) });
     return entry;
   }
 
-  invalidate(key: string, options: { withChildren?: boolean } = {}): void {
+  /** Forgets everything: the Redis cache does this to its fallback when Redis comes back, so no stale entry waits here. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  async invalidate(key: string, options: { withChildren?: boolean } = {}): Promise<void> {
     this.entries.delete(key);
     if (!options.withChildren) return;
     const prefix = `${key}:`;
@@ -128,7 +137,7 @@ export class InMemoryStatusCache implements StatusCache {
 }
 
 /** The part of a key before the first ':', e.g. `fleetwise` of `fleetwise:111122223333:us-east-1`. */
-function kindOf(key: string): string {
+export function kindOf(key: string): string {
   const colon = key.indexOf(':');
   return colon === -1 ? key : key.slice(0, colon);
 }

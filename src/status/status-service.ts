@@ -128,7 +128,7 @@ export class StatusService {
   /** RegisterAccount in the account and region; the answer (normally REGISTRATION_PENDING) replaces the cached status. */
   async registerFleetwise(params: RegisterFleetwiseParams): Promise<Cached<FleetwiseRegistrationRecord>> {
     const record = await this.aws.registerFleetwiseAccount(params);
-    const cached = this.cache.set(
+    const cached = await this.cache.set(
       cacheKeys.fleetwise(params.accountId, params.region),
       record,
       ttlFor(this.ttl, record.accountStatus),
@@ -141,11 +141,11 @@ export class StatusService {
   async updateEnrollment(params: UpdateEnrollmentParams): Promise<Cached<EnrollmentStatusRecord>> {
     const record = await this.aws.updateEnrollmentStatus(params);
     const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
-    this.cache.invalidate(cacheKeys.enrollment(params.accountId));
+    await this.cache.invalidate(cacheKeys.enrollment(params.accountId));
     if (params.includeMemberAccounts) {
-      this.cache.invalidate(cacheKeys.enrollmentScan);
-      this.cache.invalidate('enrollment', { withChildren: true });
-      const directory = this.cache.peek<AccountDirectory>(cacheKeys.directory);
+      await this.cache.invalidate(cacheKeys.enrollmentScan);
+      await this.cache.invalidate('enrollment', { withChildren: true });
+      const directory = await this.cache.peek<AccountDirectory>(cacheKeys.directory);
       for (const account of directory?.value.accounts ?? []) changed.push({ kind: 'enrollment', accountId: account.id });
     }
     this.changed(changed);
@@ -163,8 +163,8 @@ export class StatusService {
       params,
       async () => {
         const record = await this.aws.createAccount(params);
-        const cached = this.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(this.ttl, record.state));
-        this.cache.invalidate(cacheKeys.creationIndex);
+        const cached = await this.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(this.ttl, record.state));
+        await this.cache.invalidate(cacheKeys.creationIndex);
         this.changed([{ kind: 'request', requestId: record.id }]);
         return cached;
       },
@@ -176,11 +176,10 @@ export class StatusService {
    * Forgets the cached statuses of these targets that are no newer than what a poller last saw, so its next read
    * asks AWS — but reuses anything a query fetched since.
    */
-  expireSeen(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): void {
-    const expireIfSeen = (key: string, seen: Date) => {
-      const entry = this.cache.peek(key);
-      if (entry && entry.fetchedAt.getTime() <= seen.getTime()) this.cache.invalidate(key);
-    };
+  async expireSeen(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): Promise<void> {
+    // The newest reading seen per cache key: an org-wide entry shared by many targets expires once.
+    const seen = new Map<string, number>();
+    const expireIfSeen = (key: string, at: Date) => seen.set(key, Math.max(seen.get(key) ?? 0, at.getTime()));
     for (const { target, seenFetchedAt } of entries) {
       switch (target.kind) {
         case 'fleetwise':
@@ -199,6 +198,12 @@ export class StatusService {
           break;
       }
     }
+    await Promise.all(
+      [...seen].map(async ([key, at]) => {
+        const entry = await this.cache.peek(key);
+        if (entry && entry.fetchedAt.getTime() <= at) await this.cache.invalidate(key);
+      }),
+    );
   }
 
   /** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */
@@ -234,10 +239,11 @@ export class StatusService {
 
   /** Accounts by id; null for an id that is not in the organization. */
   async accounts(ids: readonly string[]): Promise<BatchResult<OrgAccount | null>[]> {
-    const known = this.cache.peek<AccountDirectory>(cacheKeys.directory);
+    const known = await this.cache.peek<AccountDirectory>(cacheKeys.directory);
     if (known) return ids.map((id) => ({ value: known.value.byId.get(id) ?? null, fetchedAt: known.fetchedAt }));
 
-    const unknown = ids.filter((id) => !this.cache.peek(cacheKeys.account(id)));
+    const cachedAccounts = await Promise.all(ids.map((id) => this.cache.peek(cacheKeys.account(id))));
+    const unknown = ids.filter((_id, index) => !cachedAccounts[index]);
     if (unknown.length > DESCRIBE_ACCOUNT_LIMIT) {
       try {
         const directory = await this.directory();
@@ -259,11 +265,15 @@ export class StatusService {
   async enrollments(ids: readonly string[]): Promise<BatchResult<EnrollmentStatusRecord>[]> {
     const results = new Map<string, BatchResult<EnrollmentStatusRecord>>();
     const missing: string[] = [];
-    for (const id of new Set(ids)) {
-      const cached = this.cache.peek<EnrollmentStatusRecord>(cacheKeys.enrollment(id));
+    const distinct = [...new Set(ids)];
+    const cachedEnrollments = await Promise.all(
+      distinct.map((id) => this.cache.peek<EnrollmentStatusRecord>(cacheKeys.enrollment(id))),
+    );
+    distinct.forEach((id, index) => {
+      const cached = cachedEnrollments[index];
       if (cached) results.set(id, cached);
       else missing.push(id);
-    }
+    });
 
     if (missing.length > 0) {
       let callerId: string | undefined;
@@ -275,7 +285,7 @@ export class StatusService {
       if (callerId !== undefined) {
         const members = missing.filter((id) => id !== callerId);
         const direct = missing.filter((id) => id === callerId);
-        if (members.length >= ENROLLMENT_SCAN_MIN && !this.cache.peek(cacheKeys.enrollmentScanDenied)) {
+        if (members.length >= ENROLLMENT_SCAN_MIN && !(await this.cache.peek(cacheKeys.enrollmentScanDenied))) {
           const fromScan = await this.enrollmentsFromScan(members);
           for (const [id, result] of fromScan) {
             if (result === undefined) direct.push(id);
@@ -310,9 +320,9 @@ export class StatusService {
         cacheKeys.enrollmentScan,
         async () => {
           const records = await this.aws.listOrganizationEnrollmentStatuses();
-          for (const record of records) {
-            this.cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(this.ttl, record.status));
-          }
+          await Promise.all(
+            records.map((record) => this.cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(this.ttl, record.status))),
+          );
           return new Map(records.map((record) => [record.accountId, record]));
         },
         (byId) => ttlForAll(this.ttl, [...byId.values()].map((record) => record.status)),
@@ -323,7 +333,7 @@ export class StatusService {
       }
     } catch (error) {
       if (error instanceof AwsCallError && error.accessDenied) {
-        this.cache.set(cacheKeys.enrollmentScanDenied, true, this.ttl.settledMs);
+        await this.cache.set(cacheKeys.enrollmentScanDenied, true, this.ttl.settledMs);
         for (const id of members) answers.set(id, undefined);
       } else {
         for (const id of members) answers.set(id, asError(error));
@@ -366,8 +376,8 @@ export class StatusService {
   }
 
   /** Creation requests by id; null when AWS has no such request. */
-  creationRequests(ids: readonly string[]): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
-    const index = this.cache.peek<CreationRequestIndex>(cacheKeys.creationIndex);
+  async creationRequests(ids: readonly string[]): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
+    const index = await this.cache.peek<CreationRequestIndex>(cacheKeys.creationIndex);
     return settleEach(ids, async (id) => {
       const fromIndex = index?.value.byId.get(id);
       if (fromIndex && index) return { value: fromIndex, fetchedAt: index.fetchedAt };

@@ -2,7 +2,12 @@
 // that watches it, started with the first and stopped with the last. Due pollers are polled together through the
 // StatusService's batch functions — so 1,000 watched enrollments cost one org-wide scan — and through the same cache
 // and rate limiter as queries. Changes go out on the StatusPubSub.
+//
+// Several instances behind one Redis share the work through PollerLeases: each instance keeps its own watchers, but
+// only the holder of a status's lease polls it; the others hear its changes on the PubSub and answer `current()` from
+// the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the mutation ran.
 import { AwsCallError } from '../aws/errors.js';
+import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { Cached } from './status-cache.js';
 import { watchKey, type BatchResult, type StatusService, type WatchTarget } from './status-service.js';
@@ -39,22 +44,42 @@ export interface StatusWatcherOptions {
   /** Poll interval once it settled. @default 60_000 // 1 minute */
   readonly slowMs: number;
   readonly now?: () => Date;
+  /** Which watched statuses this instance polls. @default InProcessPollerLeases: all of them */
+  readonly leases?: PollerLeases;
+  /** Told when leases could not be claimed (their store is unreachable); polling pauses until a claim succeeds. */
+  readonly onLeaseError?: (error: unknown) => void;
 }
 
 /** Pollers due within this window of each other are polled in one batch. @default 250 // ms */
 const COALESCE_MS = 250;
 
+/** Where mutation pokes travel between instances when leases are shared. */
+const POKE_TOPIC = 'watcher:poke';
+
+/** A reading: a status, or a failure. */
+type Reading = { readonly status: string | null; readonly fetchedAt: Date } | { readonly failure: StatusFailure };
+
 interface PollerState {
+  readonly key: string;
   readonly target: WatchTarget;
   refs: number;
   dueAt: number;
   intervalMs: number;
   inFlight: boolean;
-  /** The last reading: a status, or a failure. */
-  last?: { readonly status: string | null; readonly fetchedAt: Date } | { readonly failure: StatusFailure };
-  /** Resolved with the first reading, for subscribers that arrive before it. */
+  /** Whether this instance holds the lease: it polls only then. Always true without shared leases. */
+  owned: boolean;
+  /** The last reading of this instance's own polls (since it took the lease). */
+  last?: Reading;
+  /** Resolved with the first reading, for subscribers that arrive before it (unshared leases). */
   readonly firstReading: Promise<StatusChangeMessage>;
   resolveFirst: (message: StatusChangeMessage) => void;
+  /** Shared leases: the newest change heard on the PubSub for this status, from whichever instance polls it. */
+  heard?: StatusChangeMessage;
+  heardCount: number;
+  /** Shared leases: the listener that keeps `heard`, removed with the last watcher. */
+  stopHearing?: Promise<() => Promise<void>>;
+  /** A `current()` read through the StatusService in progress, shared by the watchers that ask meanwhile. */
+  reading?: Promise<StatusChangeMessage>;
 }
 
 export interface Watch {
@@ -71,11 +96,20 @@ export class StatusWatcher {
   private readonly fastMs: number;
   private readonly slowMs: number;
   private readonly now: () => Date;
+  private readonly leases: PollerLeases;
+  private readonly onLeaseError: (error: unknown) => void;
   private readonly pollers = new Map<string, PollerState>();
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private closed = false;
   private readonly stopListening: () => void;
+  /** Shared leases: until when the leases of the last successful claim are certainly ours. */
+  private leaseValidUntil: number;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private claimRunning = false;
+  private claimAgain = false;
+  private claimSoon: NodeJS.Immediate | undefined;
+  private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
     this.status = options.status;
@@ -83,12 +117,34 @@ export class StatusWatcher {
     this.fastMs = options.fastMs;
     this.slowMs = options.slowMs;
     this.now = options.now ?? (() => new Date());
-    this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
+    this.leases = options.leases ?? new InProcessPollerLeases();
+    this.onLeaseError = options.onLeaseError ?? (() => undefined);
+    if (!this.leases.shared) {
+      this.leaseValidUntil = Number.POSITIVE_INFINITY;
+      this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
+      return;
+    }
+    this.leaseValidUntil = Number.NEGATIVE_INFINITY;
+    // The holder of a poked status may be another instance: pokes go through the PubSub, to every instance.
+    this.stopListening = this.status.onStatusChanged((targets) => {
+      this.pubsub.publish(POKE_TOPIC, targets).catch(() => undefined);
+    });
+    this.stopPokes = this.pubsub.subscribe(POKE_TOPIC, (targets) => this.poke(targets as WatchTarget[]));
+    this.stopPokes.catch(() => undefined);
+    this.leaseTimer = setInterval(() => void this.claimLeases(), this.leases.renewEveryMs);
+    this.leaseTimer.unref?.();
   }
 
-  /** Number of running pollers (one per watched status). */
+  /** Number of watched statuses (one poller each, here or on the instance that holds its lease). */
   get size(): number {
     return this.pollers.size;
+  }
+
+  /** Number of watched statuses this instance polls now: all of them without shared leases. */
+  get polling(): number {
+    let count = 0;
+    for (const state of this.pollers.values()) if (this.mayPoll(state)) count += 1;
+    return count;
   }
 
   topicOf(target: WatchTarget): string {
@@ -99,23 +155,22 @@ export class StatusWatcher {
     const key = watchKey(target);
     let state = this.pollers.get(key);
     if (!state) {
-      let resolveFirst!: (message: StatusChangeMessage) => void;
-      const firstReading = new Promise<StatusChangeMessage>((resolve) => (resolveFirst = resolve));
-      state = { target, refs: 0, dueAt: this.now().getTime(), intervalMs: this.fastMs, inFlight: false, firstReading, resolveFirst };
+      state = this.newPoller(key, target);
       this.pollers.set(key, state);
-      this.schedule(state.dueAt);
+      if (this.leases.shared) this.claimLeasesSoon();
+      else this.schedule(state.dueAt);
     }
     state.refs += 1;
-    const owned = state;
+    const watched = state;
     let released = false;
     return {
       key,
-      current: () => (owned.last ? Promise.resolve(this.messageOf(owned)) : owned.firstReading),
+      current: () => this.current(watched),
       release: () => {
         if (released) return;
         released = true;
-        owned.refs -= 1;
-        if (owned.refs === 0 && this.pollers.get(key) === owned) this.pollers.delete(key);
+        watched.refs -= 1;
+        if (watched.refs === 0 && this.pollers.get(key) === watched) this.forget(watched);
       },
     };
   }
@@ -130,11 +185,141 @@ export class StatusWatcher {
     this.schedule(now);
   }
 
-  close(): void {
+  /** Stops polling and gives up this instance's leases, so another instance takes them at its next claim. */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.stopListening();
     clearTimeout(this.timer);
+    clearInterval(this.leaseTimer);
+    if (this.claimSoon) clearImmediate(this.claimSoon);
+    const states = [...this.pollers.values()];
     this.pollers.clear();
+    const held = states.filter((state) => state.owned).map((state) => state.key);
+    await Promise.allSettled([
+      ...(this.leases.shared && held.length > 0 ? [this.leases.release(held)] : []),
+      ...states.map((state) => stopListener(state.stopHearing)),
+      stopListener(this.stopPokes),
+    ]);
+  }
+
+  private newPoller(key: string, target: WatchTarget): PollerState {
+    let resolveFirst!: (message: StatusChangeMessage) => void;
+    const firstReading = new Promise<StatusChangeMessage>((resolve) => (resolveFirst = resolve));
+    const state: PollerState = {
+      key,
+      target,
+      refs: 0,
+      dueAt: this.now().getTime(),
+      intervalMs: this.fastMs,
+      inFlight: false,
+      owned: !this.leases.shared,
+      firstReading,
+      resolveFirst,
+      heardCount: 0,
+    };
+    if (this.leases.shared) {
+      state.stopHearing = this.pubsub.subscribe(this.topicOf(target), (message) => {
+        state.heard = message as StatusChangeMessage;
+        state.heardCount += 1;
+      });
+      state.stopHearing.catch(() => undefined);
+    }
+    return state;
+  }
+
+  private forget(state: PollerState): void {
+    this.pollers.delete(state.key);
+    void stopListener(state.stopHearing);
+    if (this.leases.shared && state.owned) this.leases.release([state.key]).catch(() => undefined);
+  }
+
+  private mayPoll(state: PollerState): boolean {
+    return state.owned && this.now().getTime() < this.leaseValidUntil;
+  }
+
+  /**
+   * The current reading. The poller's own when this instance polls and has read it; otherwise read through the
+   * StatusService (the shared cache, normally filled by the holder's last poll) — unless a change was heard while
+   * that read was under way, which is newer than what the read may have found.
+   */
+  private current(state: PollerState): Promise<StatusChangeMessage> {
+    if (!this.leases.shared) return state.last ? Promise.resolve(this.messageOf(state)) : state.firstReading;
+    if (this.mayPoll(state) && state.last) return Promise.resolve(this.messageOf(state));
+    if (!state.reading) {
+      const heardBefore = state.heardCount;
+      state.reading = this.readOne(state.target)
+        .then((message) => (state.heardCount !== heardBefore && state.heard ? state.heard : message))
+        .finally(() => (state.reading = undefined));
+    }
+    return state.reading;
+  }
+
+  private async readOne(target: WatchTarget): Promise<StatusChangeMessage> {
+    let result: BatchResult<unknown>;
+    try {
+      [result = new Error('no reading')] = await this.read([target]);
+    } catch (error) {
+      result = error instanceof Error ? error : new Error(String(error));
+    }
+    return this.messageFor(target, this.readingOf(target, result));
+  }
+
+  private claimLeasesSoon(): void {
+    if (this.claimSoon || this.closed) return;
+    // One claim for all the statuses a new subscription watches, not one each.
+    this.claimSoon = setImmediate(() => {
+      this.claimSoon = undefined;
+      void this.claimLeases();
+    });
+  }
+
+  /**
+   * Renews the leases held and tries to take the free ones of every watched status. A status newly held (or held
+   * again after the leases lapsed) is polled at once, and its first reading is published: the previous holder may
+   * have died between seeing a change and publishing it, and subscribers drop a reading they already have.
+   */
+  private async claimLeases(): Promise<void> {
+    if (this.claimRunning) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claimRunning = true;
+    try {
+      do {
+        this.claimAgain = false;
+        const keys = [...this.pollers.keys()];
+        if (keys.length === 0) break;
+        const lapsed = this.now().getTime() >= this.leaseValidUntil;
+        let claim;
+        try {
+          claim = await this.leases.claim(keys);
+        } catch (error) {
+          this.onLeaseError(error);
+          break;
+        }
+        if (this.closed) return;
+        this.leaseValidUntil = claim.validUntil;
+        const now = this.now().getTime();
+        for (const [key, state] of this.pollers) {
+          const holds = claim.held.has(key);
+          if (holds && (!state.owned || lapsed)) {
+            state.owned = true;
+            state.last = undefined;
+            state.intervalMs = this.fastMs;
+            state.dueAt = now;
+          } else if (!holds) {
+            state.owned = false;
+          }
+        }
+        // Released while the claim was on its way: give those back.
+        const orphans = [...claim.held].filter((key) => !this.pollers.has(key));
+        if (orphans.length > 0) this.leases.release(orphans).catch(() => undefined);
+        this.scheduleNext();
+      } while (this.claimAgain && !this.closed);
+    } finally {
+      this.claimRunning = false;
+    }
   }
 
   private schedule(dueAt: number): void {
@@ -148,7 +333,7 @@ export class StatusWatcher {
   private async tick(): Promise<void> {
     this.timerDueAt = Number.POSITIVE_INFINITY;
     const horizon = this.now().getTime() + COALESCE_MS;
-    const due = [...this.pollers.values()].filter((state) => !state.inFlight && state.dueAt <= horizon);
+    const due = [...this.pollers.values()].filter((state) => !state.inFlight && state.dueAt <= horizon && this.mayPoll(state));
     for (const state of due) state.inFlight = true;
     this.scheduleNext();
     if (due.length > 0) {
@@ -161,19 +346,21 @@ export class StatusWatcher {
 
   private scheduleNext(): void {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const state of this.pollers.values()) if (!state.inFlight && state.dueAt < earliest) earliest = state.dueAt;
+    for (const state of this.pollers.values()) {
+      if (!state.inFlight && state.dueAt < earliest && this.mayPoll(state)) earliest = state.dueAt;
+    }
     if (earliest < Number.POSITIVE_INFINITY) this.schedule(earliest);
   }
 
   /** One batch for pollers of one kind; each poller gets its own value or failure. */
   private async poll(states: readonly PollerState[]): Promise<void> {
-    this.status.expireSeen(
-      states.flatMap((state) =>
-        state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
-      ),
-    );
     let results: BatchResult<unknown>[];
     try {
+      await this.status.expireSeen(
+        states.flatMap((state) =>
+          state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
+        ),
+      );
       results = await this.read(states.map((state) => state.target));
     } catch (error) {
       results = states.map(() => (error instanceof Error ? error : new Error(String(error))));
@@ -208,41 +395,67 @@ export class StatusWatcher {
   }
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
-    const key = watchKey(state.target);
     const now = this.now();
     const previous = state.last;
-    if (result instanceof Error) {
-      const failure = toFailure(result);
-      state.last = { failure };
+    const reading = this.readingOf(state.target, result);
+    state.last = reading;
+    if ('failure' in reading) {
+      const { failure } = reading;
       state.intervalMs = failure.throttled || failure.retryable
         ? Math.min(Math.max(state.intervalMs * 2, this.fastMs), this.slowMs)
         : this.slowMs;
     } else {
-      const status = statusOf(state.target, result);
-      state.last = { status, fetchedAt: result.fetchedAt };
-      state.intervalMs = isTransitional(status) ? this.fastMs : this.slowMs;
+      state.intervalMs = isTransitional(reading.status) ? this.fastMs : this.slowMs;
     }
     state.dueAt = now.getTime() + state.intervalMs;
-    const message = this.messageOf(state, previous);
+    const current = this.pollers.get(state.key) === state;
     if (!previous) {
-      state.resolveFirst(message);
+      state.resolveFirst(this.messageOf(state));
+      // A first reading after taking a lease goes out (see claimLeases), against the last change heard if it differs.
+      if (this.leases.shared && current) {
+        const heard = state.heard ? readingOfMessage(state.heard) : undefined;
+        const since = heard && !sameReading(heard, reading) ? heard : undefined;
+        void this.pubsub.publish(this.topicOf(state.target), this.messageOf(state, since)).catch(() => undefined);
+      }
       return;
     }
-    if (!sameReading(previous, state.last) && this.pollers.get(key) === state) {
-      void this.pubsub.publish(this.topicOf(state.target), message).catch(() => undefined);
+    if (!sameReading(previous, reading) && current) {
+      void this.pubsub.publish(this.topicOf(state.target), this.messageOf(state, previous)).catch(() => undefined);
     }
   }
 
-  private messageOf(state: PollerState, previous?: PollerState['last']): StatusChangeMessage {
-    const last = state.last!;
+  private readingOf(target: WatchTarget, result: BatchResult<unknown>): Reading {
+    return result instanceof Error
+      ? { failure: toFailure(result) }
+      : { status: statusOf(target, result), fetchedAt: result.fetchedAt };
+  }
+
+  private messageOf(state: PollerState, previous?: Reading): StatusChangeMessage {
+    return this.messageFor(state.target, state.last!, previous);
+  }
+
+  private messageFor(target: WatchTarget, reading: Reading, previous?: Reading): StatusChangeMessage {
     const base = {
-      key: watchKey(state.target),
-      target: state.target,
+      key: watchKey(target),
+      target,
       changedAt: this.now().toISOString(),
       ...(previous && 'status' in previous ? { previous: previous.status } : {}),
     };
-    return 'failure' in last ? { ...base, failure: last.failure } : { ...base, current: last.status };
+    return 'failure' in reading ? { ...base, failure: reading.failure } : { ...base, current: reading.status };
   }
+}
+
+/** The reading a change message carries (its changedAt stands in for when it was read). */
+function readingOfMessage(message: StatusChangeMessage): Reading | undefined {
+  if (message.failure) return { failure: message.failure };
+  if (message.current === undefined) return undefined;
+  return { status: message.current, fetchedAt: new Date(message.changedAt) };
+}
+
+async function stopListener(subscription: Promise<() => Promise<void>> | undefined): Promise<void> {
+  if (!subscription) return;
+  const unsubscribe = await subscription.catch(() => undefined);
+  await unsubscribe?.().catch(() => undefined);
 }
 
 /** The raw AWS status a reading stands for; null when there is none (never registered, no creation request). */
@@ -260,7 +473,7 @@ function statusOf(target: WatchTarget, result: Cached<unknown>): string | null {
   }
 }
 
-function sameReading(a: NonNullable<PollerState['last']>, b: NonNullable<PollerState['last']>): boolean {
+function sameReading(a: Reading, b: Reading): boolean {
   if ('failure' in a || 'failure' in b) {
     return 'failure' in a && 'failure' in b && a.failure.code === b.failure.code;
   }

@@ -68,7 +68,7 @@ describe('InMemoryStatusCache', () => {
     expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
     await expect(cache.getOrLoad('k', load, () => 5_000, options)).rejects.toThrow('AccessDenied');
     expect(attempts).toBe(1);
-    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.peek('k')).toBeUndefined();
     time.advance(1_001);
     await expect(cache.getOrLoad('k', load, () => 5_000, options)).rejects.toThrow('AccessDenied');
     expect(attempts).toBe(2);
@@ -76,13 +76,13 @@ describe('InMemoryStatusCache', () => {
 
   it('invalidates a key and its children', async () => {
     const cache = new InMemoryStatusCache();
-    cache.set('fleetwise:111111111111:us-east-1', 'a', 1_000);
-    cache.set('fleetwise:111111111111:eu-central-1', 'b', 1_000);
-    cache.set('fleetwise:222222222222:us-east-1', 'c', 1_000);
-    cache.invalidate('fleetwise:111111111111', { withChildren: true });
-    expect(cache.peek('fleetwise:111111111111:us-east-1')).toBeUndefined();
-    expect(cache.peek('fleetwise:111111111111:eu-central-1')).toBeUndefined();
-    expect(cache.peek('fleetwise:222222222222:us-east-1')?.value).toBe('c');
+    await cache.set('fleetwise:111111111111:us-east-1', 'a', 1_000);
+    await cache.set('fleetwise:111111111111:eu-central-1', 'b', 1_000);
+    await cache.set('fleetwise:222222222222:us-east-1', 'c', 1_000);
+    await cache.invalidate('fleetwise:111111111111', { withChildren: true });
+    expect(await cache.peek('fleetwise:111111111111:us-east-1')).toBeUndefined();
+    expect(await cache.peek('fleetwise:111111111111:eu-central-1')).toBeUndefined();
+    expect((await cache.peek('fleetwise:222222222222:us-east-1'))?.value).toBe('c');
   });
 
   it('reports hits and misses per kind of key', async () => {
