@@ -8,10 +8,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { ConnectionInitMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
 import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
@@ -20,6 +22,17 @@ import type { Metrics } from './metrics.js';
 import { corsMiddleware, isWebSocketOriginAllowed } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
+import type { Authenticator, Principal } from './auth.js';
+import { clientKey, createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
+import {
+  createOperationGuard,
+  principalOf,
+  principalOfSocket,
+  rateLimited,
+  sendGraphQLErrors,
+  type SocketState,
+} from './operation-guard.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
@@ -48,7 +61,18 @@ export interface StatusGraphServerOptions {
   readonly corsOrigins: readonly string[];
   /** The built web pages (status board, playground). @default web/dist of this repository */
   readonly webRoot?: string;
+  /** Who may call, how much, and which documents (auth.ts, limits.ts, trusted-documents.ts). */
+  readonly security: {
+    readonly authenticator: Authenticator;
+    readonly limits: Config['limits'];
+    readonly introspection: boolean;
+    /** When set, only these documents run. */
+    readonly trustedDocuments?: TrustedDocuments;
+  };
 }
+
+/** The context of an operation: what resolvers read, and who is asking. */
+type ServerContext = GraphQLContext & { readonly principal: Principal };
 
 export interface RunningServer {
   readonly url: string;
@@ -62,29 +86,68 @@ type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<voi
 
 export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
   const { logger, metrics, status } = options;
+  let state: ServerPhase = { phase: 'started' };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
 
   const services = { status, watcher: options.watcher, pubsub: options.pubsub };
-  const createContext = (requestId: string): GraphQLContext =>
-    createGraphQLContext(services, requestId, metrics.onLoaderBatch);
+  // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
+  const createContext = (requestId: string, principal: Principal): ServerContext =>
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
+
+  const { security } = options;
+  const rateLimit = createClientRateLimit({
+    perMinute: security.limits.rateLimitPerMinute,
+    keyOf: (req, res) => clientKey(res.locals.principal as Principal | undefined, req.ip),
+    reject: (req, res) => sendGraphQLErrors(req, res, 429, [rateLimited()]),
+  });
+  const guard = createOperationGuard({
+    schema: options.schema,
+    limits: security.limits,
+    introspection: security.introspection,
+    production: options.production,
+    authenticator: security.authenticator,
+    rateLimit,
+    ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
+  });
 
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: GRAPHQL_PATH,
+    // ws closes a socket that sends a bigger frame with 1009 (message too big).
+    maxPayload: WS_MAX_PAYLOAD_BYTES,
     verifyClient: ({ req }: { req: IncomingMessage }) => isWebSocketOriginAllowed(req, options.corsOrigins),
   });
-  const wsCleanup = useServer<Record<string, unknown>, { requestId?: string }>(
+  const wsCleanup = useServer<ConnectionInitMessage['payload'], SocketState>(
     {
       schema: options.schema,
-      context: () => createContext(randomUUID()),
+      isProd: options.production,
+      connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
+      ...guard.ws,
+      context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
+      // Results sent over the socket get the same masking as HTTP responses.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error, options.production)) }
+          : undefined,
     },
     wsServer,
+    // graphql-ws pings every socket at this interval and terminates one that has not answered the previous ping.
+    security.limits.wsPingIntervalMs,
   );
 
-  const apollo = new ApolloServer<GraphQLContext>({
+  const apollo = new ApolloServer<ServerContext>({
     schema: options.schema,
+    introspection: security.introspection,
+    parseOptions: guard.apollo.parseOptions,
+    validationRules: guard.apollo.validationRules,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
+    // register any document in the cache.
+    persistedQueries: false,
+    hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: !options.production,
     formatError: (formatted, error) => formatError(formatted, error, options.production),
     plugins: [
@@ -95,6 +158,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
           return { drainServer: async () => wsCleanup.dispose() };
         },
       },
+      guard.apollo.plugin,
       observabilityPlugin(logger, metrics),
     ],
   });
@@ -104,6 +168,11 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // A load balancer should stop sending work the moment shutdown begins.
+    if (state.phase !== 'started') {
+      res.status(503).json({ status: 'unavailable', reason: 'ShuttingDown' });
+      return;
+    }
     try {
       await withTimeout(options.checkReadiness(), READINESS_TIMEOUT_MS);
       res.json({ status: 'ready' });
@@ -121,10 +190,13 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   app.use(
     GRAPHQL_PATH,
     corsMiddleware(options.corsOrigins),
+    ...guard.httpAuthentication,
     express.json({ limit: MAX_BODY }),
+    ...guard.httpDocuments,
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(requestIdFrom(req.headers['x-request-id'])),
+      context: async ({ req, res }) => createContext(requestIdFrom(req.headers['x-request-id']), principalOf(res)),
     }),
+    bodyErrorHandler,
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -138,7 +210,6 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   const displayHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}`;
 
-  let state: ServerPhase = { phase: 'started' };
   return {
     url,
     port,
@@ -146,7 +217,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     close() {
       switch (state.phase) {
         case 'started': {
-          const done = apollo.stop();
+          const done = apollo.stop().finally(() => rateLimit.close());
           state = { phase: 'draining', done };
           return done.then(() => {
             state = { phase: 'stopped' };
@@ -164,6 +235,18 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     },
   };
 }
+
+/**
+ * The body parser's refusals (too large: 413, not JSON: 400, …) as GraphQL errors rather than express's HTML page,
+ * which would show a stack trace outside production.
+ */
+const bodyErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : NaN;
+  if (res.headersSent || !(status >= 400 && status < 500)) return next(error);
+  const message =
+    status === 413 ? `The request body is larger than ${MAX_BODY}.` : 'The request body could not be read as JSON.';
+  sendGraphQLErrors(req, res, status, [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })]);
+};
 
 /** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
 function requestIdFrom(header: string | string[] | undefined): string {

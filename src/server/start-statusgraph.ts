@@ -6,9 +6,11 @@ import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
 import { InMemoryStatusCache, InProcessPubSub, StatusService, StatusWatcher } from '../status/index.js';
+import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 
 export interface StartStatusGraphOptions {
   /** Overrides config.aws.endpoint, e.g. the embedded emulator's URL. */
@@ -36,7 +38,12 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     timeoutMs: config.aws.timeoutMs,
     maxSockets: config.aws.maxSockets,
     maxAttempts: config.aws.maxAttempts,
+    throttleMaxAttempts: config.aws.throttleMaxAttempts,
     rateLimitPerSecond: config.aws.rateLimitPerSecond,
+    circuitBreaker: {
+      ...config.aws.circuitBreaker,
+      onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
+    },
     onCall: (event) => {
       metrics.onAwsCall(event);
       if (event.outcome !== 'success') {
@@ -57,6 +64,9 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   const schema = await buildStatusGraphSchema({ pubsub });
 
   try {
+    const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);
+    if (trustedDocuments) logger.info({ documents: trustedDocuments.size }, 'only trusted documents will run');
+    if (config.auth.mode === 'none' && config.backend === 'aws') logger.warn('STATUSGRAPH_AUTH=none: anyone who reaches the server may create AWS accounts');
     const server = await startStatusGraphServer({
       host: config.host,
       port: config.port,
@@ -69,6 +79,14 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       production: config.nodeEnv === 'production',
       playground: config.playground,
       corsOrigins: config.corsOrigins,
+      security: {
+        authenticator: createAuthenticator(config.auth, {
+          onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
+        }),
+        limits: config.limits,
+        introspection: config.introspection,
+        ...(trustedDocuments ? { trustedDocuments } : {}),
+      },
       checkReadiness: async () => {
         await aws.getCallerIdentity();
       },

@@ -1,0 +1,162 @@
+// What one client may ask of the server, checked before anything runs: graphql-armor's validation rules (depth,
+// aliases, directives, cost), graphql-js's token limit on parsing, a per-client request rate (express-rate-limit,
+// shared by HTTP requests and graphql-ws operations), and the graphql-ws socket limits. The same rules apply on
+// HTTP and on WebSocket, so no transport is the way around them.
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  visit,
+  type ASTNode,
+  type OperationDefinitionNode,
+  type ParseOptions,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { Config } from '../config/index.js';
+import type { Principal } from './auth.js';
+
+/** Largest graphql-ws message; a bigger frame closes the socket with 1009. @default 65_536 // 64 KiB */
+export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Operations one socket may run at once. @default 100 */
+export const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+/** How long a socket may stay open without connection_init; then graphql-ws closes it with 4408. @default 3_000 // 3 seconds */
+export const WS_CONNECTION_INIT_TIMEOUT_MS = 3_000;
+/** The rate limit's window. @default 60_000 // 1 minute */
+const RATE_WINDOW_MS = 60_000;
+
+export const LimitErrorCode = {
+  RATE_LIMITED: 'RATE_LIMITED',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+} as const;
+
+export type DocumentLimits = Pick<Config['limits'], 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
+
+/** Parse options for every document: graphql-js stops reading past maxTokens, before building an AST. */
+export function parseOptions(limits: DocumentLimits): ParseOptions {
+  return { maxTokens: limits.maxTokens };
+}
+
+/**
+ * graphql-armor's rules, counted per operation: depth from the operation's own fields (`{ a { b } }` is 2; fragments
+ * add no level of their own; introspection's `__schema` is exempt), aliases, directives, and its static cost model
+ * (objects 2, scalars 1, growing by 1.5× per level). Without introspection, graphql-js's rule refuses `__schema` and
+ * `__type` too.
+ */
+export function validationRules(limits: DocumentLimits, options: { introspection: boolean }): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...REPORT_AS_VALIDATION_ERROR }),
+    maxAliasesRule({ n: limits.maxAliases, ...REPORT_AS_VALIDATION_ERROR }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...REPORT_AS_VALIDATION_ERROR }),
+    costWithoutPageSizes(costLimitRule({ maxCost: limits.maxCost, flattenFragments: true, ...REPORT_AS_VALIDATION_ERROR })),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+}
+
+/**
+ * graphql-armor multiplies a selection's cost by a literal `first`/`last` argument, but not by one passed as a
+ * variable: it would refuse `accounts(first: 1000) { nodes { id } }` and let the same query with `$first` through.
+ * Page sizes have their own hard caps here (first ≤ 1000, ids ≤ 1000, checked before any AWS call), so the cost
+ * rule is shown the operation without them and measures the shape of the selection alone, the same either way.
+ */
+function costWithoutPageSizes(rule: (context: ValidationContext) => { OperationDefinition: Record<string, unknown> }): ValidationRule {
+  return (context) => {
+    const view = new Proxy(context, {
+      get(target, property) {
+        if (property === 'getFragment') {
+          return (name: string) => {
+            const fragment = target.getFragment(name);
+            return fragment && withoutPageSizes(fragment);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const visitor = rule(view) as { OperationDefinition: { enter: (node: OperationDefinitionNode) => void } };
+    return { OperationDefinition: { enter: (node) => visitor.OperationDefinition.enter(withoutPageSizes(node)) } };
+  };
+}
+
+const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
+
+function withoutPageSizes<Node extends ASTNode>(node: Node): Node {
+  return visit(node, { Argument: (argument) => (PAGE_SIZE_ARGUMENTS.has(argument.name.value) ? null : undefined) });
+}
+
+/**
+ * By default the armor rules throw from inside graphql-js's validate(), which Apollo turns into a 500; reported
+ * through the validation context they are ordinary validation errors (400, GRAPHQL_VALIDATION_FAILED).
+ */
+const REPORT_AS_VALIDATION_ERROR = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
+/** graphql-js suggests field and type names it knows ("Did you mean …?"), which describes the schema to a prober. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** The same masking Apollo applies with hideSchemaDetailsFromClientErrors, for graphql-ws's validation errors. */
+export function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) =>
+    SUGGESTION.test(error.message)
+      ? new GraphQLError(error.message.replace(SUGGESTION, ''), { nodes: error.nodes, extensions: error.extensions })
+      : error,
+  );
+}
+
+/** Who a request counts against: the principal when one was authenticated, otherwise the client's address. */
+export function clientKey(principal: Principal | undefined, address: string | undefined): string {
+  if (principal && principal.method !== 'anonymous') return `principal:${principal.name}`;
+  return `ip:${ipKeyGenerator(address ?? 'unknown')}`;
+}
+
+export interface ClientRateLimit {
+  /** Express middleware: 429 with Retry-After once the client has used its budget of the current minute. */
+  readonly middleware: RequestHandler;
+  /** Counts one graphql-ws operation against the same budget; false when over it. */
+  consume(key: string): Promise<boolean>;
+  /** Stops the store's reset timer. */
+  close(): void;
+}
+
+export interface ClientRateLimitOptions {
+  readonly perMinute: number;
+  /** The key of a request (clientKey of its principal and IP). */
+  readonly keyOf: (req: Request, res: Response) => string;
+  /** Answers a request that is over the limit. */
+  readonly reject: (req: Request, res: Response) => void;
+}
+
+/**
+ * A fixed one-minute window per client, in memory (one instance; several instances behind a load balancer each
+ * count their own share, which errs on the side of letting clients through).
+ */
+export function createClientRateLimit(options: ClientRateLimitOptions): ClientRateLimit {
+  const store = new MemoryStore();
+  const middleware = rateLimit({
+    windowMs: RATE_WINDOW_MS,
+    limit: options.perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store,
+    keyGenerator: options.keyOf,
+    // The library guesses from a key generator's source whether IPv6 addresses are grouped; clientKey does that
+    // with the library's own ipKeyGenerator, out of the guess's sight.
+    validate: { keyGeneratorIpFallback: false },
+    handler: (req, res) => options.reject(req, res),
+  });
+  return {
+    middleware,
+    async consume(key) {
+      const { totalHits } = await store.increment(key);
+      return totalHits <= options.perMinute;
+    },
+    close: () => store.shutdown(),
+  };
+}
