@@ -1,7 +1,8 @@
 // The SDK clients, created once per (service, account, region) and reused for the life of the server: a client
 // per request would open sockets, resolve endpoints and assume roles per request. Every client shares one
 // NodeHttpHandler (one keep-alive agent per protocol, bounded sockets, a request timeout) and, per account,
-// one credential provider. Every client carries the rate limit of its (service, operation, region).
+// one credential provider. Every client carries the rate limit of its (service, operation, region), and a client
+// made for one account that account's own limit.
 import http from 'node:http';
 import https from 'node:https';
 import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer';
@@ -100,15 +101,23 @@ export class AwsClients {
   /** Compute Optimizer in an account; enrollment is per account, read in the configured region. */
   computeOptimizer(account: AccountAccess): ComputeOptimizerClient {
     const { region } = this.options;
-    return this.reuse('compute-optimizer', account.accountId, region, () =>
-      new ComputeOptimizerClient(this.clientConfig(region, account.credentials)),
+    return this.reuse(
+      'compute-optimizer',
+      account.accountId,
+      region,
+      () => new ComputeOptimizerClient(this.clientConfig(region, account.credentials)),
+      account.accountId,
     );
   }
 
   /** IoT FleetWise in an account and region. */
   fleetwise(account: AccountAccess, region: string): IoTFleetWiseClient {
-    return this.reuse('iotfleetwise', account.accountId, region, () =>
-      new IoTFleetWiseClient(this.clientConfig(region, account.credentials)),
+    return this.reuse(
+      'iotfleetwise',
+      account.accountId,
+      region,
+      () => new IoTFleetWiseClient(this.clientConfig(region, account.credentials)),
+      account.accountId,
     );
   }
 
@@ -137,8 +146,18 @@ export class AwsClients {
     };
   }
 
-  /** `service` is the signing name, which is also the rate limit's and the call counts' service label. */
-  private reuse<Client extends SdkClient>(service: string, account: string, region: string, create: () => Client): Client {
+  /**
+   * `service` is the signing name, which is also the rate limit's and the call counts' service label.
+   * `limitAccountId` puts a per-account client's calls under that account's own rate limit: AWS counts each
+   * account's quota separately (rate-limiter.ts).
+   */
+  private reuse<Client extends SdkClient>(
+    service: string,
+    account: string,
+    region: string,
+    create: () => Client,
+    limitAccountId?: string,
+  ): Client {
     if (this.destroyed) {
       throw Object.assign(new Error('The AWS services were destroyed; no more calls can be made.'), {
         name: 'AwsServicesDestroyed',
@@ -150,7 +169,7 @@ export class AwsClients {
     const client = create();
     // The rate limit middleware passes input and output through untouched, so it fits every client's stack.
     (client.middlewareStack as MiddlewareStack<object, object>).use(
-      rateLimitPlugin(this.options.limiter, { service, region }),
+      rateLimitPlugin(this.options.limiter, { service, region, ...(limitAccountId === undefined ? {} : { accountId: limitAccountId }) }),
     );
     this.clients.set(key, client);
     return client;

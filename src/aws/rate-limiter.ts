@@ -1,5 +1,20 @@
-// A client-side rate limit per (service, operation, region), so a query over 1,000 accounts queues its calls
-// instead of bursting into AWS throttling. AWS throttles per API and region, so that is the key we limit by.
+// A client-side rate limit per (service, operation, region, account), so a query over 1,000 accounts queues the
+// calls that share one AWS quota instead of bursting into AWS throttling — and does not queue the ones that don't.
+//
+// Why that key: AWS counts request quotas per account, per region, per API. A call signed with a member account's
+// credentials (GetRegisterAccountStatus, GetEnrollmentStatus in that member) counts against that member's quota, so
+// 1,000 such calls in 1,000 members are 1,000 keys of one call each and go out together; limiting them per
+// (service, operation, region) alone would make a 1,000-account FleetWise read take 50 s at 20 requests/s when AWS
+// would have accepted it at once. The calls the management account makes for everyone — ListAccounts,
+// ListCreateAccountStatus, the org-wide enrollment scan, and STS AssumeRole into every member — are signed by one
+// account and share one key per operation: those are the ones that queue. Clients made per account (FleetWise,
+// Compute Optimizer) put that account in the key; the server's own Organizations and STS clients leave it out.
+//
+// AssumeRole gets at least 100 requests/s whatever the general rate (DEFAULT_MINIMUM_RATES): it is the one
+// management-account operation that scales with the organization (one per member per credential lifetime), STS is
+// a separate quota from the Organizations list calls the general rate protects, and at the default 20 requests/s a
+// cold 1,000-account query would spend 50 s assuming roles. A higher general rate raises it too. Throttling that
+// still happens is absorbed by the SDK's retries (retry.ts).
 //
 // Built on p-queue (already a dependency, widely used): its `strict` mode is a sliding window, so no rolling
 // second ever starts more than the limit — a fixed window would allow twice the limit across a window boundary.
@@ -13,10 +28,23 @@ import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext
 /** The window the per-second limit is counted over. */
 const ONE_SECOND_MS = 1_000;
 
+/**
+ * Rates particular operations get at least, whatever the general one, keyed `"<service>:<Operation>"`.
+ * STS AssumeRole: 100 requests/s (a cold 1,000-member organization assumes its roles in 10 s; once an hour after).
+ */
+export const DEFAULT_MINIMUM_RATES: Readonly<Record<string, number>> = {
+  'sts:AssumeRole': 100, // requests per second
+};
+
 export interface RateLimitKey {
   readonly service: string;
   readonly operation: string;
   readonly region: string;
+  /**
+   * The account whose credentials sign the call, for clients made per account: AWS counts each account's quota
+   * separately. Absent for the clients of the server's own credentials (Organizations, STS).
+   */
+  readonly accountId?: string;
 }
 
 export interface RateLimiter {
@@ -31,14 +59,18 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  /** Calls allowed to start per second for each (service, operation, region). */
+  /** Calls allowed to start per second for each (service, operation, region, account). */
   readonly requestsPerSecond: number;
+  /**
+   * Rates particular operations get even when requestsPerSecond is lower, keyed `"<service>:<Operation>"`.
+   * @default DEFAULT_MINIMUM_RATES
+   */
+  readonly minimumRates?: Readonly<Record<string, number>>;
 }
 
-export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): RateLimiter {
-  if (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1) {
-    throw new RangeError(`requestsPerSecond must be a positive integer, got ${String(requestsPerSecond)}`);
-  }
+export function createRateLimiter({ requestsPerSecond, minimumRates = DEFAULT_MINIMUM_RATES }: RateLimiterOptions): RateLimiter {
+  assertRate('requestsPerSecond', requestsPerSecond);
+  for (const [operation, rate] of Object.entries(minimumRates)) assertRate(`minimumRates["${operation}"]`, rate);
   const queues = new Map<string, PQueue>();
   const shutdown = new AbortController();
 
@@ -46,7 +78,8 @@ export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): Ra
     const id = limitId(key);
     let queue = queues.get(id);
     if (!queue) {
-      queue = new PQueue({ interval: ONE_SECOND_MS, intervalCap: requestsPerSecond, strict: true });
+      const rate = Math.max(requestsPerSecond, minimumRates[`${key.service}:${key.operation}`] ?? 0);
+      queue = new PQueue({ interval: ONE_SECOND_MS, intervalCap: rate, strict: true });
       queues.set(id, queue);
     }
     return queue;
@@ -62,8 +95,14 @@ export function createRateLimiter({ requestsPerSecond }: RateLimiterOptions): Ra
   };
 }
 
-function limitId({ service, operation, region }: RateLimitKey): string {
-  return `${service}:${operation}:${region}`;
+function assertRate(name: string, rate: number): void {
+  if (!Number.isInteger(rate) || rate < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(rate)}`);
+  }
+}
+
+function limitId({ service, operation, region, accountId }: RateLimitKey): string {
+  return `${service}:${operation}:${region}:${accountId ?? ''}`;
 }
 
 /** The SDK names a command `<Operation>Command`; the limit is per operation. */
@@ -71,12 +110,13 @@ const COMMAND_SUFFIX = /Command$/;
 const RATE_LIMIT_MIDDLEWARE = 'statusgraphRateLimitMiddleware';
 
 /**
- * Adds the limiter to a client's middleware stack for every command it sends. Idempotent (`override`), so it
- * may be applied to a stack more than once — fromTemporaryCredentials applies its plugins on every refresh.
+ * Adds the limiter to a client's middleware stack for every command it sends; `client.accountId` names the account
+ * whose credentials a per-account client signs with. Idempotent (`override`), so it may be applied to a stack more
+ * than once — fromTemporaryCredentials applies its plugins on every refresh.
  */
 export function rateLimitPlugin<Input extends object, Output extends object>(
   limiter: RateLimiter,
-  client: { readonly service: string; readonly region: string },
+  client: { readonly service: string; readonly region: string; readonly accountId?: string },
 ): Pluggable<Input, Output> {
   return {
     applyToStack(stack) {

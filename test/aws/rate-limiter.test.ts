@@ -1,11 +1,13 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRateLimiter, rateLimitPlugin, type RateLimitKey } from '../../src/aws/rate-limiter.js';
+import { createRateLimiter, DEFAULT_MINIMUM_RATES, rateLimitPlugin, type RateLimitKey } from '../../src/aws/rate-limiter.js';
 
 const listAccounts: RateLimitKey = { service: 'organizations', operation: 'ListAccounts', region: 'us-east-1' };
 const describeAccount: RateLimitKey = { service: 'organizations', operation: 'DescribeAccount', region: 'us-east-1' };
 const fleetwiseEast: RateLimitKey = { service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', region: 'us-east-1' };
 const fleetwiseFrankfurt: RateLimitKey = { ...fleetwiseEast, region: 'eu-central-1' };
+const fleetwiseInMember = (accountId: string): RateLimitKey => ({ ...fleetwiseEast, accountId });
+const assumeRole: RateLimitKey = { service: 'sts', operation: 'AssumeRole', region: 'us-east-1' };
 
 /** A task that records that it started and stays in flight until `finish()`. */
 function recordingTasks() {
@@ -84,6 +86,52 @@ describe('createRateLimiter', () => {
     finishAll();
   });
 
+  it('gives each account its own limit: calls in different member accounts count against different AWS quotas', async () => {
+    const limiter = createRateLimiter({ requestsPerSecond: 1 });
+    const { started, task, finishAll } = recordingTasks();
+    for (const accountId of ['111111111111', '222222222222', '333333333333', '111111111111']) {
+      void limiter.schedule(fleetwiseInMember(accountId), task(accountId));
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(limiter.queued(fleetwiseInMember('111111111111'))).toBe(1);
+    // The server's own calls (no account in the key) are a key of their own.
+    void limiter.schedule(fleetwiseEast, task('own'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toContain('own');
+    finishAll();
+  });
+
+  it('lets STS AssumeRole, made from the management account for every member, go faster than the general rate', async () => {
+    const rate = DEFAULT_MINIMUM_RATES['sts:AssumeRole']!;
+    expect(rate).toBeGreaterThan(20);
+    const limiter = createRateLimiter({ requestsPerSecond: 20 });
+    const { started, task, finishAll } = recordingTasks();
+    for (let i = 0; i < rate + 5; i++) void limiter.schedule(assumeRole, task(`assume-${i}`));
+    for (let i = 0; i < 25; i++) void limiter.schedule(listAccounts, task(`list-${i}`));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started.filter((name) => name.startsWith('assume-'))).toHaveLength(rate);
+    expect(started.filter((name) => name.startsWith('list-'))).toHaveLength(20);
+    finishAll();
+  });
+
+  it('gives an operation its minimum rate only while the general rate is lower', async () => {
+    const minimumRates = { 'organizations:ListAccounts': 3 };
+    const slow = createRateLimiter({ requestsPerSecond: 1, minimumRates });
+    const fast = createRateLimiter({ requestsPerSecond: 5, minimumRates });
+    const { started, task, finishAll } = recordingTasks();
+    for (let i = 0; i < 8; i++) void slow.schedule(listAccounts, task(`slow-list-${i}`));
+    for (let i = 0; i < 8; i++) void fast.schedule(listAccounts, task(`fast-list-${i}`));
+    // Without a minimum of its own in these options, AssumeRole gets the general rate.
+    for (let i = 0; i < 8; i++) void slow.schedule(assumeRole, task(`slow-assume-${i}`));
+    await vi.advanceTimersByTimeAsync(0);
+    const count = (prefix: string) => started.filter((name) => name.startsWith(prefix)).length;
+    expect(count('slow-list-')).toBe(3);
+    expect(count('fast-list-')).toBe(5);
+    expect(count('slow-assume-')).toBe(1);
+    finishAll();
+  });
+
   it('counts calls in flight until they settle, without limiting how many are in flight', async () => {
     const limiter = createRateLimiter({ requestsPerSecond: 3 });
     const { task, finishAll } = recordingTasks();
@@ -123,6 +171,7 @@ describe('createRateLimiter', () => {
   it('refuses a limit that is not a positive whole number of requests', () => {
     expect(() => createRateLimiter({ requestsPerSecond: 0 })).toThrow(/requestsPerSecond.*0/);
     expect(() => createRateLimiter({ requestsPerSecond: 1.5 })).toThrow(RangeError);
+    expect(() => createRateLimiter({ requestsPerSecond: 5, minimumRates: { 'sts:AssumeRole': 0 } })).toThrow(/sts:AssumeRole.*0/);
   });
 });
 

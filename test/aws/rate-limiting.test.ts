@@ -1,5 +1,9 @@
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
+import { AwsClients, createSharedHttpHandler } from '../../src/aws/clients.js';
+import { GetRegisterAccountStatusCommand } from '../../src/aws/fleetwise/index.js';
+import { createRateLimiter, type RateLimiter, type RateLimitKey } from '../../src/aws/rate-limiter.js';
+import { EMULATOR_CREDENTIALS, MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
 
 const OPERATION = 'iotfleetwise:GetRegisterAccountStatus';
 /** The emulator admits this many requests per second to the operation and throttles the rest. */
@@ -27,7 +31,7 @@ async function burst(call: () => Promise<unknown>, count: number) {
   };
 }
 
-describe('the rate limit per (service, operation, region)', () => {
+describe('the rate limit per (service, operation, region, account)', () => {
   it('queues a burst so an AWS limit above our rate never throttles it', async () => {
     // One attempt per call: a throttled request would fail its call instead of being hidden by a retry.
     const services = harness.servicesWith({ rateLimitPerSecond: EMULATOR_TPS_LIMIT - 2, maxAttempts: 1 });
@@ -41,5 +45,43 @@ describe('the rate limit per (service, operation, region)', () => {
     const outcome = await burst(() => services.getFleetwiseRegistration(MANAGEMENT_ACCOUNT_ID, 'us-east-1'), 24);
     expect(outcome.throttled).toBeGreaterThan(0);
     expect(outcome.otherFailures).toBe(0);
+  });
+});
+
+describe('the rate limit key of each client', () => {
+  it('is the signing account for a client made per account, and no account for the server\'s own clients', async () => {
+    await harness.setFaults({});
+    const keys: RateLimitKey[] = [];
+    const limiter = createRateLimiter({ requestsPerSecond: 100 });
+    const recording: RateLimiter = {
+      ...limiter,
+      schedule: (key, task) => {
+        keys.push(key);
+        return limiter.schedule(key, task);
+      },
+    };
+    const clients = new AwsClients({
+      region: 'us-east-1',
+      endpoint: harness.endpoint,
+      maxAttempts: 1,
+      requestHandler: createSharedHttpHandler({ timeoutMs: 5_000, maxSockets: 5 }),
+      baseCredentials: async () => EMULATOR_CREDENTIALS,
+      limiter: recording,
+    });
+    try {
+      const member = (await harness.services.listAccounts()).find((account) => account.id !== MANAGEMENT_ACCOUNT_ID)!.id;
+      // The emulator takes a 12-digit access key id as that account's own credentials.
+      const access = { accountId: member, credentials: async () => ({ accessKeyId: member, secretAccessKey: 'test' }) };
+      keys.length = 0;
+      await clients.fleetwise(access, 'us-east-1').send(new GetRegisterAccountStatusCommand({})).catch(() => undefined);
+      await clients.organizations().send(new ListAccountsCommand({ MaxResults: 1 }));
+      expect(keys).toEqual([
+        { service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', region: 'us-east-1', accountId: member },
+        { service: 'organizations', operation: 'ListAccounts', region: 'us-east-1' },
+      ]);
+    } finally {
+      clients.destroy();
+      limiter.destroy();
+    }
   });
 });
