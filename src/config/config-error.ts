@@ -14,6 +14,8 @@ const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/;
 const TOKEN_RUN = /[A-Za-z0-9+/=_-]{32,}/g;
 /** `scheme://user:password@host` or `scheme://token@host`. */
 const URL_WITH_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+/** A URL variable whose value has an `@` anywhere: even a malformed URL may carry a password before it. */
+const URL_VARIABLE = /_URL$/;
 
 /** True when echoing the value could leak a credential. */
 export function looksSecret(variable: string, value: string): boolean {
@@ -21,7 +23,8 @@ export function looksSecret(variable: string, value: string): boolean {
     SECRET_NAME.test(variable) ||
     AWS_ACCESS_KEY_ID.test(value) ||
     (value.match(TOKEN_RUN) ?? []).some(isTokenLike) ||
-    URL_WITH_USERINFO.test(value)
+    URL_WITH_USERINFO.test(value) ||
+    (URL_VARIABLE.test(variable) && value.includes('@'))
   );
 }
 

@@ -42,6 +42,8 @@
 // | STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS | 8                                            | SDK attempts per call while AWS throttles       |
 // | STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS     | 10000                                        | ms of calls the circuit breaker judges          |
 // | STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS  | 5000                                         | ms an open circuit waits before one probe       |
+// | STATUSGRAPH_REDIS_URL                 | (none: one instance, everything in-process)  | redis:// or rediss:// URL (password redacted)   |
+// | STATUSGRAPH_POLLER_LEASE_MS           | 15000 (only with STATUSGRAPH_REDIS_URL)      | ms a poller lease lives without renewal         |
 // | AWS_REGION                            | us-east-1                                    | region name                                     |
 // | AWS_ENDPOINT_URL                      | (none: the real AWS endpoints)               | http(s) URL without credentials                 |
 //
@@ -126,6 +128,13 @@ export interface Config {
   readonly introspection: boolean;
   /** From SIGTERM to a forced exit; in-flight work gets most of it. */
   readonly shutdownTimeoutMs: number;
+  /** Several instances behind one Redis (architecture §8); absent: one instance, everything in-process. */
+  readonly redis?: {
+    /** redis:// or rediss:// URL; may carry a password, so it is never logged. */
+    readonly url: string;
+    /** How long a poller lease lives without renewal: a dead instance's pollers move within about this long. */
+    readonly pollerLeaseMs: number;
+  };
 }
 
 /** One documented variable, for the README and `--help`-style listings. */
@@ -169,6 +178,7 @@ export const DEFAULT_MAX_TOKENS = 1_000;
 export const DEFAULT_MAX_COST = 5_000;
 export const DEFAULT_WS_PING_INTERVAL_MS = 12_000; // 12 seconds, graphql-ws's own default
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000; // 10 seconds
+export const DEFAULT_POLLER_LEASE_MS = 15_000; // 15 seconds
 const LOCAL_HOST = '127.0.0.1';
 const ALL_INTERFACES = '0.0.0.0';
 
@@ -185,6 +195,8 @@ const MAX_AWS_RATE_LIMIT_PER_SECOND = 10_000;
 const MAX_AWS_THROTTLE_MAX_ATTEMPTS = 20;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 const MAX_DOCUMENT_LIMIT = 100_000;
+/** Leases are renewed three times a period; much shorter and Redis hears from every instance all the time. */
+const MIN_POLLER_LEASE_MS = 300;
 
 // ---- value schemas: each parses the raw string of one variable ------------------------------------------
 
@@ -249,6 +261,13 @@ const endpointUrl = z.string().refine((value) => {
     url.search === '' &&
     url.hash === ''
   );
+});
+
+/** redis:// (or rediss:// for TLS) with a host; a password and a /db number may follow, as ioredis reads them. */
+const redisUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^\/?\d*$/.test(url.pathname) && url.hash === '';
 });
 
 // ---- the variables ----------------------------------------------------------------------------------------
@@ -533,6 +552,21 @@ const VARIABLES = {
     description: 'Time from SIGTERM to a forced exit; in-flight operations get most of it to finish.',
     schema: integerIn(1_000, ONE_HOUR_MS),
   }),
+  STATUSGRAPH_REDIS_URL: variable({
+    name: 'STATUSGRAPH_REDIS_URL',
+    default: '(none: one instance, everything in-process)',
+    accepts: 'a redis:// or rediss:// URL such as redis://:password@redis.internal:6379/0',
+    description:
+      'Several instances share one Redis: subscription events, one poller per watched status, the status cache and createAccount idempotency keys.',
+    schema: redisUrl,
+  }),
+  STATUSGRAPH_POLLER_LEASE_MS: variable({
+    name: 'STATUSGRAPH_POLLER_LEASE_MS',
+    default: `${DEFAULT_POLLER_LEASE_MS} (only with STATUSGRAPH_REDIS_URL)`,
+    accepts: `an integer from ${MIN_POLLER_LEASE_MS} to ${ONE_HOUR_MS} (milliseconds)`,
+    description: "How long a poller lease lives without renewal: a stopped instance's statuses are polled by another within about this long.",
+    schema: integerIn(MIN_POLLER_LEASE_MS, ONE_HOUR_MS),
+  }),
   AWS_REGION: variable({
     name: 'AWS_REGION',
     default: DEFAULT_AWS_REGION,
@@ -615,6 +649,7 @@ export function loadConfig(env: Env): Config {
   const trustedDocuments = read(VARIABLES.STATUSGRAPH_TRUSTED_DOCUMENTS);
   const introspection = read(VARIABLES.STATUSGRAPH_INTROSPECTION) ?? nodeEnv !== 'production';
   const shutdownTimeoutMs = read(VARIABLES.STATUSGRAPH_SHUTDOWN_TIMEOUT_MS) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const redis = readRedis(read);
 
   // Cross-variable rules: a slow poll faster than the fast one, or a settled TTL shorter than the transitional
   // one, inverts the design (settled states are the ones worth keeping).
@@ -669,6 +704,7 @@ export function loadConfig(env: Env): Config {
     ...(trustedDocuments === undefined ? {} : { trustedDocuments }),
     introspection,
     shutdownTimeoutMs,
+    ...(redis === undefined ? {} : { redis }),
   };
   return deepFreeze(config);
 }
@@ -722,6 +758,19 @@ function readAuth(read: Read, backend: Backend): Config['auth'] {
     apiKeys,
     ...(jwt === undefined ? {} : { jwt }),
   };
+}
+
+/** A lease period means nothing without the Redis that holds the leases. */
+function readRedis(read: Read): Config['redis'] {
+  const url = read(VARIABLES.STATUSGRAPH_REDIS_URL);
+  const pollerLeaseMs = read(VARIABLES.STATUSGRAPH_POLLER_LEASE_MS);
+  if (url === undefined) {
+    if (pollerLeaseMs !== undefined) {
+      throw new ConfigError(VARIABLES.STATUSGRAPH_POLLER_LEASE_MS.name, ' has no effect without STATUSGRAPH_REDIS_URL; set both or neither');
+    }
+    return undefined;
+  }
+  return { url, pollerLeaseMs: pollerLeaseMs ?? DEFAULT_POLLER_LEASE_MS };
 }
 
 function rejectUnknownVariables(env: Env): void {

@@ -229,6 +229,8 @@ const badValues: [string, string, string][] = [
   ['STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS', '2', 'not below STATUSGRAPH_AWS_MAX_ATTEMPTS (3)'],
   ['STATUSGRAPH_AWS_CIRCUIT_WINDOW_MS', '10', 'milliseconds'],
   ['STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS', '5s', 'milliseconds'],
+  ['STATUSGRAPH_REDIS_URL', 'http://localhost:6379', 'redis:// or rediss:// URL'],
+  ['STATUSGRAPH_POLLER_LEASE_MS', '100', 'from 300 to'],
 ];
 
 /** Variables whose names announce a secret: their values are never echoed, even when wrong. */
@@ -282,8 +284,8 @@ describe('unknown STATUSGRAPH_ variables', () => {
   });
 
   it('are rejected without a suggestion when nothing is close', () => {
-    const error = configError({ STATUSGRAPH_REDIS_URL: 'redis://localhost' });
-    expect(error.message).toContain('STATUSGRAPH_REDIS_URL is not a statusgraph setting');
+    const error = configError({ STATUSGRAPH_KAFKA_BROKERS: 'kafka://localhost' });
+    expect(error.message).toContain('STATUSGRAPH_KAFKA_BROKERS is not a statusgraph setting');
     expect(error.message).not.toContain('did you mean');
   });
 

@@ -1,0 +1,226 @@
+// The status cache shared by every instance: entries live in Redis with the TTL their value chose, so a status read
+// by instance A is a cache hit on instance B. What stays local, and why:
+// - in-flight de-duplication: concurrent callers on one instance share one load (across instances they may not; a
+//   Redis lock would cost more round trips than the rare duplicate AWS call);
+// - remembered failures (settled refusals, a few seconds): an AwsCallError does not survive serialization well, and
+//   each instance learning a refusal once is cheap;
+// - the fallback: while Redis is away every call goes to an in-process cache, so queries keep working from AWS.
+//   Invalidations made meanwhile are replayed when Redis returns, so no entry a mutation changed outlives it there.
+import { LRUCache } from 'lru-cache';
+import { InMemoryStatusCache, kindOf, type Cached, type CacheLookupObserver, type LoadOptions, type StatusCache } from '../status-cache.js';
+import type { RedisConnection } from './connection.js';
+import { decode, encode } from './serialization.js';
+
+/** @default 'statusgraph:v1:cache:' — the version changes when the shape of cached values does. */
+export const DEFAULT_CACHE_PREFIX = 'statusgraph:v1:cache:';
+
+/** Keys deleted per UNLINK while forgetting a key's children. @default 500 keys */
+const UNLINK_BATCH = 500;
+/** Invalidations remembered during an outage; past this, the whole shared cache is dropped when Redis returns. */
+const MAX_PENDING_INVALIDATIONS = 10_000;
+/** Settled failures remembered at once (each for a few seconds). @default 10_000 */
+const MAX_REMEMBERED_FAILURES = 10_000;
+
+export interface RedisStatusCacheOptions {
+  readonly connection: RedisConnection;
+  /** @default DEFAULT_CACHE_PREFIX */
+  readonly keyPrefix?: string;
+  /** Answers while Redis is away. @default a new InMemoryStatusCache with the same observer and clock */
+  readonly fallback?: InMemoryStatusCache;
+  readonly now?: () => Date;
+  readonly onLookup?: CacheLookupObserver;
+  /** Told about each Redis command that failed while Redis was thought up (the call fell back). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** One load in progress; `discarded` once the key is invalidated, so its result is not stored. */
+interface Flight {
+  result: Promise<{ readonly entry: Cached<unknown>; readonly hit: boolean }>;
+  discarded: boolean;
+}
+
+export class RedisStatusCache implements StatusCache {
+  private readonly connection: RedisConnection;
+  private readonly prefix: string;
+  private readonly fallback: InMemoryStatusCache;
+  private readonly now: () => Date;
+  private readonly onLookup: CacheLookupObserver;
+  private readonly onError: (error: unknown) => void;
+  private readonly flights = new Map<string, Flight>();
+  private readonly failures: LRUCache<string, { readonly failure: unknown }>;
+  /** Invalidations Redis has not seen yet (it was away): key → with children. */
+  private readonly pending = new Map<string, boolean>();
+  private pendingOverflow = false;
+  private readonly stopReplay: () => void;
+
+  constructor(options: RedisStatusCacheOptions) {
+    this.connection = options.connection;
+    this.prefix = options.keyPrefix ?? DEFAULT_CACHE_PREFIX;
+    this.now = options.now ?? (() => new Date());
+    this.onLookup = options.onLookup ?? (() => undefined);
+    this.onError = options.onError ?? (() => undefined);
+    this.fallback = options.fallback ?? new InMemoryStatusCache({ now: this.now, onLookup: this.onLookup });
+    this.failures = new LRUCache({ max: MAX_REMEMBERED_FAILURES, ttlAutopurge: false, perf: { now: () => this.now().getTime() } });
+    this.stopReplay = this.connection.onReconnect(() => void this.replayInvalidations());
+  }
+
+  async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options: LoadOptions = {}): Promise<Cached<T>> {
+    if (!this.connection.up) return this.fallback.getOrLoad(key, load, ttlMs, options);
+    const remembered = this.failures.get(key);
+    if (remembered) {
+      this.onLookup(kindOf(key), 'hit');
+      throw remembered.failure;
+    }
+    let flight = this.flights.get(key);
+    if (!flight) {
+      // The flight is created before its fetch starts, so the fetch can see it discarded.
+      const started = { discarded: false } as Flight;
+      started.result = this.fetch(key, started, load as () => Promise<unknown>, ttlMs as (value: unknown) => number, options);
+      flight = started;
+      this.flights.set(key, started);
+      const settle = () => {
+        if (this.flights.get(key) === started) this.flights.delete(key);
+      };
+      started.result.then(settle, settle);
+    }
+    try {
+      const { entry, hit } = await flight.result;
+      this.onLookup(kindOf(key), hit ? 'hit' : 'miss');
+      return entry as Cached<T>;
+    } catch (error) {
+      this.onLookup(kindOf(key), 'miss');
+      throw error;
+    }
+  }
+
+  async peek<T>(key: string): Promise<Cached<T> | undefined> {
+    if (!this.connection.up) return this.fallback.peek<T>(key);
+    try {
+      const bytes = await this.connection.commands.getBuffer(this.prefix + key);
+      return bytes ? decode<Cached<T>>(bytes) : undefined;
+    } catch (error) {
+      this.onError(error);
+      return this.fallback.peek<T>(key);
+    }
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {
+    if (!this.connection.up) return this.fallback.set(key, value, ttlMs);
+    const entry: Cached<T> = { value, fetchedAt: this.now() };
+    try {
+      await this.connection.commands.set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs)));
+      return entry;
+    } catch (error) {
+      this.onError(error);
+      return this.fallback.set(key, value, ttlMs);
+    }
+  }
+
+  async invalidate(key: string, options: { withChildren?: boolean } = {}): Promise<void> {
+    const withChildren = options.withChildren ?? false;
+    const childPrefix = `${key}:`;
+    for (const [candidate, flight] of this.flights) {
+      if (candidate === key || (withChildren && candidate.startsWith(childPrefix))) {
+        flight.discarded = true;
+        this.flights.delete(candidate);
+      }
+    }
+    this.failures.delete(key);
+    if (withChildren) for (const candidate of [...this.failures.keys()]) if (candidate.startsWith(childPrefix)) this.failures.delete(candidate);
+    await this.fallback.invalidate(key, options);
+    if (!this.connection.up) {
+      this.remember(key, withChildren);
+      return;
+    }
+    try {
+      await this.deleteShared(key, withChildren);
+    } catch (error) {
+      this.onError(error);
+      this.remember(key, withChildren);
+    }
+  }
+
+  close(): void {
+    this.stopReplay();
+  }
+
+  private async fetch(
+    key: string,
+    flight: Flight,
+    load: () => Promise<unknown>,
+    ttlMs: (value: unknown) => number,
+    options: LoadOptions,
+  ): Promise<{ entry: Cached<unknown>; hit: boolean }> {
+    try {
+      const bytes = await this.connection.commands.getBuffer(this.prefix + key);
+      const entry = bytes ? decode<Cached<unknown>>(bytes) : undefined;
+      if (entry) return { entry, hit: true };
+    } catch (error) {
+      // Redis went away between the check and the call: this one load goes to AWS uncached.
+      this.onError(error);
+    }
+    let value: unknown;
+    try {
+      value = await load();
+    } catch (failure) {
+      const failureTtl = options.failureTtlMs?.(failure);
+      if (failureTtl !== undefined && !flight.discarded) this.failures.set(key, { failure }, { ttl: Math.max(1, failureTtl) });
+      throw failure;
+    }
+    const entry: Cached<unknown> = { value, fetchedAt: this.now() };
+    if (!flight.discarded && this.connection.up) {
+      await this.connection.commands
+        .set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs(value))))
+        .catch((error: unknown) => this.onError(error));
+    }
+    return { entry, hit: false };
+  }
+
+  private async deleteShared(key: string, withChildren: boolean): Promise<void> {
+    const { commands } = this.connection;
+    await commands.unlink(this.prefix + key);
+    if (!withChildren) return;
+    await this.unlinkMatching(`${escapeGlob(this.prefix + key)}:*`);
+  }
+
+  /** SCAN never blocks Redis the way KEYS would, however many entries the cache holds. */
+  private async unlinkMatching(pattern: string): Promise<void> {
+    const { commands } = this.connection;
+    const stream = commands.scanStream({ match: pattern, count: UNLINK_BATCH });
+    const deletions: Promise<unknown>[] = [];
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) deletions.push(commands.unlink(...keys));
+    }
+    await Promise.all(deletions);
+  }
+
+  private remember(key: string, withChildren: boolean): void {
+    if (this.pending.size >= MAX_PENDING_INVALIDATIONS) {
+      this.pendingOverflow = true;
+      return;
+    }
+    this.pending.set(key, withChildren || (this.pending.get(key) ?? false));
+  }
+
+  /** Redis is back: what this instance invalidated meanwhile goes there too, and the fallback's entries go. */
+  private async replayInvalidations(): Promise<void> {
+    this.fallback.clear();
+    const pending = [...this.pending];
+    const overflow = this.pendingOverflow;
+    this.pending.clear();
+    this.pendingOverflow = false;
+    try {
+      if (overflow) await this.unlinkMatching(`${escapeGlob(this.prefix)}*`);
+      else await Promise.all(pending.map(([key, withChildren]) => this.deleteShared(key, withChildren)));
+    } catch (error) {
+      this.onError(error);
+      for (const [key, withChildren] of pending) this.remember(key, withChildren);
+      this.pendingOverflow ||= overflow;
+    }
+  }
+}
+
+/** Escapes the characters SCAN MATCH treats as a pattern. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
