@@ -10,6 +10,14 @@ let activeMembers: OrgAccount[];
 
 beforeAll(async () => {
   harness = await startHarness({ memberAccounts: 40, delayMs: DELAY_MS });
+  // The demo's one creation in progress adds a member when it completes; let it, so the member list holds still.
+  await vi.waitFor(
+    async () => {
+      const requests = await harness.services.listCreateAccountStatuses();
+      if (requests.some((request) => request.state === 'IN_PROGRESS')) throw new Error('a creation is still in progress');
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   activeMembers = (await harness.services.listAccounts()).filter(
     (account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED',
   );
