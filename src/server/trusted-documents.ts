@@ -109,7 +109,7 @@ export function trustedDocumentsMiddleware(
     if (resolved instanceof GraphQLError) return reject(res, resolved);
     payload.query = resolved;
     delete payload.documentId;
-    payload.extensions = withoutPersistedQuery(payload.extensions);
+    if (payload.extensions !== undefined) payload.extensions = withoutPersistedQuery(payload.extensions);
     return next();
   };
 }
