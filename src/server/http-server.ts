@@ -49,8 +49,11 @@ export interface StatusGraphServerOptions {
   readonly watcher: StatusWatcher;
   /** Carries status changes from pollers to subscriptions. */
   readonly pubsub: StatusPubSub;
-  /** Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. */
-  readonly checkReadiness: () => Promise<void>;
+  /**
+   * Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. What it resolves
+   * with may name degraded parts (e.g. `redis`): the instance still serves, so /readyz says 200 with a degraded body.
+   */
+  readonly checkReadiness: () => Promise<{ readonly degraded?: readonly string[] } | void>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Production hides internal error messages and stack traces. */
@@ -174,8 +177,11 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
       return;
     }
     try {
-      await withTimeout(options.checkReadiness(), READINESS_TIMEOUT_MS);
-      res.json({ status: 'ready' });
+      const report = await withTimeout(options.checkReadiness(), READINESS_TIMEOUT_MS);
+      // Degraded is still ready: queries answer from AWS; taking every instance out of a load balancer because the
+      // shared Redis is down would turn a partial outage into a whole one.
+      const degraded = report?.degraded ?? [];
+      res.json(degraded.length > 0 ? { status: 'degraded', degraded } : { status: 'ready' });
     } catch (error) {
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unavailable';
       res.status(503).json({ status: 'unavailable', reason });

@@ -1,15 +1,17 @@
 // Composes one statusgraph instance from a Config: AWS services, the shared status cache, the domain service,
-// the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way.
+// the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way. With
+// STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createAwsServices } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
-import { InMemoryStatusCache, InProcessPubSub, StatusService, StatusWatcher } from '../status/index.js';
+import { StatusService, StatusWatcher } from '../status/index.js';
 import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createSharedState } from './shared-state.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 
 export interface StartStatusGraphOptions {
@@ -57,10 +59,17 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     (accountId) => logger.info({ accountId }, 'aws credentials resolved'),
     (error: unknown) => logger.warn({ code: (error as { code?: string }).code }, 'aws credentials not usable yet'),
   );
-  const cache = new InMemoryStatusCache({ onLookup: metrics.onCacheLookup });
-  const status = new StatusService({ aws, cache, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
-  const pubsub = new InProcessPubSub();
-  const watcher = new StatusWatcher({ status, pubsub, fastMs: config.poll.fastMs, slowMs: config.poll.slowMs });
+  const shared = await createSharedState(config, logger, metrics);
+  const { cache, pubsub, idempotency } = shared;
+  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
+  const watcher = new StatusWatcher({
+    status,
+    pubsub,
+    fastMs: config.poll.fastMs,
+    slowMs: config.poll.slowMs,
+    leases: shared.leases,
+    onLeaseError: shared.onLeaseError,
+  });
   const schema = await buildStatusGraphSchema({ pubsub });
 
   try {
@@ -89,6 +98,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       },
       checkReadiness: async () => {
         await aws.getCallerIdentity();
+        return { degraded: shared.degraded() };
       },
     });
     return {
@@ -99,13 +109,15 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       watcher,
       async close() {
         await server.close();
-        watcher.close();
+        await watcher.close();
         await pubsub.close();
+        await shared.close();
         aws.destroy();
       },
     };
   } catch (error) {
-    watcher.close();
+    await watcher.close();
+    await shared.close();
     aws.destroy();
     throw error;
   }
