@@ -7,7 +7,7 @@ import {
   UpdateEnrollmentStatusCommand,
 } from '@aws-sdk/client-compute-optimizer';
 import type { AwsContext } from './context.js';
-import { defined, required } from './response.js';
+import { collectPages, defined, required } from './response.js';
 import type { EnrollmentStatusRecord, UpdateEnrollmentParams } from './types.js';
 
 const SERVICE = 'compute-optimizer';
@@ -34,31 +34,23 @@ export async function getEnrollmentStatus(ctx: AwsContext, accountId: string): P
 /** Every member account's enrollment, from the management account (denied anywhere else). */
 export async function listOrganizationEnrollmentStatuses(ctx: AwsContext): Promise<EnrollmentStatusRecord[]> {
   const target = { service: SERVICE, operation: 'GetEnrollmentStatusesForOrganization', region: ctx.region };
-  const records: EnrollmentStatusRecord[] = [];
   const management = await ctx.accountAccess(await ctx.callerAccountId());
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
+  const entries = await collectPages(async (token) => {
     const page = await ctx.callAws(target, () =>
       ctx.clients
         .computeOptimizer(management)
-        .send(
-          new GetEnrollmentStatusesForOrganizationCommand({ maxResults: ORGANIZATION_ENROLLMENT_PAGE_SIZE, nextToken: token }),
-        ),
+        .send(new GetEnrollmentStatusesForOrganizationCommand({ maxResults: ORGANIZATION_ENROLLMENT_PAGE_SIZE, nextToken: token })),
     );
-    for (const entry of page.accountEnrollmentStatuses ?? []) {
-      records.push(
-        defined({
-          accountId: required(entry.accountId, 'accountEnrollmentStatuses.accountId', target),
-          status: required(entry.status, 'accountEnrollmentStatuses.status', target),
-          statusReason: entry.statusReason,
-          lastUpdatedTimestamp: entry.lastUpdatedTimestamp,
-        }),
-      );
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return records;
+    return { items: page.accountEnrollmentStatuses, nextToken: page.nextToken };
+  });
+  return entries.map((entry) =>
+    defined({
+      accountId: required(entry.accountId, 'accountEnrollmentStatuses.accountId', target),
+      status: required(entry.status, 'accountEnrollmentStatuses.status', target),
+      statusReason: entry.statusReason,
+      lastUpdatedTimestamp: entry.lastUpdatedTimestamp,
+    }),
+  );
 }
 
 /** UpdateEnrollmentStatus in the account itself. */

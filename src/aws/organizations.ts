@@ -13,7 +13,7 @@ import {
 import { ORGANIZATIONS_REGION } from './clients.js';
 import type { AwsContext } from './context.js';
 import type { CallTarget } from './errors.js';
-import { defined, nullWhen, required } from './response.js';
+import { collectPages, defined, nullWhen, required } from './response.js';
 import type { CreateAccountParams, CreateAccountStatusRecord, OrgAccount, OrganizationInfo } from './types.js';
 
 const SERVICE = 'organizations';
@@ -48,19 +48,13 @@ export async function describeOrganization(ctx: AwsContext): Promise<Organizatio
 
 export async function listAccounts(ctx: AwsContext): Promise<OrgAccount[]> {
   const target = targetOf('ListAccounts');
-  const accounts: OrgAccount[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
+  const accounts = await collectPages(async (token) => {
     const page = await ctx.callAws(target, () =>
-      ctx.clients
-        .organizations()
-        .send(new ListAccountsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+      ctx.clients.organizations().send(new ListAccountsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
     );
-    for (const account of page.Accounts ?? []) accounts.push(toOrgAccount(account, target));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return accounts;
+    return { items: page.Accounts, nextToken: page.NextToken };
+  });
+  return accounts.map((account) => toOrgAccount(account, target));
 }
 
 /** One account of the organization, or null when it is not in the organization. */
@@ -78,19 +72,15 @@ export async function describeAccount(ctx: AwsContext, accountId: string): Promi
 
 export async function listCreateAccountStatuses(ctx: AwsContext): Promise<CreateAccountStatusRecord[]> {
   const target = targetOf('ListCreateAccountStatus');
-  const records: CreateAccountStatusRecord[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
+  const statuses = await collectPages(async (token) => {
     const page = await ctx.callAws(target, () =>
       ctx.clients
         .organizations()
         .send(new ListCreateAccountStatusCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
     );
-    for (const status of page.CreateAccountStatuses ?? []) records.push(toCreateAccountStatus(status, target));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return records;
+    return { items: page.CreateAccountStatuses, nextToken: page.NextToken };
+  });
+  return statuses.map((status) => toCreateAccountStatus(status, target));
 }
 
 /** One creation request, or null when no request has that id. */

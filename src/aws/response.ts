@@ -32,3 +32,21 @@ export async function nullWhen<T>(code: string, call: () => Promise<T>): Promise
     throw error;
   }
 }
+
+/** One page of a paginated AWS list: its items and the token of the next page, if any. */
+export interface Page<T> {
+  readonly items: readonly T[] | undefined;
+  readonly nextToken: string | undefined;
+}
+
+/** Follows a paginated list to its end, one page after another (pages are sequential by nature: each needs a token). */
+export async function collectPages<T>(fetchPage: (nextToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fetchPage(nextToken);
+    items.push(...(page.items ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return items;
+}
