@@ -129,10 +129,20 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       ...guard.ws,
       context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
-      // Results sent over the socket get the same masking as HTTP responses.
+      // Results sent over the socket get the same treatment as HTTP responses: an error without a code is ours
+      // (Apollo calls it INTERNAL_SERVER_ERROR too), is logged, and is masked in production.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors?.length
-          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error, options.production)) }
+          ? {
+              ...result,
+              errors: result.errors.map((error) => {
+                const formatted = error.toJSON();
+                if (formatted.extensions?.code !== undefined) return formatError(formatted, error, options.production);
+                logger.error({ path: error.path, err: { type: error.originalError?.name, message: error.message } }, 'internal error');
+                const internal = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+                return formatError(internal, error, options.production);
+              }),
+            }
           : undefined,
     },
     wsServer,
