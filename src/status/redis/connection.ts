@@ -2,6 +2,7 @@
 // a subscribed connection) — and whether Redis answers now. ioredis reconnects by itself and resubscribes the
 // channels; this class only turns its connection events into one up/down state that the cache, the PubSub, the
 // leases, /readyz and /metrics can read.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -98,9 +99,17 @@ export class RedisConnection {
     });
   }
 
+  /** QUIT when Redis answers (pending replies arrive first), else just drop the sockets: never waits for Redis. */
   async close(): Promise<void> {
     this.upListeners.clear();
-    await Promise.all([this.commands, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+    await Promise.all(
+      [this.commands, this.subscriber].map(async (client) => {
+        if (client.status === 'ready') {
+          await Promise.race([client.quit().catch(() => undefined), sleep(REDIS_COMMAND_TIMEOUT_MS, undefined, { ref: false })]);
+        }
+        client.disconnect();
+      }),
+    );
   }
 
   private update(): void {

@@ -73,7 +73,9 @@ export class RedisPubSub implements StatusPubSub {
       }
       this.listeners.delete(topic);
       this.confirmations.delete(topic);
-      await this.connection.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
+      // While Redis is away the UNSUBSCRIBE waits for it (ioredis queues it); nobody should wait with it.
+      const confirmed = this.connection.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
+      if (this.connection.up) await Promise.race([confirmed, sleep(REDIS_COMMAND_TIMEOUT_MS, undefined, { ref: false })]);
     };
   }
 
