@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { startEmulator } from './emulator/node.js';
 import { createLogger } from './server/logger.js';
+import { handleShutdownSignals } from './server/shutdown.js';
 import { startStatusGraph } from './server/start-statusgraph.js';
 
 /** The emulator's management-account credentials (LocalStack's convention). */
@@ -39,17 +40,14 @@ async function main(): Promise<void> {
   logger.info({ url: server.url, backend: config.backend }, 'statusgraph is listening');
   console.log(`\n  statusgraph: ${server.url}\n`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await server.close();
-    await emulator?.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  handleShutdownSignals({
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    stop: async () => {
+      await server.close();
+      await emulator?.close();
+    },
+  });
 }
 
 await main();

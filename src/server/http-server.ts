@@ -1,7 +1,7 @@
 // The HTTP face of statusgraph: Apollo Server on express at /graphql, graphql-ws on the same port and path,
 // and the operational endpoints /healthz, /readyz and /metrics. Every start returns a stop.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -19,7 +19,7 @@ import { ErrorCode } from '../graphql/errors.js';
 import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { corsMiddleware, isWebSocketOriginAllowed } from './cors.js';
+import { corsMiddleware, webSocketOriginCheck } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
@@ -37,6 +37,8 @@ import type { TrustedDocuments } from './trusted-documents.js';
 export const GRAPHQL_PATH = '/graphql';
 /** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
 const READINESS_TIMEOUT_MS = 5_000;
+/** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
+const DEFAULT_DRAIN_GRACE_MS = 10_000;
 /** Largest request body accepted. @default '256kb' */
 const MAX_BODY = '256kb';
 
@@ -64,6 +66,8 @@ export interface StatusGraphServerOptions {
   readonly corsOrigins: readonly string[];
   /** The built web pages (status board, playground). @default web/dist of this repository */
   readonly webRoot?: string;
+  /** How long close() lets in-flight HTTP requests finish before cutting their connections. @default 10_000 // 10 seconds */
+  readonly drainGraceMs?: number;
   /** Who may call, how much, and which documents (auth.ts, limits.ts, trusted-documents.ts). */
   readonly security: {
     readonly authenticator: Authenticator;
@@ -120,7 +124,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     path: GRAPHQL_PATH,
     // ws closes a socket that sends a bigger frame with 1009 (message too big).
     maxPayload: WS_MAX_PAYLOAD_BYTES,
-    verifyClient: ({ req }: { req: IncomingMessage }) => isWebSocketOriginAllowed(req, options.corsOrigins),
+    verifyClient: webSocketOriginCheck(options.corsOrigins),
   });
   const wsCleanup = useServer<ConnectionInitMessage['payload'], SocketState>(
     {
@@ -164,7 +168,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     includeStacktraceInErrorResponses: !options.production,
     formatError: (formatted, error) => formatError(formatted, error, options.production),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {

@@ -12,6 +12,7 @@ import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSharedState } from './shared-state.js';
+import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 
 export interface StartStatusGraphOptions {
@@ -88,6 +89,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       production: config.nodeEnv === 'production',
       playground: config.playground,
       corsOrigins: config.corsOrigins,
+      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),
       security: {
         authenticator: createAuthenticator(config.auth, {
           onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
