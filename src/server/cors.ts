@@ -23,6 +23,17 @@ export function corsMiddleware(allowedOrigins: readonly string[]): RequestHandle
   });
 }
 
+/** Status of a refused WebSocket upgrade: the origin is known and not allowed. */
+const FORBIDDEN = 403;
+
+/** ws's `verifyClient`: upgrades from origins that may not call the API get 403 (ws's own default would be 401). */
+export function webSocketOriginCheck(allowedOrigins: readonly string[]) {
+  return (info: { req: IncomingMessage }, callback: (allowed: boolean, code?: number, message?: string) => void): void => {
+    if (isWebSocketOriginAllowed(info.req, allowedOrigins)) callback(true);
+    else callback(false, FORBIDDEN, 'Origin not allowed');
+  };
+}
+
 /**
  * Whether a WebSocket upgrade may proceed: no Origin header (not a browser: Node clients, curl), the page's own
  * origin (its host is the Host the request came to), or an origin on the allowlist. Anything else would let a
