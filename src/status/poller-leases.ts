@@ -19,6 +19,8 @@ export interface PollerLeases {
   claim(keys: readonly string[]): Promise<LeaseClaim>;
   /** Gives up these leases (if still held), so another instance can take them at its next claim. */
   release(keys: readonly string[]): Promise<void>;
+  /** Calls `listener` when the lease store is reachable again after an outage. */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /** One instance, no Redis: it holds every lease, for ever. */

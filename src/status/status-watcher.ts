@@ -80,6 +80,10 @@ interface PollerState {
   stopHearing?: Promise<() => Promise<void>>;
   /** A `current()` read through the StatusService in progress, shared by the watchers that ask meanwhile. */
   reading?: Promise<StatusChangeMessage>;
+  /** Shared leases: a change whose publication failed (Redis away), sent again after the next successful claim. */
+  unsent?: StatusChangeMessage;
+  /** Publications started, so a late failure of an older one does not bring it back over a newer one. */
+  published: number;
 }
 
 export interface Watch {
@@ -110,6 +114,7 @@ export class StatusWatcher {
   private claimAgain = false;
   private claimSoon: NodeJS.Immediate | undefined;
   private stopPokes: Promise<() => Promise<void>> | undefined;
+  private stopReconnects: (() => void) | undefined;
 
   constructor(options: StatusWatcherOptions) {
     this.status = options.status;
@@ -131,6 +136,8 @@ export class StatusWatcher {
     });
     this.stopPokes = this.pubsub.subscribe(POKE_TOPIC, (targets) => this.poke(targets as WatchTarget[]));
     this.stopPokes.catch(() => undefined);
+    // Back from an outage: claim at once rather than at the next renewal, and send what could not be sent.
+    this.stopReconnects = this.leases.onReconnect?.(() => void this.claimLeases());
     this.leaseTimer = setInterval(() => void this.claimLeases(), this.leases.renewEveryMs);
     this.leaseTimer.unref?.();
   }
@@ -190,6 +197,7 @@ export class StatusWatcher {
     if (this.closed) return;
     this.closed = true;
     this.stopListening();
+    this.stopReconnects?.();
     clearTimeout(this.timer);
     clearInterval(this.leaseTimer);
     if (this.claimSoon) clearImmediate(this.claimSoon);
@@ -217,6 +225,7 @@ export class StatusWatcher {
       firstReading,
       resolveFirst,
       heardCount: 0,
+      published: 0,
     };
     if (this.leases.shared) {
       state.stopHearing = this.pubsub.subscribe(this.topicOf(target), (message) => {
@@ -312,6 +321,7 @@ export class StatusWatcher {
             state.owned = false;
           }
         }
+        for (const state of this.pollers.values()) if (state.unsent && state.owned) this.publish(state, state.unsent);
         // Released while the claim was on its way: give those back.
         const orphans = [...claim.held].filter((key) => !this.pollers.has(key));
         if (orphans.length > 0) this.leases.release(orphans).catch(() => undefined);
@@ -415,13 +425,20 @@ export class StatusWatcher {
       if (this.leases.shared && current) {
         const heard = state.heard ? readingOfMessage(state.heard) : undefined;
         const since = heard && !sameReading(heard, reading) ? heard : undefined;
-        void this.pubsub.publish(this.topicOf(state.target), this.messageOf(state, since)).catch(() => undefined);
+        this.publish(state, this.messageOf(state, since));
       }
       return;
     }
-    if (!sameReading(previous, reading) && current) {
-      void this.pubsub.publish(this.topicOf(state.target), this.messageOf(state, previous)).catch(() => undefined);
-    }
+    if (!sameReading(previous, reading) && current) this.publish(state, this.messageOf(state, previous));
+  }
+
+  /** Publishes a change; with shared leases, one that did not reach Redis is kept to be sent again. */
+  private publish(state: PollerState, message: StatusChangeMessage): void {
+    const publication = ++state.published;
+    state.unsent = undefined;
+    this.pubsub.publish(this.topicOf(state.target), message).catch(() => {
+      if (this.leases.shared && this.pollers.get(state.key) === state && state.published === publication) state.unsent = message;
+    });
   }
 
   private readingOf(target: WatchTarget, result: BatchResult<unknown>): Reading {

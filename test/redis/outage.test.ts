@@ -2,8 +2,11 @@
 // from AWS with its in-process cache, tells Redis what it invalidated meanwhile once it is back, and still stops
 // promptly while Redis is away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsServices, FleetwiseRegistrationRecord } from '../../src/aws/types.js';
 import { InMemoryStatusCache } from '../../src/status/status-cache.js';
-import { RedisConnection, RedisPubSub, RedisStatusCache } from '../../src/status/redis/index.js';
+import { StatusService } from '../../src/status/status-service.js';
+import { StatusWatcher, type StatusChangeMessage } from '../../src/status/status-watcher.js';
+import { RedisConnection, RedisPollerLeases, RedisPubSub, RedisStatusCache } from '../../src/status/redis/index.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
 import { startTcpCut, type TcpCut } from './support/tcp-cut.js';
 
@@ -53,9 +56,9 @@ describe('an instance cut off from Redis', () => {
 
     await link.restore();
     await expect.poll(() => cutOffConnection.up, { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => other.peek('enrollment:111111111111'), { timeout: 5_000 }).toBeUndefined();
-    expect(await other.peek('fleetwise:222222222222:us-east-1')).toBeUndefined();
-    expect(await other.peek('fleetwise:222222222222:eu-central-1')).toBeUndefined();
+    // The replay runs when the connection comes back, not before this test hears about it: wait for it to land.
+    const replayed = ['enrollment:111111111111', 'fleetwise:222222222222:us-east-1', 'fleetwise:222222222222:eu-central-1'];
+    await expect.poll(async () => (await Promise.all(replayed.map((key) => other.peek(key)))).filter(Boolean), { timeout: 5_000 }).toEqual([]);
     expect(await fallback.peek('enrollment:111111111111')).toBeUndefined();
     expect(states).toEqual([true, false, true]);
   });
@@ -72,5 +75,50 @@ describe('an instance cut off from Redis', () => {
     await connection.close();
     expect(connection.up).toBe(false);
     await link.restore();
+  });
+
+  it('sends the changes its pollers saw meanwhile once Redis is back', async () => {
+    // One FleetWise registration that the test moves along, read by the cut-off instance's poller.
+    let accountStatus: FleetwiseRegistrationRecord['accountStatus'] = 'REGISTRATION_PENDING';
+    let reads = 0;
+    const aws = {
+      getFleetwiseRegistration: async () => {
+        reads += 1;
+        return { accountStatus, customerAccountId: '333333333333' } as FleetwiseRegistrationRecord;
+      },
+    } as unknown as AwsServices;
+    const connection = await connect(link.url, 'poller');
+    const status = new StatusService({
+      aws,
+      cache: new RedisStatusCache({ connection, keyPrefix: 'outage-poll:' }),
+      ttl: { transitionalMs: 10, settledMs: 10 },
+      fleetwiseRegions: ['us-east-1'],
+    });
+    const pubsub = new RedisPubSub({ connection, channelPrefix: 'outage-poll:' });
+    // A lease far longer than the test: the change must travel without waiting for the lease to lapse and be taken again.
+    const leases = new RedisPollerLeases({ connection, instanceId: 'poller', leaseMs: 60_000, keyPrefix: 'outage-poll:' });
+    const watcher = new StatusWatcher({ status, pubsub, leases, fastMs: 20, slowMs: 60 });
+    try {
+      const target = { kind: 'fleetwise', accountId: '333333333333', region: 'us-east-1' } as const;
+      const elsewhere = new RedisPubSub({ connection: await connect(redis.url, 'listener'), channelPrefix: 'outage-poll:' });
+      const heard: StatusChangeMessage[] = [];
+      await elsewhere.subscribe(watcher.topicOf(target), (message) => heard.push(message as StatusChangeMessage));
+      const watch = watcher.watch(target);
+      await expect.poll(() => watcher.polling, { timeout: 5_000 }).toBe(1);
+      await expect.poll(() => heard.some((message) => message.current === 'REGISTRATION_PENDING'), { timeout: 5_000 }).toBe(true);
+
+      await link.cut();
+      await expect.poll(() => connection.up).toBe(false);
+      accountStatus = 'REGISTRATION_SUCCESS';
+      // The poller goes on while its lease is still certainly its own: it reads the change and cannot publish it.
+      const readsBefore = reads;
+      await expect.poll(() => reads, { timeout: 5_000 }).toBeGreaterThanOrEqual(readsBefore + 2);
+      expect(heard.some((message) => message.current === 'REGISTRATION_SUCCESS')).toBe(false);
+      await link.restore();
+      await expect.poll(() => heard.some((message) => message.current === 'REGISTRATION_SUCCESS'), { timeout: 10_000 }).toBe(true);
+      watch.release();
+    } finally {
+      await watcher.close();
+    }
   });
 });

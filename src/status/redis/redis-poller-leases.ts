@@ -99,6 +99,10 @@ export class RedisPollerLeases implements PollerLeases {
     await pipeline.exec();
   }
 
+  onReconnect(listener: () => void): () => void {
+    return this.connection.onReconnect(listener);
+  }
+
   /** Who holds the lease of a watched status: an instance id, or null when it is free. For tests and operators. */
   holder(key: string): Promise<string | null> {
     return this.connection.commands.get(this.prefix + key);
