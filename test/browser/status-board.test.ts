@@ -1,6 +1,7 @@
 // The status board (/) in Chromium against the whole stack: the demo organization, live changes after a mutation,
 // read errors per cell, filters, reconnection after a server restart, a 1,000-account organization, and no
 // request to any other origin.
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { foreignRequests, launchBrowser, type Browser, type RecordedPage } from './support/chromium.js';
 import { REGISTER, roleArnIn, startLiveStack, unregisteredAccount, type LiveStack } from './support/live-stack.js';
@@ -168,3 +169,34 @@ describe('the status board with 1,000 accounts', () => {
 function isExpectedDisconnect(error: string): boolean {
   return /WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(error);
 }
+
+describe('the status board on a server that requires a token', () => {
+  const token = randomBytes(32).toString('hex');
+  let stack: LiveStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const sha256 = createHash('sha256').update(token).digest('hex');
+    stack = await startLiveStack({ env: { STATUSGRAPH_API_KEYS: `wall-screen:reader:${sha256}` } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('reads and follows the organization with the token from its URL fragment', async () => {
+    const { page, requests } = await browser.open(`${stack.origin}/#token=${token}`);
+    await expect.poll(() => page.locator('td.status:not(.waiting)').count(), { timeout: SHOW_TIMEOUT_MS }).toBeGreaterThan(0);
+    expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // The fragment stays in the browser: no request carries the token in its URL.
+    expect(requests.filter((url) => url.includes(token))).toEqual([]);
+  });
+
+  it('says how to pass a token when opened without one', async () => {
+    const { page } = await browser.open(`${stack.origin}/`);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: SHOW_TIMEOUT_MS }).toContain('/#token=');
+    expect(await page.locator('tbody tr').count()).toBe(0);
+  });
+});

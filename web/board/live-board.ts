@@ -20,6 +20,9 @@ const DIRECTORY_PAGE_SIZE = 500;
 /** Wait before subscribing again after the server refused the subscription. @default 5_000 // 5 seconds */
 const RESUBSCRIBE_AFTER_MS = 5_000;
 
+/** graphql-ws's close code for a refused connection_init. */
+const FORBIDDEN_CLOSE_CODE = 4403;
+
 export type Summary = NonNullable<BoardSummaryQuery['organization']>['statusSummary'];
 
 export interface OrganizationInfo {
@@ -142,13 +145,23 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
   };
 }
 
+/** What to do about an authentication failure: the board has no sign-in form, its URL carries the token. */
+const TOKEN_HINT = 'This server requires a token: open the board as /#token=<a reader API key or access token>.';
+
 function describe(errors: readonly GraphQLErrorPayload[]): string {
+  if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED' || error.extensions?.code === 'FORBIDDEN')) {
+    return `${errors[0]?.message ?? ''} ${TOKEN_HINT}`;
+  }
   return errors.map((error) => (error.extensions?.code ? `${error.extensions.code}: ${error.message}` : error.message)).join('; ');
 }
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (Array.isArray(error)) return describe(error as GraphQLErrorPayload[]);
-  if (typeof error === 'object' && error !== null && 'code' in error) return `connection closed (${String((error as { code: unknown }).code)})`;
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    // graphql-ws closes with 4403 Forbidden when the connection_init carries no valid token.
+    return code === FORBIDDEN_CLOSE_CODE ? `the server refused the credentials. ${TOKEN_HINT}` : `connection closed (${String(code)})`;
+  }
   return String(error);
 }

@@ -6,7 +6,6 @@ import 'graphiql/style.css';
 import './playground.css';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
-import { createClient } from 'graphql-ws';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoint';
@@ -14,7 +13,9 @@ import { exampleTabs } from './example-tabs';
 
 const fetcher = createGraphiQLFetcher({
   url: graphqlHttpUrl(),
-  wsClient: createClient({ url: graphqlWsUrl(), lazy: true, retryAttempts: Infinity }),
+  // One graphql-ws connection per subscription, opened with the Headers tab as its connection_init payload: a
+  // server that requires `Authorization: Bearer …` gets it on subscriptions too.
+  subscriptionUrl: graphqlWsUrl(),
   // Apollo Server answers plain JSON; multipart incremental delivery would only add a negotiation round.
   enableIncrementalDelivery: false,
 });

@@ -1,5 +1,7 @@
 // The pages' GraphQL transport: typed documents over HTTP (fetch) and over graphql-ws, both to this origin.
 // graphql-ws reconnects for ever with a capped backoff and re-subscribes by itself, so a page outlives a restart.
+// On a server that requires authentication the page is opened as /#token=<token>: the fragment never reaches the
+// server or its logs, and the token goes out as `Authorization: Bearer` (HTTP) and in connection_init (graphql-ws).
 import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocumentString } from '../../examples/generated/graphql';
 import { graphqlHttpUrl, graphqlWsUrl } from './endpoint';
@@ -15,6 +17,17 @@ export interface GraphQLResult<TData> {
   readonly errors?: readonly GraphQLErrorPayload[];
 }
 
+/** The bearer token from the page's fragment (#token=…), if any. */
+export function pageToken(location: Location = window.location): string | undefined {
+  const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
+  return token === null || token === '' ? undefined : token;
+}
+
+function authorization(): Record<string, string> {
+  const token = pageToken();
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
+}
+
 /** Variables are optional exactly when the operation declares none required. */
 type VariablesArgument<TVariables> = Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
@@ -25,7 +38,7 @@ export async function execute<TData, TVariables>(
 ): Promise<GraphQLResult<TData>> {
   const response = await fetch(graphqlHttpUrl(), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authorization() },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
   const type = response.headers.get('content-type') ?? '';
@@ -46,6 +59,7 @@ export function createLiveClient(onState: (state: ConnectionState) => void): Cli
   let everConnected = false;
   return createClient({
     url: graphqlWsUrl(),
+    connectionParams: authorization,
     lazy: true,
     keepAlive: KEEP_ALIVE_MS,
     retryAttempts: Number.POSITIVE_INFINITY,
