@@ -52,7 +52,7 @@ describe('30% throttling on every operation', () => {
   it('leaves at most 1% of 100 queries of a 30-account page with an error', async () => {
     // What the queries cost without faults. Concurrent queries share in-flight calls (the status cache), which makes
     // this test stricter, not looser: one call that failed would fail every query sharing it.
-    const WAVES = 4;
+    const WAVES = 2;
     await stack.resetCalls();
     await stack.gql(PAGE, { first: 30 });
     const callsPerWave = total(await stack.calls());

@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { openSocket } from './hardening-support.js';
 
 const SEED = 20_261_126;
-const HTTP_REQUESTS = 3_000;
+const HTTP_REQUESTS = 2_000;
 const SOCKET_MESSAGES = 600;
 const CONCURRENCY = 16;
 
