@@ -37,6 +37,8 @@ import type { TrustedDocuments } from './trusted-documents.js';
 export const GRAPHQL_PATH = '/graphql';
 /** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
 const READINESS_TIMEOUT_MS = 5_000;
+/** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
+const DEFAULT_DRAIN_GRACE_MS = 10_000;
 /** Largest request body accepted. @default '256kb' */
 const MAX_BODY = '256kb';
 
@@ -64,6 +66,8 @@ export interface StatusGraphServerOptions {
   readonly corsOrigins: readonly string[];
   /** The built web pages (status board, playground). @default web/dist of this repository */
   readonly webRoot?: string;
+  /** How long close() lets in-flight HTTP requests finish before cutting their connections. @default 10_000 // 10 seconds */
+  readonly drainGraceMs?: number;
   /** Who may call, how much, and which documents (auth.ts, limits.ts, trusted-documents.ts). */
   readonly security: {
     readonly authenticator: Authenticator;
@@ -164,7 +168,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     includeStacktraceInErrorResponses: !options.production,
     formatError: (formatted, error) => formatError(formatted, error, options.production),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {
