@@ -286,6 +286,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, pr
   if (production && result.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
     result = { message: 'Internal server error.', locations: result.locations, path: result.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
+  // A stack trace helps a developer with our own bugs; on an AWS refusal or a bad input it only buries the answer.
+  if (result.extensions?.stacktrace && result.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _stacktrace, ...extensions } = result.extensions;
+    result = { ...result, extensions };
+  }
   return result;
 }
 
