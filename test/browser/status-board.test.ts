@@ -2,6 +2,7 @@
 // read errors per cell, filters, reconnection after a server restart, a 1,000-account organization, and no
 // request to any other origin.
 import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { foreignRequests, launchBrowser, type Browser, type RecordedPage } from './support/chromium.js';
 import { REGISTER, roleArnIn, startLiveStack, unregisteredAccount, type LiveStack } from './support/live-stack.js';
@@ -198,5 +199,30 @@ describe('the status board on a server that requires a token', () => {
     const { page } = await browser.open(`${stack.origin}/`);
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: SHOW_TIMEOUT_MS }).toContain('/#token=');
     expect(await page.locator('tbody tr').count()).toBe(0);
+  });
+});
+
+describe('the status board on a server that runs trusted documents only', () => {
+  let stack: LiveStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const manifest = fileURLToPath(new URL('../../examples/generated/persisted-documents.json', import.meta.url));
+    stack = await startLiveStack({ env: { STATUSGRAPH_TRUSTED_DOCUMENTS: manifest } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('switches to sending its documents by manifest id and shows the organization live', async () => {
+    expect((await stack.gql('{ viewer { id } }')).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const { page } = await browser.open(`${stack.origin}/`);
+    await expect.poll(() => page.locator('td.status.waiting').count(), { timeout: SHOW_TIMEOUT_MS }).toBe(0);
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('summary').locator('.card.total .big').textContent(), { timeout: SHOW_TIMEOUT_MS }).toMatch(/^\d+$/);
+    expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('connected');
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import {
   type BoardDirectoryQuery,
   type BoardSummaryQuery,
 } from '../../examples/generated/graphql';
-import { createLiveClient, execute, subscribe, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client';
+import { createLiveClient, execute, sendsDocumentIds, subscribe, switchToDocumentIdsIfAsked, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client';
 import type { BoardStore, StatusEvent } from './board-store';
 
 /** Events are applied together at most this often: one render per batch, however many arrive. @default 100 // ms */
@@ -75,6 +75,7 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
   };
 
   const startSubscription = () => {
+    const sentIds = sendsDocumentIds();
     unsubscribe = subscribe(client, BoardStatusChangesDocument, {}, {
       next: (result) => {
         const change = result.data?.accountStatusChanged;
@@ -86,8 +87,13 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
         }
       },
       error: (error) => {
+        if (stopped) return;
+        if (switchToDocumentIdsIfAsked(error) && !sentIds) {
+          startSubscription();
+          return;
+        }
         callbacks.onProblem(`Live updates stopped: ${errorText(error)}. Trying again…`);
-        if (!stopped) resubscribeTimer = setTimeout(startSubscription, RESUBSCRIBE_AFTER_MS);
+        resubscribeTimer = setTimeout(startSubscription, RESUBSCRIBE_AFTER_MS);
       },
     });
   };
