@@ -90,17 +90,17 @@ describe('an instance cut off from Redis', () => {
     const connection = await connect(link.url, 'poller');
     const status = new StatusService({
       aws,
-      cache: new RedisStatusCache({ connection, keyPrefix: 'outage-poll:' }),
+      cache: new RedisStatusCache({ connection, keyPrefix: 'outage-poll:cache:' }),
       ttl: { transitionalMs: 10, settledMs: 10 },
       fleetwiseRegions: ['us-east-1'],
     });
-    const pubsub = new RedisPubSub({ connection, channelPrefix: 'outage-poll:' });
+    const pubsub = new RedisPubSub({ connection, channelPrefix: 'outage-poll:topic:' });
     // A lease far longer than the test: the change must travel without waiting for the lease to lapse and be taken again.
-    const leases = new RedisPollerLeases({ connection, instanceId: 'poller', leaseMs: 60_000, keyPrefix: 'outage-poll:' });
+    const leases = new RedisPollerLeases({ connection, instanceId: 'poller', leaseMs: 60_000, keyPrefix: 'outage-poll:lease:' });
     const watcher = new StatusWatcher({ status, pubsub, leases, fastMs: 20, slowMs: 60 });
     try {
       const target = { kind: 'fleetwise', accountId: '333333333333', region: 'us-east-1' } as const;
-      const elsewhere = new RedisPubSub({ connection: await connect(redis.url, 'listener'), channelPrefix: 'outage-poll:' });
+      const elsewhere = new RedisPubSub({ connection: await connect(redis.url, 'listener'), channelPrefix: 'outage-poll:topic:' });
       const heard: StatusChangeMessage[] = [];
       await elsewhere.subscribe(watcher.topicOf(target), (message) => heard.push(message as StatusChangeMessage));
       const watch = watcher.watch(target);

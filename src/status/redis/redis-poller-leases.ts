@@ -57,6 +57,8 @@ export class RedisPollerLeases implements PollerLeases {
   private readonly instanceId: string;
   private readonly prefix: string;
   private readonly now: () => number;
+  /** The keys the last claims gave this instance: renewed next time; the others are tried with SET NX. */
+  private readonly held = new Set<string>();
 
   constructor(options: RedisPollerLeasesOptions) {
     this.connection = options.connection;
@@ -72,30 +74,39 @@ export class RedisPollerLeases implements PollerLeases {
     }
   }
 
-  /** One round trip for all keys: per key, extend it if ours, else take it if free. */
+  /**
+   * One round trip for all keys: a key this instance held is extended if it still names this instance, any other is
+   * taken if free. A held lease lost meanwhile (it expired and another instance took it) is tried again next round.
+   */
   async claim(keys: readonly string[]): Promise<LeaseClaim> {
     const started = this.now();
     const pipeline = this.connection.commands.pipeline() as ReturnType<Redis['pipeline']> & { [K in keyof LeaseCommands]: (...args: Parameters<LeaseCommands[K]>) => unknown };
     for (const key of keys) {
-      pipeline.renewLease(this.prefix + key, this.instanceId, this.leaseMs);
-      pipeline.set(this.prefix + key, this.instanceId, 'PX', this.leaseMs, 'NX');
+      if (this.held.has(key)) pipeline.renewLease(this.prefix + key, this.instanceId, this.leaseMs);
+      else pipeline.set(this.prefix + key, this.instanceId, 'PX', this.leaseMs, 'NX');
     }
     const replies = await pipeline.exec();
     if (!replies) throw new Error('Redis discarded the lease claim');
     const held = new Set<string>();
     keys.forEach((key, index) => {
-      const [renewError, renewed] = replies[index * 2]!;
-      const [takeError, taken] = replies[index * 2 + 1]!;
-      if (renewError && takeError) throw renewError;
-      if (renewed === 1 || taken === 'OK') held.add(key);
+      const [error, reply] = replies[index]!;
+      if (error) throw error;
+      if (reply === 1 || reply === 'OK') held.add(key);
     });
+    for (const key of keys) {
+      if (held.has(key)) this.held.add(key);
+      else this.held.delete(key);
+    }
     const drift = this.leaseMs * CLOCK_DRIFT_FACTOR + CLOCK_DRIFT_MARGIN_MS;
     return { held, validUntil: started + this.leaseMs - drift };
   }
 
   async release(keys: readonly string[]): Promise<void> {
     const pipeline = this.connection.commands.pipeline() as ReturnType<Redis['pipeline']> & { releaseLease: (key: string, holder: string) => unknown };
-    for (const key of keys) pipeline.releaseLease(this.prefix + key, this.instanceId);
+    for (const key of keys) {
+      this.held.delete(key);
+      pipeline.releaseLease(this.prefix + key, this.instanceId);
+    }
     await pipeline.exec();
   }
 
