@@ -1,10 +1,10 @@
 // The status board: summary counts on top, filters, and one row per account with a cell per status column,
 // a page of rows at a time so a 1,000-account organization renders as fast as a small one.
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { ConnectionState } from '../shared/graphql-client';
-import { BoardStore, summaryValueOf, toneOf, type Column, type Filter, type Row } from './board-store';
-import { startLiveBoard, type OrganizationInfo, type Summary } from './live-board';
-import { lookOf, SOURCE_TITLES, TONE_LABELS, type Tone } from './status-labels';
+import type { ConnectionState } from '../shared/graphql-client.js';
+import { BoardStore, summaryValueOf, toneOf, type Column, type Filter, type Row } from './board-store.js';
+import { startLiveBoard, type OrganizationInfo, type Summary } from './live-board.js';
+import { lookOf, SOURCE_TITLES, TONE_LABELS, type Tone } from './status-labels.js';
 
 /** Rows per page. @default 100 */
 const PAGE_SIZE = 100;

@@ -1,8 +1,8 @@
 // The board's model, outside React: one row per account, one cell per status column, filled by the directory query
 // and the accountStatusChanged stream. Events are applied in batches (the first burst is one per status of every
 // account: 3,000 for 1,000 accounts) and React re-renders once per batch through useSyncExternalStore.
-import type { StatusSource } from '../../examples/generated/graphql';
-import { lookOf, NO_STATUS, READ_ERROR, SOURCE_ORDER, type Tone } from './status-labels';
+import type { StatusSource } from '../../examples/generated/graphql.js';
+import { lookOf, NO_STATUS, READ_ERROR, SOURCE_ORDER, type Tone } from './status-labels.js';
 
 export interface Column {
   readonly key: string;

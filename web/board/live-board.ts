@@ -7,9 +7,9 @@ import {
   BoardSummaryDocument,
   type BoardDirectoryQuery,
   type BoardSummaryQuery,
-} from '../../examples/generated/graphql';
-import { createLiveClient, execute, sendsDocumentIds, subscribe, switchToDocumentIdsIfAsked, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client';
-import type { BoardStore, StatusEvent } from './board-store';
+} from '../../examples/generated/graphql.js';
+import { createLiveClient, execute, sendsDocumentIds, subscribe, switchToDocumentIdsIfAsked, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client.js';
+import type { BoardStore, StatusEvent } from './board-store.js';
 
 /** Events are applied together at most this often: one render per batch, however many arrive. @default 100 // ms */
 const FLUSH_INTERVAL_MS = 100;

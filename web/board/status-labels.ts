@@ -1,6 +1,6 @@
 // How the board shows a status: a tone (its colour) and a short label, per source and value. Values are the API's
 // enum names (REGISTRATION_PENDING, ACTIVE, SUCCEEDED…); null means the account has no such status.
-import type { StatusSource } from '../../examples/generated/graphql';
+import type { StatusSource } from '../../examples/generated/graphql.js';
 
 export type Tone = 'good' | 'pending' | 'bad' | 'idle' | 'error' | 'unknown';
 

@@ -8,8 +8,8 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoint';
-import { exampleTabs } from './example-tabs';
+import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoint.js';
+import { exampleTabs } from './example-tabs.js';
 
 const fetcher = createGraphiQLFetcher({
   url: graphqlHttpUrl(),

@@ -5,8 +5,8 @@
 // A server in trusted-documents mode runs only documents sent by their manifest id: the first PERSISTED_QUERY_NOT_FOUND
 // switches the page to sending ids (the generated documents carry them), and it stays so.
 import { createClient, type Client } from 'graphql-ws';
-import type { TypedDocumentString } from '../../examples/generated/graphql';
-import { graphqlHttpUrl, graphqlWsUrl } from './endpoint';
+import type { TypedDocumentString } from '../../examples/generated/graphql.js';
+import { graphqlHttpUrl, graphqlWsUrl } from './endpoint.js';
 
 export interface GraphQLErrorPayload {
   readonly message: string;
