@@ -114,7 +114,7 @@ beforeAll(async () => {
   unregistered = result.data.organization.accounts.nodes
     .filter((node: any, index: number) => node.state === 'ACTIVE' && node.id !== '000000000000' && !node.fleetwiseRegistration && !failed.has(String(index)))
     .map((node: any) => node.id);
-  expect(unregistered.length).toBeGreaterThanOrEqual(14);
+  expect(unregistered.length).toBeGreaterThanOrEqual(16);
 });
 
 afterAll(async () => {
@@ -201,6 +201,41 @@ describe('several instances behind one Redis', () => {
     expect((await emulatorCalls())['organizations:CreateAccount']).toBe(1);
   });
 
+  it('hands polling over when the holder\'s last subscriber leaves, and when the holder shuts down', async () => {
+    const [leaving, staying] = [unregistered[13]!, unregistered[14]!];
+    const leaseOf = (accountId: string) => redis.client().get(`statusgraph:v1:lease:fleetwise:${accountId}:us-east-1`);
+
+    // The last subscriber of the holder leaves: its lease is released and the instance still watching takes it.
+    const first = record(client(instances[0]!.url), WATCH, { ids: [leaving] });
+    await first.waitFor(() => true, 'the current state');
+    await expect.poll(() => instances[0]!.watcher.polling, { timeout: 5_000 }).toBe(1);
+    const second = record(client(instances[1]!.url), WATCH, { ids: [leaving] });
+    await second.waitFor(() => true, 'the current state');
+    const holder = await leaseOf(leaving);
+    first.unsubscribe();
+    await expect.poll(() => instances[1]!.watcher.polling, { timeout: 10_000 }).toBe(1);
+    expect(await leaseOf(leaving)).not.toBe(holder);
+    second.unsubscribe();
+
+    // An instance that shuts down gives its leases back before it is gone.
+    const extra = await startStatusGraph(loadConfig({ PORT: '0', NODE_ENV: 'test', ...environment() }), {
+      awsEndpoint: emulator.endpoint,
+      awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      logger: createLogger('silent'),
+    });
+    const onExtra = record(client(extra.url), WATCH, { ids: [staying] });
+    await onExtra.waitFor(() => true, 'the current state');
+    await expect.poll(() => extra.watcher.polling, { timeout: 5_000 }).toBe(1);
+    const onThird = record(client(instances[2]!.url), WATCH, { ids: [staying] });
+    await onThird.waitFor(() => true, 'the current state');
+    const extraId = await leaseOf(staying);
+    await extra.close();
+    expect(await leaseOf(staying)).not.toBe(extraId);
+    await expect.poll(() => instances[2]!.watcher.polling, { timeout: 10_000 }).toBe(1);
+    onThird.unsubscribe();
+    await allReleased();
+  });
+
   it('moves polling off a killed lease holder within a lease period, and loses no change', async () => {
     const accountId = unregistered[11]!;
     // The holder is a separate process, so it can die as a crashed instance does: no goodbye, leases left in Redis.
@@ -246,7 +281,7 @@ describe('several instances behind one Redis', () => {
   });
 
   it('answers queries while Redis is away, says so in /readyz and /metrics, and resumes subscriptions when it returns', async () => {
-    const accountId = unregistered[12]!;
+    const accountId = unregistered[15]!;
     const [first, second, third] = instances as [StatusGraph, StatusGraph, StatusGraph];
     const events = record(client(second.url), WATCH, { ids: [accountId] });
     await events.waitFor(() => true, 'the current state');
@@ -263,9 +298,9 @@ describe('several instances behind one Redis', () => {
     await expect.poll(() => readiness(first), { timeout: 10_000 }).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
     expect(await redisUp(first)).toBe('0');
     await resetCalls();
-    const answered = await gql(first.url, STATUSES, { ids: unregistered.slice(12, 14) });
+    const answered = await gql(first.url, STATUSES, { ids: unregistered.slice(12, 16) });
     expect(answered.errors).toBeUndefined();
-    expect(answered.data.accounts.map((account: any) => account.id)).toEqual(unregistered.slice(12, 14));
+    expect(answered.data.accounts.map((account: any) => account.id)).toEqual(unregistered.slice(12, 16));
     expect(countOf(await emulatorCalls(), 'iotfleetwise:GetRegisterAccountStatus')).toBeGreaterThan(0);
     // Without the shared keys a retry on another instance could create a second account: creation waits for Redis.
     const refused = await gql(first.url, CREATE, { input: { email: 'outage@example.com', accountName: 'outage', idempotencyKey: 'outage-1' } });
