@@ -13,6 +13,25 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/** Shared store: the key is claimed but no outcome came — the attempt still runs, or its instance died during it. */
+export class IdempotencyKeyPendingError extends Error {
+  constructor() {
+    super(
+      'A createAccount with this idempotencyKey is still in progress, or its outcome was lost; look for the request in ' +
+        'the organization before trying again with a new key.',
+    );
+    this.name = 'IdempotencyKeyPendingError';
+  }
+}
+
+/** Shared store unreachable: a creation now could not be idempotent across instances, so it is refused. */
+export class IdempotencyStoreUnavailableError extends Error {
+  constructor() {
+    super('Account creation is unavailable while the shared store is unreachable; try again shortly.');
+    this.name = 'IdempotencyStoreUnavailableError';
+  }
+}
+
 /** What a key is bound to: the input's fingerprint and the one attempt's outcome (a promise while in flight). */
 interface Claim<T> {
   readonly fingerprint: string;

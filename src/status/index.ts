@@ -14,7 +14,13 @@ export { createLoaders, type Loaders, type BatchObserver } from './create-loader
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
-export { InProcessIdempotencyStore, IdempotencyKeyReusedError, type IdempotencyStore } from './idempotency.js';
+export {
+  InProcessIdempotencyStore,
+  IdempotencyKeyReusedError,
+  IdempotencyKeyPendingError,
+  IdempotencyStoreUnavailableError,
+  type IdempotencyStore,
+} from './idempotency.js';
 export { isTransitional, type TtlPolicy } from './ttl.js';
 export { AwsCallError, isAwsCallError } from '../aws/errors.js';
 export type * from '../aws/types.js';

@@ -9,7 +9,7 @@ import { RedisPubSub } from './redis-pubsub.js';
 import { RedisStatusCache } from './redis-status-cache.js';
 
 export { RedisConnection, REDIS_COMMAND_TIMEOUT_MS } from './connection.js';
-export { RedisIdempotencyStore, IdempotencyKeyPendingError, IdempotencyStoreUnavailableError } from './redis-idempotency.js';
+export { RedisIdempotencyStore } from './redis-idempotency.js';
 export { RedisPollerLeases, DEFAULT_POLLER_LEASE_MS } from './redis-poller-leases.js';
 export { RedisPubSub } from './redis-pubsub.js';
 export { RedisStatusCache } from './redis-status-cache.js';

@@ -5,7 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsCallError, type AwsCallErrorInit } from '../../aws/errors.js';
-import { fingerprintOf, IDEMPOTENCY_WINDOW_MS, IdempotencyKeyReusedError, type IdempotencyStore } from '../idempotency.js';
+import {
+  fingerprintOf,
+  IDEMPOTENCY_WINDOW_MS,
+  IdempotencyKeyPendingError,
+  IdempotencyKeyReusedError,
+  IdempotencyStoreUnavailableError,
+  type IdempotencyStore,
+} from '../idempotency.js';
 import type { RedisConnection } from './connection.js';
 import { decode, encode } from './serialization.js';
 
@@ -18,25 +25,6 @@ const OUTCOME_POLL_MS = 100;
  * once, with the AWS request timeout). @default 120_000 // 2 minutes
  */
 const MAX_OUTCOME_WAIT_MS = 120_000;
-
-/** The key was claimed but its outcome never arrived: the attempt is still running, or its instance died during it. */
-export class IdempotencyKeyPendingError extends Error {
-  constructor() {
-    super(
-      'A createAccount with this idempotencyKey is still in progress, or its outcome was lost; look for the request in ' +
-        'the organization before trying again with a new key.',
-    );
-    this.name = 'IdempotencyKeyPendingError';
-  }
-}
-
-/** Redis is unreachable: creating an account now could not be made idempotent across instances, so it is refused. */
-export class IdempotencyStoreUnavailableError extends Error {
-  constructor() {
-    super('Account creation is unavailable while the shared store is unreachable; try again shortly.');
-    this.name = 'IdempotencyStoreUnavailableError';
-  }
-}
 
 /** What the key holds in Redis. */
 type Claim =
