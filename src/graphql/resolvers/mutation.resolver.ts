@@ -1,9 +1,14 @@
 // Mutations that start changes in AWS. Inputs are validated before any call (class-validator rules on the input
 // classes, run by validation.ts); AWS refusals come back as typed GraphQL errors.
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { IdempotencyKeyReusedError } from '../../status/index.js';
+import { GraphQLError } from 'graphql';
+import {
+  IdempotencyKeyPendingError,
+  IdempotencyKeyReusedError,
+  IdempotencyStoreUnavailableError,
+} from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, orFieldError } from '../errors.js';
+import { badUserInput, ErrorCode, orFieldError } from '../errors.js';
 import { CreateAccountInput } from '../inputs/create-account.input.js';
 import { RegisterFleetwiseAccountInput } from '../inputs/register-fleetwise-account.input.js';
 import { EnrollmentTarget, UpdateComputeOptimizerEnrollmentInput } from '../inputs/update-compute-optimizer-enrollment.input.js';
@@ -77,6 +82,12 @@ export class MutationResolver {
       return CreateAccountRequest.from(created);
     } catch (error) {
       if (error instanceof IdempotencyKeyReusedError) throw badUserInput(error.message, 'input.idempotencyKey');
+      // Both mean "we cannot tell whether this key already made an account": refusing is the only safe answer.
+      if (error instanceof IdempotencyKeyPendingError || error instanceof IdempotencyStoreUnavailableError) {
+        throw new GraphQLError(error.message, {
+          extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE, field: 'input.idempotencyKey' },
+        });
+      }
       return orFieldError(Promise.reject(error));
     }
   }
