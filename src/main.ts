@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     ...(emulator ? { awsEndpoint: emulator.endpoint, awsCredentials: EMULATOR_CREDENTIALS } : {}),
   });
   logger.info({ url: server.url, backend: config.backend }, 'statusgraph is listening');
-  console.log(`\n  statusgraph: ${server.url}\n`);
+  const board = new URL('/', server.url).href;
+  console.log(`\n  statusgraph API and playground: ${server.url}\n  status board:                  ${board}\n`);
 
   handleShutdownSignals({
     timeoutMs: config.shutdownTimeoutMs,

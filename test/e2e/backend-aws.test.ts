@@ -69,7 +69,7 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const url = /statusgraph: (http:\/\/\S+)/.exec(stdout)?.[1];
+      const url = /playground: (http:\/\/\S+)/.exec(stdout)?.[1];
       if (url) resolve(url);
     });
     child.once('exit', (code) => reject(new Error(`statusgraph exited with ${code} before listening:\n${stdout}\n${stderr}`)));

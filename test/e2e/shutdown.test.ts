@@ -65,7 +65,7 @@ async function startMain(variables: Record<string, string> = {}): Promise<{ chil
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /statusgraph: (http:\/\/\S+)/.exec(output)?.[1];
+      const found = /playground: (http:\/\/\S+)/.exec(output)?.[1];
       if (found) resolve(found);
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -329,7 +329,7 @@ function listeningUrl(process: ChildProcess): Promise<string> {
     process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     process.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /statusgraph: (http:\/\/\S+)/.exec(output)?.[1];
+      const url = /playground: (http:\/\/\S+)/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
         resolve(url);
