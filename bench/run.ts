@@ -6,12 +6,13 @@ import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchOrgStatus, reportOrgStatus, summarizeOrgStatus } from './org-status.js';
-import { benchServerOverhead, reportServerOverhead } from './server-overhead.js';
-import { benchSubscriptions, reportSubscriptions } from './subscriptions.js';
-import { benchThrottling, reportThrottling } from './throttling.js';
+import { benchOrgStatus, COLD_TARGET, reportOrgStatus, summarizeOrgStatus, type OrgStatusSummary } from './org-status.js';
+import { benchServerOverhead, OVERHEAD_TARGET, reportServerOverhead, type OverheadResult } from './server-overhead.js';
+import { benchSubscriptions, CALLS_TOLERANCE, reportSubscriptions, type SubscriptionResult } from './subscriptions.js';
+import { benchThrottling, reportThrottling, type ThrottlingResult } from './throttling.js';
 import { useCompiledStatusGraph } from './support/processes.js';
-import { BENCHMARKS_FILE, DOCS_DIR, writeSection } from './support/report.js';
+import { BENCHMARKS_FILE, count, DOCS_DIR, duration, megabytes, ratio, table, writeSection } from './support/report.js';
+import { median, percentile } from './support/stats.js';
 
 const BENCHMARKS = ['org-status', 'server-overhead', 'throttling', 'subscriptions'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -53,6 +54,13 @@ const log = (line: string) => console.log(`[${((performance.now() - startedAt) /
 log(`compiling statusgraph (tsconfig.build.json) to run it as npm start does`);
 await useCompiledStatusGraph();
 
+const outcomes: {
+  orgStatus?: OrgStatusSummary[];
+  overhead?: OverheadResult[];
+  throttling?: ThrottlingResult;
+  subscriptions?: SubscriptionResult[];
+} = {};
+
 for (const name of selected) {
   log(`${name}…`);
   let section: string;
@@ -63,26 +71,85 @@ for (const name of selected) {
       log('org-status with the pacing lifted…');
       const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log);
       section = await reportOrgStatus({ results, tuned, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
-      for (const row of results.map(summarizeOrgStatus)) log(`  ${JSON.stringify(row)}`);
+      outcomes.orgStatus = results.map(summarizeOrgStatus);
       break;
     }
     case 'server-overhead': {
       const options = { ...plan.overhead, latencyMs: LATENCY_MS };
-      section = await reportServerOverhead({ results: await benchServerOverhead(options, log), options, command: command(name), chartDirectory: outputDir });
+      outcomes.overhead = await benchServerOverhead(options, log);
+      section = await reportServerOverhead({ results: outcomes.overhead, options, command: command(name), chartDirectory: outputDir });
       break;
     }
     case 'throttling': {
       const options = { ...plan.throttling, latencyMs: LATENCY_MS };
-      section = await reportThrottling({ result: await benchThrottling(options, log), options, command: command(name), chartDirectory: outputDir });
+      outcomes.throttling = await benchThrottling(options, log);
+      section = await reportThrottling({ result: outcomes.throttling, options, command: command(name), chartDirectory: outputDir });
       break;
     }
     case 'subscriptions': {
       const options = { ...plan.subscriptions, latencyMs: LATENCY_MS };
-      section = await reportSubscriptions({ results: await benchSubscriptions(options, log), options, command: command(name), chartDirectory: outputDir });
+      outcomes.subscriptions = await benchSubscriptions(options, log);
+      section = await reportSubscriptions({ results: outcomes.subscriptions, options, command: command(name), chartDirectory: outputDir });
       break;
     }
   }
   await writeSection(name, section, reportFile);
   log(`${name}: written to ${reportFile}`);
 }
+if (outcomes.orgStatus && outcomes.overhead && outcomes.throttling && outcomes.subscriptions) {
+  await writeSection('headlines', headlines(outcomes as Required<typeof outcomes>), reportFile);
+}
 log(`done in ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`);
+
+/** One row per target, from a run of all four benchmarks. */
+function headlines({ orgStatus, overhead, throttling, subscriptions }: Required<typeof outcomes>): string {
+  const verdict = (met: boolean) => (met ? 'met' : '**not met** (cause and plan in its section)');
+  const largest = orgStatus.at(-1)!;
+  const rps = (query: string, server: string) =>
+    median(overhead.find((result) => result.query === query && result.server === server)!.runs.map((run) => run.requestsPerSecond));
+  const shares = ['one account', '100-account page'].map((query) => rps(query, 'statusgraph') / rps(query, 'bare Apollo Server'));
+  const errors = (runs: readonly { errorsReturned: number }[]) => Math.max(...runs.map((run) => run.errorsReturned));
+  const calls = subscriptions.map((result) => median(result.callsPerInterval));
+  const last = subscriptions.at(-1)!;
+  return [
+    '## Headlines',
+    '',
+    `From one \`npm run bench\` (${new Date().toISOString().slice(0, 10)}); medians of at least 3 runs, 25 ms of latency per AWS call.`,
+    '',
+    table(
+      ['benchmark', 'figure', 'target', 'verdict'],
+      [
+        [
+          '1. org-wide status',
+          `${count(largest.accounts)} accounts cold: ${count(largest.coldCalls)} AWS calls (budget ${count(largest.budget)}) in ${duration(largest.coldMs)}; the user script: ${count(largest.scriptCalls)} calls in ${duration(largest.scriptMs)}; warm: ${count(largest.warmCalls)} calls in ${duration(largest.warmMs)}`,
+          'calls = budget',
+          verdict(orgStatus.every((row) => row.coldCalls === row.budget - row.deniedAccounts)),
+        ],
+        [
+          '',
+          `cold ÷ lower bound: ${orgStatus.map((row) => `${ratio(row.coldMs / row.lowerBoundMs)} at ${count(row.accounts)}`).join(', ')}`,
+          `≤ ${COLD_TARGET}×`,
+          verdict(orgStatus.every((row) => row.coldMs <= COLD_TARGET * row.lowerBoundMs)),
+        ],
+        [
+          '2. server overhead',
+          `${shares.map((share) => `${Math.round(share * 100)}%`).join(' / ')} of a bare Apollo Server's requests/s (one account / 100-account page, warm)`,
+          `≥ ${Math.round(OVERHEAD_TARGET * 100)}%`,
+          verdict(shares.every((share) => share >= OVERHEAD_TARGET)),
+        ],
+        [
+          '3. under throttling',
+          `errors returned: statusgraph ${count(errors(throttling.statusgraph))}, the user script ${count(median(throttling.script.map((run) => run.errorsReturned)))} (median)`,
+          '0 errors',
+          verdict(errors(throttling.statusgraph) === 0),
+        ],
+        [
+          '4. subscriptions',
+          `AWS calls per interval: ${subscriptions.map((result, index) => `${count(calls[index]!)} for ${count(result.subscribers)}`).join(', ')} subscribers; ${count(last.subscribers)} subscribers: pushed p99 ${duration(percentile(last.pushedMs, 0.99))}, RSS ${megabytes(last.rssBytes)}`,
+          'independent of subscribers',
+          verdict(Math.max(...calls) / Math.min(...calls) - 1 <= CALLS_TOLERANCE),
+        ],
+      ],
+    ),
+  ].join('\n');
+}

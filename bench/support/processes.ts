@@ -3,7 +3,7 @@
 // measured never shares an event loop with what loads it, pinned to a core with `taskset` where there is one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,8 +185,9 @@ let compiledMain: string | undefined;
  * transforms every module it imports at run time. Returns the compiled entry point.
  */
 export async function useCompiledStatusGraph(): Promise<string> {
-  const root = join(tmpdir(), `statusgraph-bench-${process.pid}`);
+  const root = join(tmpdir(), `statusgraph-bench-build-${process.pid}`);
   await mkdir(root, { recursive: true });
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   // The compiled modules are ESM and find their dependencies through the repository's node_modules.
   await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(REPOSITORY_NODE_MODULES, join(root, 'node_modules')).catch((error: NodeJS.ErrnoException) => {
@@ -207,7 +208,8 @@ export async function startStatusGraphProcess(
 ): Promise<StatusGraphProcess> {
   const entry = compiledMain ? [compiledMain] : ['--import', 'tsx', STATUSGRAPH_MAIN];
   const handle = spawnNode([...nodeArgs, ...entry], { core: CORES.measured, env: statusGraphEnv(endpoint, env) });
-  const url = await waitForLine(handle, /statusgraph: (http\S+)/, 'statusgraph');
+  // main.ts prints the API's URL once it listens.
+  const url = await waitForLine(handle, /(http:\/\/\S+\/graphql)\b/, 'statusgraph');
   return {
     ...handle,
     url,
