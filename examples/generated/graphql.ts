@@ -86,12 +86,16 @@ export type EnrollmentStatus =
 
 /** The enrollment status to set: opt in (ACTIVE) or out (INACTIVE). */
 export type EnrollmentTarget =
+  /** Opt in (AWS: Active). The status passes through PENDING. */
   | 'ACTIVE'
+  /** Opt out (AWS: Inactive). */
   | 'INACTIVE';
 
 /** Whether IAM users and roles of the new account may see its billing information. */
 export type IamUserAccessToBilling =
+  /** IAM users and roles with the right permissions may see billing (the AWS default). */
   | 'ALLOW'
+  /** Only the root user may see billing. */
   | 'DENY';
 
 /** Register an account with IoT FleetWise in one region. */

@@ -27,13 +27,25 @@ export const resolvers = [
   SubscriptionResolver,
 ] as const;
 
-export function buildStatusGraphSchema(options: BuildStatusGraphSchemaOptions = {}): Promise<GraphQLSchema> {
-  return buildSchema({
+/** Descriptions of the root types, which type-graphql has no decorator for. */
+const ROOT_DESCRIPTIONS = {
+  query: 'Where the accounts of the organization stand: IoT FleetWise registration, Compute Optimizer enrollment and the Organizations request that created each.',
+  mutation: 'Changes that statusgraph starts in AWS; each answers at once with the new (usually transitional) status.',
+  subscription: 'Status changes pushed over graphql-ws (same URL as HTTP): the current state first, then each change.',
+} as const;
+
+export async function buildStatusGraphSchema(options: BuildStatusGraphSchemaOptions = {}): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [...resolvers],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: validateInput,
     pubSub: typeGraphQLPubSub(options.pubsub ?? new InProcessPubSub()),
   });
+  // The schema is the documentation people read in the playground: the roots get described too.
+  Object.assign(schema.getQueryType()!, { description: ROOT_DESCRIPTIONS.query });
+  Object.assign(schema.getMutationType()!, { description: ROOT_DESCRIPTIONS.mutation });
+  Object.assign(schema.getSubscriptionType()!, { description: ROOT_DESCRIPTIONS.subscription });
+  return schema;
 }
 
 /** The SDL committed as schema.graphql: sorted, so that it only changes when the API does. */

@@ -17,6 +17,10 @@ export enum IamUserAccessToBilling {
 registerEnumType(IamUserAccessToBilling, {
   name: 'IamUserAccessToBilling',
   description: 'Whether IAM users and roles of the new account may see its billing information.',
+  valuesConfig: {
+    ALLOW: { description: 'IAM users and roles with the right permissions may see billing (the AWS default).' },
+    DENY: { description: 'Only the root user may see billing.' },
+  },
 });
 
 @InputType({ description: 'A tag to attach to the new account.' })

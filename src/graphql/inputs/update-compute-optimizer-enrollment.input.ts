@@ -9,6 +9,10 @@ export enum EnrollmentTarget {
 registerEnumType(EnrollmentTarget, {
   name: 'EnrollmentTarget',
   description: 'The enrollment status to set: opt in (ACTIVE) or out (INACTIVE).',
+  valuesConfig: {
+    ACTIVE: { description: 'Opt in (AWS: Active). The status passes through PENDING.' },
+    INACTIVE: { description: 'Opt out (AWS: Inactive).' },
+  },
 });
 
 @InputType({ description: 'Opt an account in to or out of Compute Optimizer.' })

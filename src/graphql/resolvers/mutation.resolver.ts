@@ -25,7 +25,7 @@ export class MutationResolver {
       'REGISTRATION_PENDING; follow it with accountStatusChanged.',
   })
   async registerFleetwiseAccount(
-    @Arg('input', () => RegisterFleetwiseAccountInput) input: RegisterFleetwiseAccountInput,
+    @Arg('input', () => RegisterFleetwiseAccountInput, { description: 'The account, region and IAM role to register.' }) input: RegisterFleetwiseAccountInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FleetwiseRegistration> {
     const region = fleetwiseRegionOrThrow(ctx, input.region, 'input.region');
@@ -46,7 +46,7 @@ export class MutationResolver {
     description: 'Opts the account in to or out of Compute Optimizer (UpdateEnrollmentStatus, in that account).',
   })
   async updateComputeOptimizerEnrollment(
-    @Arg('input', () => UpdateComputeOptimizerEnrollmentInput) input: UpdateComputeOptimizerEnrollmentInput,
+    @Arg('input', () => UpdateComputeOptimizerEnrollmentInput, { description: 'The account and the status to set.' }) input: UpdateComputeOptimizerEnrollmentInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ComputeOptimizerEnrollment> {
     const updated = await orFieldError(
@@ -65,7 +65,7 @@ export class MutationResolver {
       'same request. Answers IN_PROGRESS; follow it with createAccountRequestChanged.',
   })
   async createAccount(
-    @Arg('input', () => CreateAccountInput) input: CreateAccountInput,
+    @Arg('input', () => CreateAccountInput, { description: 'The new account, and your idempotency key.' }) input: CreateAccountInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreateAccountRequest> {
     try {
