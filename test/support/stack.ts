@@ -2,7 +2,7 @@
 // main.ts wires them, plus a plain HTTP GraphQL client and the emulator's control API.
 import { loadConfig } from '../../src/config/index.js';
 import { startEmulator } from '../../src/emulator/node.js';
-import { createLogger } from '../../src/server/logger.js';
+import { createLogger, type Logger } from '../../src/server/logger.js';
 import { startStatusGraph, type StatusGraph } from '../../src/server/start-statusgraph.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -26,6 +26,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** Where the server logs; silent by default. */
+  readonly logger?: Logger;
   readonly memberAccounts?: number;
   readonly delayMs?: number;
   /** Extra statusgraph environment (STATUSGRAPH_* variables). */
@@ -42,7 +44,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const server = await startStatusGraph(config, {
     awsEndpoint: emulator.endpoint,
     awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
   });
   const control = (path: string, init?: RequestInit) => fetch(new URL(`/_emulator/${path}`, emulator.endpoint), init);
 
