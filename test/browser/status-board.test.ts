@@ -219,8 +219,9 @@ describe('the status board on a server that runs trusted documents only', () => 
   it('switches to sending its documents by manifest id and shows the organization live', async () => {
     expect((await stack.gql('{ viewer { id } }')).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const { page } = await browser.open(`${stack.origin}/`);
+    // Rows first: with none on the page yet, "no cell is waiting" would hold before anything arrived.
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: SHOW_TIMEOUT_MS }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('td.status.waiting').count(), { timeout: SHOW_TIMEOUT_MS }).toBe(0);
-    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('summary').locator('.card.total .big').textContent(), { timeout: SHOW_TIMEOUT_MS }).toMatch(/^\d+$/);
     expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('connected');
     expect(await page.getByRole('alert').count()).toBe(0);
