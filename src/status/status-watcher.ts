@@ -6,7 +6,7 @@
 // Several instances behind one Redis share the work through PollerLeases: each instance keeps its own watchers, but
 // only the holder of a status's lease polls it; the others hear its changes on the PubSub and answer `current()` from
 // the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the mutation ran.
-import { AwsCallError } from '../aws/errors.js';
+import { AwsCallError, type AwsCallErrorInit } from '../aws/errors.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { Cached } from './status-cache.js';
@@ -14,14 +14,7 @@ import { watchKey, type BatchResult, type StatusService, type WatchTarget } from
 import { isTransitional } from './ttl.js';
 
 /** A failure as it travels in a change message: plain data, so it can cross Redis too. */
-export interface StatusFailure {
-  readonly service: string;
-  readonly operation: string;
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-  readonly throttled: boolean;
-}
+export type StatusFailure = Pick<AwsCallErrorInit, 'service' | 'operation' | 'code' | 'message' | 'retryable' | 'throttled'>;
 
 /** What subscribers receive: JSON-safe, so every PubSub implementation can carry it. */
 export interface StatusChangeMessage {
