@@ -1,12 +1,15 @@
 // `npm run bench`: runs the four benchmarks of issue 7 and rewrites their sections of docs/benchmarks.md, with one
 // chart each (docs/bench-*.svg). `npm run bench -- --quick` is a smoke run at small sizes that writes its report to a
-// temporary directory instead; `--only org-status,throttling` runs some of them. The emulator-throughput section is
+// temporary directory instead; `--only org-status,throttling` runs some of them. Each run keeps its measurements in
+// bench/results/<benchmark>.json; `--report-only` rewrites the sections from those without measuring again. The
+// emulator-throughput section is
 // bench/emulator-throughput.ts's own (`npx tsx bench/emulator-throughput.ts --write`), and is left as it is.
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchOrgStatus, COLD_TARGET, reportOrgStatus, summarizeOrgStatus, type OrgStatusSummary } from './org-status.js';
+import { benchOrgStatus, COLD_TARGET, reportOrgStatus, summarizeOrgStatus, type OrgStatusResult, type OrgStatusSummary } from './org-status.js';
 import { benchServerOverhead, OVERHEAD_TARGET, reportServerOverhead, type OverheadResult } from './server-overhead.js';
 import { benchSubscriptions, CALLS_TOLERANCE, reportSubscriptions, type SubscriptionResult } from './subscriptions.js';
 import { benchThrottling, reportThrottling, type ThrottlingResult } from './throttling.js';
@@ -22,8 +25,8 @@ const LATENCY_MS = 25;
 /** Sizes and lengths: the full run (about 15 minutes on 2 cores) and the smoke run. */
 const PLANS = {
   full: {
-    orgStatus: { sizes: [100, 1_000, 5_000], tunedSizes: [100, 1_000], runs: 3 },
-    overhead: { runs: 3, seconds: 5, connections: 20 },
+    orgStatus: { sizes: [100, 1_000, 5_000], tunedSizes: [1_000], runs: 3 },
+    overhead: { runs: 3, seconds: 4, connections: 20 },
     throttling: { accounts: 1_000, tpsLimit: 50, runs: 3 },
     subscriptions: { subscriberCounts: [100, 1_000, 5_000], runs: 3 },
   },
@@ -38,7 +41,12 @@ const PLANS = {
 /** With the pacing lifted: the general limit far above anything the emulator is asked here. */
 const UNPACED_ENV = { STATUSGRAPH_AWS_RATE_LIMIT: '10000' };
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'report-only': { type: 'boolean', default: false } },
+});
+const reportOnly = values['report-only'];
 const selected = (values.only?.split(',') ?? BENCHMARKS) as Benchmark[];
 for (const name of selected) if (!BENCHMARKS.includes(name)) throw new Error(`unknown benchmark ${name}; choose from ${BENCHMARKS.join(', ')}`);
 const plan = values.quick ? PLANS.quick : PLANS.full;
@@ -51,8 +59,22 @@ if (values.quick) await copyFile(BENCHMARKS_FILE, reportFile);
 
 const startedAt = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-log(`compiling statusgraph (tsconfig.build.json) to run it as npm start does`);
-await useCompiledStatusGraph();
+if (!reportOnly) {
+  log(`compiling statusgraph (tsconfig.build.json) to run it as npm start does`);
+  await useCompiledStatusGraph();
+}
+
+/** Measures, or with --report-only reads the last full run's measurements; a full run keeps what it measured. */
+async function measured<T>(name: Benchmark, measure: () => Promise<T>): Promise<T> {
+  const file = join(RESULTS_DIR, `${name}.json`);
+  if (reportOnly) return JSON.parse(await readFile(file, 'utf8')) as T;
+  const result = await measure();
+  if (!values.quick) {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await writeFile(file, `${JSON.stringify(result, null, 1)}\n`);
+  }
+  return result;
+}
 
 const outcomes: {
   orgStatus?: OrgStatusSummary[];
@@ -67,28 +89,31 @@ for (const name of selected) {
   switch (name) {
     case 'org-status': {
       const options = { sizes: plan.orgStatus.sizes, runs: plan.orgStatus.runs, latencyMs: LATENCY_MS };
-      const results = await benchOrgStatus(options, log);
-      log('org-status with the pacing lifted…');
-      const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log);
+      const { results, tuned } = await measured(name, async (): Promise<{ results: OrgStatusResult[]; tuned: OrgStatusResult[] }> => {
+        const results = await benchOrgStatus(options, log);
+        log('org-status with the pacing lifted…');
+        const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log);
+        return { results, tuned };
+      });
       section = await reportOrgStatus({ results, tuned, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
       outcomes.orgStatus = results.map(summarizeOrgStatus);
       break;
     }
     case 'server-overhead': {
       const options = { ...plan.overhead, latencyMs: LATENCY_MS };
-      outcomes.overhead = await benchServerOverhead(options, log);
+      outcomes.overhead = await measured(name, () => benchServerOverhead(options, log));
       section = await reportServerOverhead({ results: outcomes.overhead, options, command: command(name), chartDirectory: outputDir });
       break;
     }
     case 'throttling': {
       const options = { ...plan.throttling, latencyMs: LATENCY_MS };
-      outcomes.throttling = await benchThrottling(options, log);
+      outcomes.throttling = await measured(name, () => benchThrottling(options, log));
       section = await reportThrottling({ result: outcomes.throttling, options, command: command(name), chartDirectory: outputDir });
       break;
     }
     case 'subscriptions': {
       const options = { ...plan.subscriptions, latencyMs: LATENCY_MS };
-      outcomes.subscriptions = await benchSubscriptions(options, log);
+      outcomes.subscriptions = await measured(name, () => benchSubscriptions(options, log));
       section = await reportSubscriptions({ results: outcomes.subscriptions, options, command: command(name), chartDirectory: outputDir });
       break;
     }
@@ -114,14 +139,14 @@ function headlines({ orgStatus, overhead, throttling, subscriptions }: Required<
   return [
     '## Headlines',
     '',
-    `From one \`npm run bench\` (${new Date().toISOString().slice(0, 10)}); medians of at least 3 runs, 25 ms of latency per AWS call.`,
+    'From the last full `npm run bench` (its measurements are in `bench/results/`); medians of at least 3 runs, 25 ms of latency per AWS call.',
     '',
     table(
       ['benchmark', 'figure', 'target', 'verdict'],
       [
         [
           '1. org-wide status',
-          `${count(largest.accounts)} accounts cold: ${count(largest.coldCalls)} AWS calls (budget ${count(largest.budget)}) in ${duration(largest.coldMs)}; the user script: ${count(largest.scriptCalls)} calls in ${duration(largest.scriptMs)}; warm: ${count(largest.warmCalls)} calls in ${duration(largest.warmMs)}`,
+          `${count(largest.accounts)} accounts: ${count(largest.coldCalls)} AWS calls cold (budget ${count(largest.budget)}; the user's script ${count(largest.scriptCalls)}); cold ${duration(largest.coldMs)}, warm ${duration(largest.warmMs)} (the script ${duration(largest.scriptMs)}, every time)`,
           'calls = budget',
           verdict(orgStatus.every((row) => row.coldCalls === row.budget - row.deniedAccounts)),
         ],
