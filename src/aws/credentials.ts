@@ -3,14 +3,17 @@
 // client of that account (all services, all regions), and it is memoized here rather than per client, so a
 // member role is assumed at most once per credential lifetime (refreshed 5 minutes before expiry) however many
 // clients and concurrent calls use it.
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+//
+// Roles are assumed through the one shared STS client rather than with fromTemporaryCredentials, which builds an
+// STS client per provider: with 1,000 members that is 1,000 client constructions (configuration resolution,
+// middleware stacks) on the hot path of a cold query, for the same AssumeRole call.
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AccountAccess } from './clients.js';
 import type { CallAws } from './call.js';
-import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
-import { ThrottlingAwareRetryStrategy } from './retry.js';
+import { required } from './response.js';
 import type { CallerIdentity } from './types.js';
 
 const STS_SERVICE = 'sts';
@@ -41,14 +44,10 @@ export interface AccountAccessOptions {
   /** The caller's identity (cached by the caller): decides which account is the management account. */
   readonly callerIdentity: () => Promise<CallerIdentity>;
   readonly memberRoleName: string;
-  /** Region and endpoint of the STS client that assumes member roles. */
+  /** The shared STS client (base credentials, rate limit and retries of every client) that assumes member roles. */
+  readonly sts: () => STSClient;
+  /** Region of that client, for the call's report. */
   readonly region: string;
-  readonly endpoint?: string;
-  readonly maxAttempts: number;
-  /** Attempts while STS throttles. @default maxAttempts */
-  readonly throttleMaxAttempts?: number;
-  readonly requestHandler: NodeHttpHandler;
-  readonly limiter: RateLimiter;
   /** Reports the AssumeRole call to the call hook and maps its failure. */
   readonly callAws: CallAws;
 }
@@ -80,28 +79,24 @@ export function createAccountAccessResolver(options: AccountAccessOptions): Acco
 }
 
 function assumeMemberRole(options: AccountAccessOptions, accountId: string, partition: string) {
-  const { region, endpoint, maxAttempts, throttleMaxAttempts = maxAttempts, requestHandler, limiter } = options;
-  const assumeRole = fromTemporaryCredentials({
-    params: {
-      RoleArn: `arn:${partition}:iam::${accountId}:role/${options.memberRoleName}`,
-      RoleSessionName: ROLE_SESSION_NAME,
-      DurationSeconds: ROLE_SESSION_SECONDS,
-    },
-    masterCredentials: options.baseCredentials,
-    clientConfig: {
-      region,
-      maxAttempts,
-      retryStrategy: new ThrottlingAwareRetryStrategy({ maxAttempts, throttleMaxAttempts }),
-      requestHandler,
-      ...(endpoint === undefined ? {} : { endpoint }),
-    },
-    clientPlugins: [rateLimitPlugin(limiter, { service: STS_SERVICE, region })],
-  });
-  const target = { service: STS_SERVICE, operation: 'AssumeRole', region, accountId };
+  const target = { service: STS_SERVICE, operation: 'AssumeRole', region: options.region, accountId };
+  const params = {
+    RoleArn: `arn:${partition}:iam::${accountId}:role/${options.memberRoleName}`,
+    RoleSessionName: ROLE_SESSION_NAME,
+    DurationSeconds: ROLE_SESSION_SECONDS,
+  };
   // The call wrapper reports the call and turns a failure into AwsCallError(sts, AssumeRole, accountId), which
   // then passes unchanged through the client call that needed the credentials.
-  const provider: AwsCredentialIdentityProvider = (identityProperties) =>
-    options.callAws(target, () => assumeRole(identityProperties));
+  const provider: AwsCredentialIdentityProvider = () =>
+    options.callAws(target, async () => {
+      const { Credentials: credentials } = await options.sts().send(new AssumeRoleCommand(params));
+      return {
+        accessKeyId: required(credentials?.AccessKeyId, 'Credentials.AccessKeyId', target),
+        secretAccessKey: required(credentials?.SecretAccessKey, 'Credentials.SecretAccessKey', target),
+        sessionToken: credentials?.SessionToken,
+        expiration: credentials?.Expiration,
+      };
+    });
   return markMemoized(memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh)!);
 }
 

@@ -77,13 +77,9 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     baseCredentials,
     callerIdentity,
     memberRoleName: options.memberRoleName,
+    sts: () => clients.sts(),
     region: options.region,
-    maxAttempts: options.maxAttempts,
-    throttleMaxAttempts,
-    requestHandler,
-    limiter,
     callAws,
-    ...endpoint,
   });
   const ctx: AwsContext = {
     clients,
