@@ -131,6 +131,8 @@ export async function reportServerOverhead({ results, options, command, chartDir
     width: 160,
     height: 220,
     mark: 'bar',
+    // Each panel on its own scale: the quantities differ by an order of magnitude.
+    resolve: { scale: { y: 'independent' } },
     encoding: {
       column: { field: 'query', type: 'nominal', title: null },
       x: { field: 'server', type: 'nominal', title: null, axis: { labelAngle: 0 } },

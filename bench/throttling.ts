@@ -118,6 +118,8 @@ export async function reportThrottling({ result, options, command, chartDirector
     width: 160,
     height: 200,
     mark: 'bar',
+    // Each panel on its own scale: the quantities differ by an order of magnitude.
+    resolve: { scale: { y: 'independent' } },
     encoding: {
       column: { field: 'measure', type: 'nominal', title: null },
       x: { field: 'side', type: 'nominal', title: null, axis: { labelAngle: 0 } },

@@ -18,5 +18,5 @@ export async function writeChart(name: string, spec: TopLevelSpec, alt: string, 
 /** Settings shared by every chart, so they look alike. */
 export const CHART_CONFIG = {
   background: 'white',
-  config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+  config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 } },
 } as const;

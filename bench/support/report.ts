@@ -16,7 +16,7 @@ export function machineLine(): string {
   const placement = pinning
     ? 'the emulator on core 0 and the side measured on core 1 (`taskset`)'
     : 'no core pinning (taskset missing or one core)';
-  return `Machine: ${availableParallelism()} cores (${model}), Node ${process.version}, Linux; ${placement}; load average ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared, so expect run-to-run spread).`;
+  return `Machine: ${availableParallelism()} cores (${model}), Node ${process.version}, Linux; ${placement}; load average ${loadavg()[0]!.toFixed(1)} when written (the machine is shared, so expect run-to-run spread).`;
 }
 
 /** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`, or appends the section. */
