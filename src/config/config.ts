@@ -19,7 +19,7 @@
 // | STATUSGRAPH_AWS_TIMEOUT_MS            | 10000                                        | ms per AWS request attempt                      |
 // | STATUSGRAPH_AWS_MAX_SOCKETS           | 50                                           | sockets per protocol in the shared agent        |
 // | STATUSGRAPH_AWS_MAX_ATTEMPTS          | 3                                            | SDK attempts per call, retries included         |
-// | STATUSGRAPH_AWS_RATE_LIMIT            | 20                                           | requests/s per (service, operation, region)     |
+// | STATUSGRAPH_AWS_RATE_LIMIT            | 20                                           | requests/s per (service, operation, region, account) |
 // | STATUSGRAPH_LOG_LEVEL                 | info                                         | fatal, error, warn, info, debug, trace, silent  |
 // | STATUSGRAPH_PLAYGROUND                | true, false when NODE_ENV=production         | true, false, 1, 0                               |
 // | STATUSGRAPH_CORS_ORIGINS              | (none)                                       | comma-separated origins, e.g. https://a.example |
@@ -395,7 +395,8 @@ const VARIABLES = {
     name: 'STATUSGRAPH_AWS_RATE_LIMIT',
     default: String(DEFAULT_AWS_RATE_LIMIT_PER_SECOND),
     accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
-    description: 'Requests per second per (service, operation, region); calls beyond it queue.',
+    description:
+      'Requests per second per (service, operation, region, account) — member accounts have their own AWS quotas; STS AssumeRole, made from the management account, gets at least 100/s. Calls beyond it queue.',
     schema: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
   }),
   STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS: variable({
