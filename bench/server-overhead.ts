@@ -6,9 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TopLevelSpec } from 'vega-lite';
 import type { LoadResult } from './load-generator.js';
-import { CHART_CONFIG, writeChart } from './support/chart.js';
+import { panelledBars, writeChart } from './support/chart.js';
 import { CORES, postGraphQL, runJsonScript, spawnTsx, startEmulatorProcess, startStatusGraphProcess, waitForLine } from './support/processes.js';
 import { count, duration, machineLine, ratio, table } from './support/report.js';
 import { median } from './support/stats.js';
@@ -124,22 +123,11 @@ export async function reportServerOverhead({ results, options, command, chartDir
   }));
   const of = (query: OverheadQuery, server: OverheadServer) => summary.find((row) => row.query === query && row.server === server)!;
   const queries = Object.keys(OVERHEAD_QUERIES) as OverheadQuery[];
-  const spec: TopLevelSpec = {
-    ...CHART_CONFIG,
+  const spec = panelledBars({
     title: 'Requests per second from a warm cache (higher is better)',
-    data: { values: summary.map((row) => ({ query: row.query, server: row.server, rps: Math.round(row.requestsPerSecond) })) },
-    width: 160,
-    height: 220,
-    mark: 'bar',
-    // Each panel on its own scale: the quantities differ by an order of magnitude.
-    resolve: { scale: { y: 'independent' } },
-    encoding: {
-      column: { field: 'query', type: 'nominal', title: null },
-      x: { field: 'server', type: 'nominal', title: null, axis: { labelAngle: 0 } },
-      y: { field: 'rps', type: 'quantitative', title: 'requests/s' },
-      color: { field: 'server', type: 'nominal', legend: null },
-    },
-  };
+    values: summary.map((row) => ({ panel: row.query, bar: row.server, value: Math.round(row.requestsPerSecond) })),
+    yTitle: 'requests/s',
+  });
   const chart = await writeChart('bench-server-overhead', spec, 'Requests per second: statusgraph and a bare Apollo Server, per query', chartDirectory);
   return [
     '## 2. Server overhead: statusgraph against a bare Apollo Server',

@@ -3,9 +3,8 @@
 // script (bench/user-script.ts). Counted: AWS requests (every attempt), the throttling answers among them, the errors
 // that reach the reader, and the wall time. statusgraph runs with its default settings.
 import { fileURLToPath } from 'node:url';
-import type { TopLevelSpec } from 'vega-lite';
 import { ORG_STATUS_QUERY } from './org-status.js';
-import { CHART_CONFIG, writeChart } from './support/chart.js';
+import { panelledBars, writeChart } from './support/chart.js';
 import { runJsonScript, startEmulatorProcess, startStatusGraphProcess } from './support/processes.js';
 import { count, duration, machineLine, table } from './support/report.js';
 import { callsMatching, median } from './support/stats.js';
@@ -106,27 +105,14 @@ export async function reportThrottling({ result, options, command, chartDirector
     wallMs: median(runs.map((run) => run.wallMs)),
   });
   const rows = { statusgraph: summarize(result.statusgraph), 'user script': summarize(result.script) };
-  const spec: TopLevelSpec = {
-    ...CHART_CONFIG,
+  const spec = panelledBars({
     title: `${count(options.accounts)} accounts at ${options.tpsLimit} requests/s per operation`,
-    data: {
-      values: Object.entries(rows).flatMap(([side, row]) => [
-        { side, measure: 'throttling answers from AWS', value: row.throttled },
-        { side, measure: 'errors returned to the reader', value: row.errorsReturned },
-      ]),
-    },
-    width: 160,
-    height: 200,
-    mark: 'bar',
-    // Each panel on its own scale: the quantities differ by an order of magnitude.
-    resolve: { scale: { y: 'independent' } },
-    encoding: {
-      column: { field: 'measure', type: 'nominal', title: null },
-      x: { field: 'side', type: 'nominal', title: null, axis: { labelAngle: 0 } },
-      y: { field: 'value', type: 'quantitative', title: 'count' },
-      color: { field: 'side', type: 'nominal', legend: null },
-    },
-  };
+    values: Object.entries(rows).flatMap(([side, row]) => [
+      { panel: 'throttling answers from AWS', bar: side, value: row.throttled },
+      { panel: 'errors returned to the reader', bar: side, value: row.errorsReturned },
+    ]),
+    yTitle: 'count',
+  });
   const chart = await writeChart('bench-throttling', spec, 'Throttling answers and errors returned: statusgraph and the user script', chartDirectory);
   return [
     '## 3. Under throttling',
