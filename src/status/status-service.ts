@@ -15,7 +15,7 @@ import type {
 } from '../aws/types.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { Cached, StatusCache } from './status-cache.js';
-import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
+import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
 /** Every account of the organization, in ListAccounts order, with an index by id. */
 export interface AccountDirectory {
@@ -240,7 +240,17 @@ export class StatusService {
   /** Accounts by id; null for an id that is not in the organization. */
   async accounts(ids: readonly string[]): Promise<BatchResult<OrgAccount | null>[]> {
     const known = await this.cache.peek<AccountDirectory>(cacheKeys.directory);
-    if (known) return ids.map((id) => ({ value: known.value.byId.get(id) ?? null, fetchedAt: known.fetchedAt }));
+    if (known) {
+      // An account created after the directory was read is not in it yet: a few such ids are asked for one by one
+      // (a creation request that just SUCCEEDED must lead to its account), many are answered from the directory.
+      const absent = ids.filter((id) => !known.value.byId.has(id));
+      const describeAbsent = absent.length > 0 && absent.length <= DESCRIBE_ACCOUNT_LIMIT;
+      return settleEach(ids, async (id) => {
+        const found = known.value.byId.get(id);
+        if (found || !describeAbsent) return { value: found ?? null, fetchedAt: known.fetchedAt };
+        return this.describeAccount(id);
+      });
+    }
 
     const cachedAccounts = await Promise.all(ids.map((id) => this.cache.peek(cacheKeys.account(id))));
     const unknown = ids.filter((_id, index) => !cachedAccounts[index]);
@@ -252,13 +262,11 @@ export class StatusService {
         return ids.map(() => asError(error));
       }
     }
-    return settleEach(ids, (id) =>
-      this.load(
-        cacheKeys.account(id),
-        () => this.aws.describeAccount(id),
-        (account) => ttlFor(this.ttl, account?.state),
-      ),
-    );
+    return settleEach(ids, (id) => this.describeAccount(id));
+  }
+
+  private describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
+    return this.load(cacheKeys.account(id), () => this.aws.describeAccount(id), (account) => ttlFor(this.ttl, account?.state));
   }
 
   /** Compute Optimizer enrollment per account: the management account asks itself, members come from the org-wide scan. */
@@ -362,11 +370,17 @@ export class StatusService {
       return accounts.map(() => ({ value: null, fetchedAt: now }));
     }
     try {
-      const index = await this.creationIndex();
+      let index = await this.creationIndex();
+      // An account that joined after the index was read cannot be in it: read the index again, once.
+      if (accounts.some((account) => account.joinedTimestamp && account.joinedTimestamp > index.fetchedAt && !index.value.byAccountId.has(account.id))) {
+        await this.cache.invalidate(cacheKeys.creationIndex);
+        index = await this.creationIndex();
+      }
+      const current = index;
       return accounts.map((account) =>
         account.joinedMethod === 'INVITED'
           ? { value: null, fetchedAt: now }
-          : { value: index.value.byAccountId.get(account.id) ?? null, fetchedAt: index.fetchedAt },
+          : { value: current.value.byAccountId.get(account.id) ?? null, fetchedAt: current.fetchedAt },
       );
     } catch (error) {
       return accounts.map((account) =>
@@ -380,7 +394,7 @@ export class StatusService {
     const index = await this.cache.peek<CreationRequestIndex>(cacheKeys.creationIndex);
     return settleEach(ids, async (id) => {
       const fromIndex = index?.value.byId.get(id);
-      if (fromIndex && index) return { value: fromIndex, fetchedAt: index.fetchedAt };
+      if (fromIndex && index && !isTransitional(fromIndex.state)) return { value: fromIndex, fetchedAt: index.fetchedAt };
       return this.load(
         cacheKeys.creationRequest(id),
         () => this.aws.describeCreateAccountStatus(id),
@@ -401,7 +415,10 @@ export class StatusService {
         }
         return { requests, byAccountId, byId: new Map(requests.map((request) => [request.id, request])) };
       },
-      (index) => ttlForAll(this.ttl, index.requests.map((request) => request.state)),
+      // The index answers "which request created this account": records that name an account are settled. Requests
+      // still in progress are followed by id (creationRequests), so one of them does not make 5,000 accounts' index
+      // expire every few seconds.
+      () => this.ttl.settledMs,
     );
   }
 }

@@ -136,6 +136,30 @@ describe('StatusService', () => {
     expect(calls).toEqual(['DescribeCreateAccountStatus car-notindexed']);
   });
 
+  it('asks for an account the cached directory does not hold yet (created since), one by one', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    await service.directory();
+    calls.length = 0;
+    const [known, absent] = await service.accounts([members[0]!, '999999999999']);
+    expect(known instanceof Error ? known : known!.value?.id).toBe(members[0]);
+    expect(absent instanceof Error ? absent : absent!.value).toBeNull();
+    expect(calls).toEqual(['DescribeAccount 999999999999']);
+  });
+
+  it('reads the creation index again for an account that joined after it was read, and only then', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    await service.creationIndex();
+    calls.length = 0;
+    const old = { id: MANAGEMENT, joinedMethod: 'CREATED', joinedTimestamp: new Date(0) };
+    await service.creationRequestsForAccounts([old]);
+    expect(calls).toEqual([]);
+    const newcomer = { id: '100000000099', joinedMethod: 'CREATED', joinedTimestamp: new Date(Date.now() + 60_000) };
+    await service.creationRequestsForAccounts([newcomer]);
+    expect(calls).toEqual(['ListCreateAccountStatus']);
+  });
+
   it('answers one failing key with its error and the others with values', async () => {
     const [aws] = recordingAws();
     const failing: AwsServices = {
