@@ -80,8 +80,9 @@ export const cacheKeys = {
   enrollmentScanDenied: 'org:enrollments-denied',
   account: (id: string) => `account:${id}`,
   enrollment: (id: string) => `enrollment:${id}`,
+  /** The parent of every account's enrollment entry, to forget them all at once. */
+  enrollments: 'enrollment',
   fleetwise: (id: string, region: string) => `fleetwise:${id}:${region}`,
-  fleetwiseAccount: (id: string) => `fleetwise:${id}`,
   creationRequest: (id: string) => `creation-request:${id}`,
 } as const;
 
@@ -144,7 +145,7 @@ export class StatusService {
     await this.cache.invalidate(cacheKeys.enrollment(params.accountId));
     if (params.includeMemberAccounts) {
       await this.cache.invalidate(cacheKeys.enrollmentScan);
-      await this.cache.invalidate('enrollment', { withChildren: true });
+      await this.cache.invalidate(cacheKeys.enrollments, { withChildren: true });
       const directory = await this.cache.peek<AccountDirectory>(cacheKeys.directory);
       for (const account of directory?.value.accounts ?? []) changed.push({ kind: 'enrollment', accountId: account.id });
     }
