@@ -94,7 +94,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     getCallerIdentity: () => sts.getCallerIdentity(ctx),
     callerAccountId,
     describeOrganization: () => organizations.describeOrganization(ctx),
-    listAccounts: () => organizations.listAccounts(ctx),
+    listAccounts: (listOptions) => organizations.listAccounts(ctx, listOptions),
     describeAccount: (accountId) => organizations.describeAccount(ctx, accountId),
     listCreateAccountStatuses: () => organizations.listCreateAccountStatuses(ctx),
     describeCreateAccountStatus: (requestId) => organizations.describeCreateAccountStatus(ctx, requestId),

@@ -14,7 +14,7 @@ import { ORGANIZATIONS_REGION } from './clients.js';
 import type { AwsContext } from './context.js';
 import type { CallTarget } from './errors.js';
 import { collectPages, defined, nullWhen, required } from './response.js';
-import type { CreateAccountParams, CreateAccountStatusRecord, OrgAccount, OrganizationInfo } from './types.js';
+import type { CreateAccountParams, CreateAccountStatusRecord, ListAccountsOptions, OrgAccount, OrganizationInfo } from './types.js';
 
 const SERVICE = 'organizations';
 /** ListAccounts and ListCreateAccountStatus accept MaxResults 1–20. */
@@ -46,15 +46,16 @@ export async function describeOrganization(ctx: AwsContext): Promise<Organizatio
   });
 }
 
-export async function listAccounts(ctx: AwsContext): Promise<OrgAccount[]> {
+export async function listAccounts(ctx: AwsContext, { onPage }: ListAccountsOptions = {}): Promise<OrgAccount[]> {
   const target = targetOf('ListAccounts');
-  const accounts = await collectPages(async (token) => {
+  return collectPages(async (token) => {
     const page = await ctx.callAws(target, () =>
       ctx.clients.organizations().send(new ListAccountsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
     );
-    return { items: page.Accounts, nextToken: page.NextToken };
+    const accounts = (page.Accounts ?? []).map((account) => toOrgAccount(account, target));
+    onPage?.(accounts);
+    return { items: accounts, nextToken: page.NextToken };
   });
-  return accounts.map((account) => toOrgAccount(account, target));
 }
 
 /** One account of the organization, or null when it is not in the organization. */

@@ -119,13 +119,21 @@ export interface AwsCallEvent {
  * Everything the domain needs from AWS, as plain async functions. Every failure is an AwsCallError
  * (./errors.ts). "Not found" answers that are normal data are values, not errors.
  */
+export interface ListAccountsOptions {
+  /** Called with each page's accounts in ListAccounts order, as soon as the page arrives; must not throw. */
+  readonly onPage?: (accounts: readonly OrgAccount[]) => void;
+}
+
 export interface AwsServices {
   /** STS GetCallerIdentity with the server's own credentials. */
   getCallerIdentity(): Promise<CallerIdentity>;
   /** DescribeOrganization; null when the caller is not in an organization (AWSOrganizationsNotInUseException). */
   describeOrganization(): Promise<OrganizationInfo | null>;
-  /** Every account, following ListAccounts pages sequentially (20 a page). */
-  listAccounts(): Promise<OrgAccount[]>;
+  /**
+   * Every account, following ListAccounts pages sequentially (20 a page). `onPage` sees each page's accounts as it
+   * arrives, so a caller can start work on them while the next pages are read.
+   */
+  listAccounts(options?: ListAccountsOptions): Promise<OrgAccount[]>;
   /** DescribeAccount; null when AccountNotFoundException. */
   describeAccount(accountId: string): Promise<OrgAccount | null>;
   /** Every creation request on record (ListCreateAccountStatus, 20 a page). */

@@ -5,6 +5,7 @@ export {
   cacheKeys,
   watchKey,
   type AccountDirectory,
+  type DirectoryPageListener,
   type FleetwiseKey,
   type BatchResult,
   type WatchTarget,

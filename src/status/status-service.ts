@@ -69,6 +69,9 @@ export function watchKey(target: WatchTarget): string {
   }
 }
 
+/** Sees one ListAccounts page's accounts as the directory is read; must not throw. */
+export type DirectoryPageListener = (accounts: readonly OrgAccount[]) => void;
+
 export type StatusChangeListener = (targets: readonly WatchTarget[]) => void;
 
 /** Cache keys, one place: the pollers and mutations invalidate the same ones. */
@@ -105,6 +108,10 @@ export class StatusService {
   private readonly ttl: TtlPolicy;
   private readonly idempotency: IdempotencyStore;
   private readonly changeListeners = new Set<StatusChangeListener>();
+  /** Who wants the directory's pages while this process reads it (directory()). */
+  private readonly directoryPageListeners = new Set<DirectoryPageListener>();
+  /** The pages of the directory read so far, while a read is under way. */
+  private directoryPagesRead: (readonly OrgAccount[])[] | undefined;
 
   constructor(options: StatusServiceOptions) {
     this.aws = options.aws;
@@ -227,15 +234,41 @@ export class StatusService {
     return this.load(cacheKeys.organization, () => this.aws.describeOrganization(), () => this.ttl.settledMs);
   }
 
-  directory(): Promise<Cached<AccountDirectory>> {
-    return this.load(
-      cacheKeys.directory,
-      async () => {
-        const accounts = await this.aws.listAccounts();
-        return { accounts, byId: new Map(accounts.map((account) => [account.id, account])) };
-      },
-      (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
-    );
+  /**
+   * Every account of the organization. `onPage` sees the accounts page by page while this process reads the
+   * directory from AWS — the pages read so far at once, then each as it arrives — so a caller can start the
+   * accounts' own lookups during the sequential ListAccounts pages instead of after them. It sees nothing when the
+   * directory comes from the cache (or another instance reads it): the caller then works from the answer.
+   */
+  async directory(options: { readonly onPage?: DirectoryPageListener } = {}): Promise<Cached<AccountDirectory>> {
+    const { onPage } = options;
+    if (onPage) {
+      for (const page of this.directoryPagesRead ?? []) onPage(page);
+      this.directoryPageListeners.add(onPage);
+    }
+    try {
+      return await this.load(
+        cacheKeys.directory,
+        async () => {
+          const pagesRead: (readonly OrgAccount[])[] = [];
+          this.directoryPagesRead = pagesRead;
+          try {
+            const accounts = await this.aws.listAccounts({
+              onPage: (page) => {
+                pagesRead.push(page);
+                for (const listener of this.directoryPageListeners) listener(page);
+              },
+            });
+            return { accounts, byId: new Map(accounts.map((account) => [account.id, account])) };
+          } finally {
+            this.directoryPagesRead = undefined;
+          }
+        },
+        (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
+      );
+    } finally {
+      if (onPage) this.directoryPageListeners.delete(onPage);
+    }
   }
 
   /** Accounts by id; null for an id that is not in the organization. */

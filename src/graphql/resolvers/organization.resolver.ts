@@ -1,6 +1,12 @@
 // The organization's accounts, a Relay connection over the ListAccounts directory, and the status summary.
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
-import type { Cached, OrgAccount } from '../../status/index.js';
+import type {
+  Cached,
+  CreateAccountStatusRecord,
+  EnrollmentStatusRecord,
+  FleetwiseRegistrationRecord,
+  OrgAccount,
+} from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, orFieldError } from '../errors.js';
 import {
@@ -67,22 +73,27 @@ export class OrganizationResolver {
   })
   async statusSummary(@Ctx() ctx: GraphQLContext): Promise<StatusSummary> {
     const { status } = ctx.services;
-    const accounts = (await orFieldError(status.directory())).value.accounts;
-    const ids = accounts.map((account) => account.id);
-    const [enrollments, creations, ...fleetwise] = await Promise.all([
-      ctx.loaders.enrollment.loadMany(ids),
-      ctx.loaders.creationRequestForAccount.loadMany(accounts),
-      ...status.fleetwiseRegions.map((region) =>
-        ctx.loaders.fleetwise.loadMany(ids.map((accountId) => ({ accountId, region }))),
-      ),
-    ]);
+    // Each account's statuses start loading as soon as its ListAccounts page arrives, while the next pages are read:
+    // the summary then takes about as long as the directory, not the directory plus every account after it.
+    const loading = new Map<string, Promise<AccountStatuses>>();
+    const startLoading = (accounts: readonly OrgAccount[]) => {
+      const fresh = accounts.filter((account) => !loading.has(account.id));
+      const statuses = loadStatuses(ctx, fresh);
+      fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
+    };
+    const accounts = (await orFieldError(status.directory({ onPage: startLoading }))).value.accounts;
+    // From the cache (or read elsewhere), the directory came whole: load what the pages did not start.
+    startLoading(accounts);
+    const statuses = await Promise.all(accounts.map((account) => loading.get(account.id)!));
     const sources: SourceSummary[] = [
       ...status.fleetwiseRegions.map((region, index) =>
-        summarize(StatusSource.FLEETWISE_REGISTRATION, fleetwise[index]!, (record) =>
+        summarize(StatusSource.FLEETWISE_REGISTRATION, statuses.map((each) => each.fleetwise[index]!), (record) =>
           record ? toEnum(RegistrationStatus, record.accountStatus) : undefined, region),
       ),
-      summarize(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT, enrollments, (record) => toEnum(EnrollmentStatus, record.status)),
-      summarize(StatusSource.CREATION_REQUEST, creations, (record) => (record ? toEnum(CreateAccountState, record.state) : undefined)),
+      summarize(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT, statuses.map((each) => each.enrollment), (record) =>
+        toEnum(EnrollmentStatus, record.status)),
+      summarize(StatusSource.CREATION_REQUEST, statuses.map((each) => each.creation), (record) =>
+        (record ? toEnum(CreateAccountState, record.state) : undefined)),
     ];
     return Object.assign(new StatusSummary(), {
       totalAccounts: accounts.length,
@@ -90,6 +101,31 @@ export class OrganizationResolver {
       sources,
     });
   }
+}
+
+/** One account's three statuses (FleetWise per region, in the service's region order), or the error of each. */
+interface AccountStatuses {
+  readonly fleetwise: readonly (Cached<FleetwiseRegistrationRecord | null> | Error)[];
+  readonly enrollment: Cached<EnrollmentStatusRecord> | Error;
+  readonly creation: Cached<CreateAccountStatusRecord | null> | Error;
+}
+
+/** Loads every status of some accounts through the request's loaders (batched, cached); never rejects. */
+async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<AccountStatuses[]> {
+  if (accounts.length === 0) return [];
+  const ids = accounts.map((account) => account.id);
+  const [enrollments, creations, ...fleetwise] = await Promise.all([
+    ctx.loaders.enrollment.loadMany(ids),
+    ctx.loaders.creationRequestForAccount.loadMany(accounts),
+    ...ctx.services.status.fleetwiseRegions.map((region) =>
+      ctx.loaders.fleetwise.loadMany(ids.map((accountId) => ({ accountId, region }))),
+    ),
+  ]);
+  return accounts.map((_account, index) => ({
+    fleetwise: fleetwise.map((byRegion) => byRegion[index]!),
+    enrollment: enrollments[index]!,
+    creation: creations[index]!,
+  }));
 }
 
 /** Counts one source's values; undefined counts as NONE and a failed lookup as ERROR. */
