@@ -8,7 +8,7 @@ import type { AwsContext } from './context.js';
 import { baseCredentialProvider, createAccountAccessResolver, type StaticCredentials } from './credentials.js';
 import * as fleetwise from './fleetwise.js';
 import * as organizations from './organizations.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { ASSUME_ROLE_RATE_KEY, createRateLimiter, DEFAULT_MINIMUM_RATES } from './rate-limiter.js';
 import * as sts from './sts.js';
 import type { AwsCallEvent, AwsServices, CallerIdentity } from './types.js';
 
@@ -46,6 +46,8 @@ export interface AwsServicesOptions {
   };
   /** Calls started per second per (service, operation, region); more wait in a queue. */
   readonly rateLimitPerSecond: number;
+  /** STS AssumeRole's rate, at least rateLimitPerSecond. @default DEFAULT_MINIMUM_RATES['sts:AssumeRole'] */
+  readonly assumeRoleRatePerSecond?: number;
   /** Observes every call (metrics, logs); must not throw. */
   readonly onCall?: (event: AwsCallEvent) => void;
 }
@@ -54,7 +56,12 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const requestHandler = createSharedHttpHandler({ timeoutMs: options.timeoutMs, maxSockets: options.maxSockets });
   const baseCredentials = baseCredentialProvider(options.credentials);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
-  const limiter = createRateLimiter({ requestsPerSecond: options.rateLimitPerSecond });
+  const limiter = createRateLimiter({
+    requestsPerSecond: options.rateLimitPerSecond,
+    ...(options.assumeRoleRatePerSecond === undefined
+      ? {}
+      : { minimumRates: { ...DEFAULT_MINIMUM_RATES, [ASSUME_ROLE_RATE_KEY]: options.assumeRoleRatePerSecond } }),
+  });
   const throttleMaxAttempts = options.throttleMaxAttempts ?? options.maxAttempts;
   const clients = new AwsClients({
     region: options.region,

@@ -10,7 +10,8 @@
 // account and share one key per operation: those are the ones that queue. Clients made per account (FleetWise,
 // Compute Optimizer) put that account in the key; the server's own Organizations and STS clients leave it out.
 //
-// AssumeRole gets at least 100 requests/s whatever the general rate (DEFAULT_MINIMUM_RATES): it is the one
+// AssumeRole gets at least 100 requests/s whatever the general rate (DEFAULT_MINIMUM_RATES; the
+// STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT setting replaces the 100): it is the one
 // management-account operation that scales with the organization (one per member per credential lifetime), STS is
 // a separate quota from the Organizations list calls the general rate protects, and at the default 20 requests/s a
 // cold 1,000-account query would spend 50 s assuming roles. A higher general rate raises it too. Throttling that
@@ -35,6 +36,9 @@ const ONE_SECOND_MS = 1_000;
 export const DEFAULT_MINIMUM_RATES: Readonly<Record<string, number>> = {
   'sts:AssumeRole': 100, // requests per second
 };
+
+/** The key of AssumeRole's own rate in minimumRates (STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT sets it). */
+export const ASSUME_ROLE_RATE_KEY = 'sts:AssumeRole';
 
 export interface RateLimitKey {
   readonly service: string;

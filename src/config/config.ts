@@ -20,6 +20,7 @@
 // | STATUSGRAPH_AWS_MAX_SOCKETS           | 50                                           | sockets per protocol in the shared agent        |
 // | STATUSGRAPH_AWS_MAX_ATTEMPTS          | 3                                            | SDK attempts per call, retries included         |
 // | STATUSGRAPH_AWS_RATE_LIMIT            | 20                                           | requests/s per (service, operation, region, account) |
+// | STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT | 100                                          | STS AssumeRole requests/s (at least the above)  |
 // | STATUSGRAPH_LOG_LEVEL                 | info                                         | fatal, error, warn, info, debug, trace, silent  |
 // | STATUSGRAPH_PLAYGROUND                | true, false when NODE_ENV=production         | true, false, 1, 0                               |
 // | STATUSGRAPH_CORS_ORIGINS              | (none)                                       | comma-separated origins, e.g. https://a.example |
@@ -101,6 +102,8 @@ export interface Config {
     /** Attempts per call when every failure was throttling (AWS asked us to slow down, not that it is broken). */
     readonly throttleMaxAttempts: number;
     readonly rateLimitPerSecond: number;
+    /** STS AssumeRole's own rate (one call per member account), at least rateLimitPerSecond. */
+    readonly assumeRoleRatePerSecond: number;
     /** The circuit breaker per (service, region). */
     readonly circuitBreaker: { readonly windowMs: number; readonly halfOpenMs: number };
   };
@@ -163,6 +166,8 @@ export const DEFAULT_AWS_TIMEOUT_MS = 10_000; // 10 seconds
 export const DEFAULT_AWS_MAX_SOCKETS = 50;
 export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
 export const DEFAULT_AWS_RATE_LIMIT_PER_SECOND = 20;
+/** A cold 1,000-member organization assumes its roles in 10 s; once an hour after that. */
+export const DEFAULT_AWS_ASSUME_ROLE_RATE_PER_SECOND = 100;
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 export const DEFAULT_AWS_REGION = 'us-east-1';
 export const DEFAULT_AWS_THROTTLE_MAX_ATTEMPTS = 8;
@@ -396,7 +401,15 @@ const VARIABLES = {
     default: String(DEFAULT_AWS_RATE_LIMIT_PER_SECOND),
     accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
     description:
-      'Requests per second per (service, operation, region, account) — member accounts have their own AWS quotas; STS AssumeRole, made from the management account, gets at least 100/s. Calls beyond it queue.',
+      'Requests per second per (service, operation, region, account) — member accounts have their own AWS quotas; STS AssumeRole, made from the management account, has its own rate (STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT). Calls beyond it queue.',
+    schema: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
+  }),
+  STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT: variable({
+    name: 'STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT',
+    default: String(DEFAULT_AWS_ASSUME_ROLE_RATE_PER_SECOND),
+    accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
+    description:
+      'STS AssumeRole requests per second from the management account, one per member account per credential lifetime (never below STATUSGRAPH_AWS_RATE_LIMIT). Raise it to what your STS quota allows to shorten the first query of a large organization.',
     schema: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
   }),
   STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS: variable({
@@ -629,6 +642,7 @@ export function loadConfig(env: Env): Config {
   const awsMaxSockets = read(VARIABLES.STATUSGRAPH_AWS_MAX_SOCKETS) ?? DEFAULT_AWS_MAX_SOCKETS;
   const awsMaxAttempts = read(VARIABLES.STATUSGRAPH_AWS_MAX_ATTEMPTS) ?? DEFAULT_AWS_MAX_ATTEMPTS;
   const awsRateLimit = read(VARIABLES.STATUSGRAPH_AWS_RATE_LIMIT) ?? DEFAULT_AWS_RATE_LIMIT_PER_SECOND;
+  const assumeRoleRate = read(VARIABLES.STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT) ?? DEFAULT_AWS_ASSUME_ROLE_RATE_PER_SECOND;
   const logLevel = read(VARIABLES.STATUSGRAPH_LOG_LEVEL) ?? DEFAULT_LOG_LEVEL;
   const playground = read(VARIABLES.STATUSGRAPH_PLAYGROUND) ?? nodeEnv !== 'production';
   const corsOrigins = read(VARIABLES.STATUSGRAPH_CORS_ORIGINS) ?? [];
@@ -695,6 +709,7 @@ export function loadConfig(env: Env): Config {
       maxAttempts: awsMaxAttempts,
       throttleMaxAttempts: awsThrottleMaxAttempts,
       rateLimitPerSecond: awsRateLimit,
+      assumeRoleRatePerSecond: Math.max(assumeRoleRate, awsRateLimit),
       circuitBreaker: { windowMs: circuitWindowMs, halfOpenMs: circuitHalfOpenMs },
     },
     logLevel,

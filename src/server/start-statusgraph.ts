@@ -43,6 +43,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     maxAttempts: config.aws.maxAttempts,
     throttleMaxAttempts: config.aws.throttleMaxAttempts,
     rateLimitPerSecond: config.aws.rateLimitPerSecond,
+    assumeRoleRatePerSecond: config.aws.assumeRoleRatePerSecond,
     circuitBreaker: {
       ...config.aws.circuitBreaker,
       onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),

@@ -85,3 +85,40 @@ describe('the rate limit key of each client', () => {
     }
   });
 });
+
+describe('the AssumeRole rate (STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT)', () => {
+  const ASSUME_ROLE = 'sts:AssumeRole';
+  /** The emulator admits this many AssumeRoles per second; the organization has more members than that. */
+  const STS_TPS_LIMIT = 5;
+  let large: Harness;
+  let members: string[];
+  beforeAll(async () => {
+    large = await startHarness({ memberAccounts: 12 });
+    // A member whose role the demo denies fails its AssumeRole for that reason, not for throttling: leave it out.
+    members = (await large.services.listAccounts())
+      .filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE')
+      .map((account) => account.id);
+  });
+  afterAll(() => large.close());
+  beforeEach(async () => {
+    await large.resetCalls();
+    await large.setFaults({ tpsLimit: STS_TPS_LIMIT, operations: [ASSUME_ROLE] });
+  });
+
+  /** Reads every member's FleetWise registration at once: one AssumeRole per member first. */
+  async function assumeEveryMember(services: ReturnType<Harness['servicesWith']>) {
+    const outcomes = await Promise.allSettled(members.map((id) => services.getFleetwiseRegistration(id, 'us-east-1')));
+    return outcomes.filter((outcome) => outcome.status === 'rejected' && (outcome.reason as { throttled?: boolean }).throttled).length;
+  }
+
+  it('paces AssumeRole at the configured rate, below what STS admits, so no member is throttled', async () => {
+    const services = large.servicesWith({ rateLimitPerSecond: 1, assumeRoleRatePerSecond: STS_TPS_LIMIT - 1, maxAttempts: 1 });
+    expect(await assumeEveryMember(services)).toBe(0);
+    expect((await large.calls())[ASSUME_ROLE]).toBe(members.length);
+  });
+
+  it('lets AssumeRole go as fast as configured: above what STS admits, STS throttles', async () => {
+    const services = large.servicesWith({ rateLimitPerSecond: 1, assumeRoleRatePerSecond: 1_000, maxAttempts: 1 });
+    expect(await assumeEveryMember(services)).toBeGreaterThan(0);
+  });
+});
