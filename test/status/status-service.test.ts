@@ -173,3 +173,62 @@ describe('StatusService', () => {
     expect(results.map((result) => (result instanceof Error ? 'error' : result.value))).toEqual([null, 'error', null]);
   });
 });
+
+describe('the directory, page by page', () => {
+  /** ListAccounts in pages that arrive when the test says so. */
+  function pagedAws() {
+    const [aws, calls] = recordingAws();
+    const pages = [accounts.slice(0, 3), accounts.slice(3, 6), accounts.slice(6)];
+    const releases: (() => void)[] = [];
+    const arrived = pages.map(() => new Promise<void>((resolve) => releases.push(resolve)));
+    aws.listAccounts = async (options) => {
+      calls.push('ListAccounts');
+      for (const [index, page] of pages.entries()) {
+        await arrived[index];
+        options?.onPage?.(page);
+      }
+      return pages.flat();
+    };
+    const nextPage = async () => {
+      releases.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { aws, calls, nextPage };
+  }
+
+  it('shows a caller each page as it arrives, and the pages read before it asked, from one ListAccounts read', async () => {
+    const { aws, calls, nextPage } = pagedAws();
+    const service = serviceOver(aws);
+    const early: string[][] = [];
+    const late: string[][] = [];
+    const first = service.directory({ onPage: (page) => early.push(page.map((account) => account.id)) });
+    await nextPage();
+    expect(early).toEqual([accounts.slice(0, 3).map((account) => account.id)]);
+
+    // A second caller joins the read under way: it is shown the page already read, then the rest.
+    const second = service.directory({ onPage: (page) => late.push(page.map((account) => account.id)) });
+    expect(late).toEqual(early);
+    await nextPage();
+    await nextPage();
+    const [one, two] = await Promise.all([first, second]);
+    expect(one.value.accounts).toHaveLength(accounts.length);
+    expect(two.value).toBe(one.value);
+    expect(early.flat()).toEqual(accounts.map((account) => account.id));
+    expect(late).toEqual(early);
+    expect(calls.filter((call) => call === 'ListAccounts')).toHaveLength(1);
+  });
+
+  it('shows no page to a caller answered from the cache: the answer is whole', async () => {
+    const { aws, nextPage } = pagedAws();
+    const service = serviceOver(aws);
+    const reading = service.directory();
+    await nextPage();
+    await nextPage();
+    await nextPage();
+    await reading;
+    const pagesSeen: unknown[] = [];
+    const cached = await service.directory({ onPage: (page) => pagesSeen.push(page) });
+    expect(pagesSeen).toEqual([]);
+    expect(cached.value.accounts).toHaveLength(accounts.length);
+  });
+});
