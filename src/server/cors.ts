@@ -2,7 +2,7 @@
 // default. The same list decides WebSocket upgrades, which browsers send cross-origin without any CORS check.
 import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { NodeMiddleware } from './trusted-documents.js';
 
 /** How long a browser may reuse a preflight answer. @default 600 // 10 minutes */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -14,7 +14,7 @@ const ALLOWED_REQUEST_HEADERS = ['content-type', 'authorization', 'x-request-id'
  * CORS for the GraphQL endpoint. An origin on the list gets `Access-Control-Allow-Origin` for itself; any other
  * origin gets no CORS header at all, so its browser withholds the response. Same-origin pages need no CORS.
  */
-export function corsMiddleware(allowedOrigins: readonly string[]): RequestHandler {
+export function corsMiddleware(allowedOrigins: readonly string[]): NodeMiddleware {
   return cors({
     origin: [...allowedOrigins],
     methods: ['GET', 'POST'],

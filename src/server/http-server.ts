@@ -1,14 +1,15 @@
-// The HTTP face of statusgraph: Apollo Server on express at /graphql, graphql-ws on the same port and path,
-// and the operational endpoints /healthz, /readyz and /metrics. Every start returns a stop.
+// The HTTP face of statusgraph: Apollo Server at /graphql (POST on node:http directly, graphql-endpoint.ts; the
+// rest through express), graphql-ws on the same port and path, and the operational endpoints /healthz, /readyz and
+// /metrics. Every start returns a stop.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ConnectionInitMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -23,16 +24,10 @@ import { corsMiddleware, webSocketOriginCheck } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
-import { clientKey, createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
-import {
-  createOperationGuard,
-  principalOf,
-  principalOfSocket,
-  rateLimited,
-  sendGraphQLErrors,
-  type SocketState,
-} from './operation-guard.js';
-import type { TrustedDocuments } from './trusted-documents.js';
+import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
+import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
+import { createOperationGuard, principalOf, principalOfSocket, sendGraphQLErrors, type SocketState } from './operation-guard.js';
+import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
@@ -96,7 +91,11 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   let state: ServerPhase = { phase: 'started' };
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // handleGraphQLPost is defined once Apollo has started, before the server listens.
+  const httpServer = createServer((req, res) => {
+    if (isGraphQLPost(req, GRAPHQL_PATH)) handleGraphQLPost(req, res);
+    else app(req, res);
+  });
 
   const services = { status, watcher: options.watcher, pubsub: options.pubsub };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
@@ -104,11 +103,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
 
   const { security } = options;
-  const rateLimit = createClientRateLimit({
-    perMinute: security.limits.rateLimitPerMinute,
-    keyOf: (req, res) => clientKey(res.locals.principal as Principal | undefined, req.ip),
-    reject: (req, res) => sendGraphQLErrors(req, res, 429, [rateLimited()]),
-  });
+  const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
   const guard = createOperationGuard({
     schema: options.schema,
     limits: security.limits,
@@ -207,17 +202,35 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   app.use(webAssetsRouter(webRoot));
   if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
+  const cors = corsMiddleware(options.corsOrigins);
+  // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
+  const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
   app.use(
     GRAPHQL_PATH,
-    corsMiddleware(options.corsOrigins),
-    ...guard.httpAuthentication,
-    express.json({ limit: MAX_BODY }),
-    ...guard.httpDocuments,
+    ...([cors, guard.httpAuthentication, parseBody, ...guard.httpDocuments] as RequestHandler[]),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(requestIdFrom(req.headers['x-request-id']), principalOf(res)),
     }),
     bodyErrorHandler,
   );
+  const handleGraphQLPost = graphqlPostHandler({
+    apollo,
+    cors,
+    admit: guard.admitHttpRequest,
+    parseBody,
+    documents: guard.httpDocuments,
+    context: async (req, principal) => createContext(requestIdFrom(req.headers['x-request-id']), principal),
+    onError: (error, req, res) => {
+      if (answerRequestError(error, req, res)) return;
+      // What express's final handler would do, as a GraphQL answer: log it, and never show it.
+      logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : undefined }, 'internal error');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendGraphQLErrors(req, res, 500, [new GraphQLError('Internal server error.', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })]);
+    },
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -261,12 +274,18 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
  * which would show a stack trace outside production.
  */
 const bodyErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (!answerRequestError(error, req, res)) next(error);
+};
+
+/** Answers a client error of the body parser (4xx); false for anything else, which is ours. */
+function answerRequestError(error: unknown, req: IncomingMessage, res: ServerResponse): boolean {
   const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : NaN;
-  if (res.headersSent || !(status >= 400 && status < 500)) return next(error);
+  if (res.headersSent || !(status >= 400 && status < 500)) return false;
   const message =
     status === 413 ? `The request body is larger than ${MAX_BODY}.` : 'The request body could not be read as JSON.';
   sendGraphQLErrors(req, res, status, [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })]);
-};
+  return true;
+}
 
 /** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
 function requestIdFrom(header: string | string[] | undefined): string {

@@ -1,13 +1,13 @@
 // What one client may ask of the server, checked before anything runs: graphql-armor's validation rules (depth,
-// aliases, directives, cost), graphql-js's token limit on parsing, a per-client request rate (express-rate-limit,
+// aliases, directives, cost), graphql-js's token limit on parsing, a per-client request rate (express-rate-limit's store,
 // shared by HTTP requests and graphql-ws operations), and the graphql-ws socket limits. The same rules apply on
 // HTTP and on WebSocket, so no transport is the way around them.
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import type { ServerResponse } from 'node:http';
+import { ipKeyGenerator, MemoryStore } from 'express-rate-limit';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
@@ -117,45 +117,44 @@ export function clientKey(principal: Principal | undefined, address: string | un
 }
 
 export interface ClientRateLimit {
-  /** Express middleware: 429 with Retry-After once the client has used its budget of the current minute. */
-  readonly middleware: RequestHandler;
+  /**
+   * Counts one HTTP request of a client: sets the IETF draft-7 `RateLimit-Policy` and `RateLimit` headers on the
+   * response, and `Retry-After` once the client has used its budget of the current minute. Resolves whether the
+   * request is within the budget; one that is not is the caller's to answer (429).
+   */
+  take(key: string, res: Pick<ServerResponse, 'setHeader' | 'headersSent'>): Promise<boolean>;
   /** Counts one graphql-ws operation against the same budget; false when over it. */
   consume(key: string): Promise<boolean>;
   /** Stops the store's reset timer. */
   close(): void;
 }
 
-export interface ClientRateLimitOptions {
-  readonly perMinute: number;
-  /** The key of a request (clientKey of its principal and IP). */
-  readonly keyOf: (req: Request, res: Response) => string;
-  /** Answers a request that is over the limit. */
-  readonly reject: (req: Request, res: Response) => void;
-}
-
 /**
  * A fixed one-minute window per client, in memory (one instance; several instances behind a load balancer each
- * count their own share, which errs on the side of letting clients through).
+ * count their own share, which errs on the side of letting clients through). The counting is express-rate-limit's
+ * MemoryStore and the headers are the ones its middleware sets with `standardHeaders: 'draft-7'`; the middleware
+ * itself is not used: its per-request option resolution and checks cost more than the counting, on every request.
  */
-export function createClientRateLimit(options: ClientRateLimitOptions): ClientRateLimit {
+export function createClientRateLimit(options: { readonly perMinute: number }): ClientRateLimit {
+  const limit = options.perMinute;
   const store = new MemoryStore();
-  const middleware = rateLimit({
-    windowMs: RATE_WINDOW_MS,
-    limit: options.perMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store,
-    keyGenerator: options.keyOf,
-    // The library guesses from a key generator's source whether IPv6 addresses are grouped; clientKey does that
-    // with the library's own ipKeyGenerator, out of the guess's sight.
-    validate: { keyGeneratorIpFallback: false },
-    handler: (req, res) => options.reject(req, res),
-  });
+  // The store only needs the window; rateLimit() would hand it its whole configuration.
+  store.init({ windowMs: RATE_WINDOW_MS } as Parameters<MemoryStore['init']>[0]);
+  const policy = `${limit};w=${Math.ceil(RATE_WINDOW_MS / 1000)}`;
   return {
-    middleware,
+    async take(key, res) {
+      const { totalHits, resetTime } = await store.increment(key);
+      if (res.headersSent) return totalHits <= limit;
+      const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(RATE_WINDOW_MS / 1000);
+      res.setHeader('RateLimit-Policy', policy);
+      res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(limit - totalHits, 0)}, reset=${resetSeconds}`);
+      if (totalHits <= limit) return true;
+      res.setHeader('Retry-After', String(resetSeconds));
+      return false;
+    },
     async consume(key) {
       const { totalHits } = await store.increment(key);
-      return totalHits <= options.perMinute;
+      return totalHits <= limit;
     },
     close: () => store.shutdown(),
   };

@@ -1,9 +1,12 @@
 // The checks every operation passes before it runs, the same on both transports: who is calling (auth.ts), how often
 // (the per-client rate limit), which document (trusted documents), how big (token, depth, alias, directive and cost
-// limits) and whether their role may run that kind of operation. On HTTP they are express middleware plus an Apollo
-// plugin; on graphql-ws they are the onConnect and onSubscribe hooks. All of it happens before any AWS call.
+// limits) and whether their role may run that kind of operation. On HTTP the first three run before Apollo (plain
+// node:http functions, used by the POST fast path and, as express middleware, by the express route) and the role
+// check is an Apollo plugin; on graphql-ws they are the onConnect and onSubscribe hooks. All of it happens before
+// any AWS call.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import {
   getOperationAST,
   GraphQLError,
@@ -15,7 +18,7 @@ import {
 } from 'graphql';
 import type { ConnectionInitMessage, Context, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
-import { ANONYMOUS_OPERATOR, mayRun, type Authenticator, type AuthFailure, type Principal } from './auth.js';
+import { ANONYMOUS_OPERATOR, mayRun, type Authenticator, type Principal } from './auth.js';
 import {
   clientKey,
   LimitErrorCode,
@@ -26,7 +29,7 @@ import {
   type ClientRateLimit,
   type DocumentLimits,
 } from './limits.js';
-import { resolveOperation, trustedDocumentsMiddleware, type TrustedDocuments } from './trusted-documents.js';
+import { resolveOperation, trustedDocumentsMiddleware, type NodeMiddleware, type TrustedDocuments } from './trusted-documents.js';
 
 /** What we keep per socket beside graphql-ws's own state: once authenticated, who it is. */
 export type SocketState = { principal: Principal };
@@ -52,10 +55,16 @@ export interface OperationGuardOptions {
 }
 
 export interface OperationGuard {
-  /** express middleware for the GraphQL path, in order: authenticate, rate-limit, require a principal. */
-  readonly httpAuthentication: RequestHandler[];
-  /** express middleware after the body parser: trusted documents (a no-op without them). */
-  readonly httpDocuments: RequestHandler[];
+  /**
+   * Authenticates an HTTP request, counts it against its client's rate limit (by principal, else by address) and
+   * resolves who it is from. A request refused by either (429 first: a client without valid credentials spends its
+   * address's budget too; then 401 or 403 with a WWW-Authenticate challenge) has been answered, and resolves undefined.
+   */
+  admitHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined>;
+  /** admitHttpRequest as express middleware, leaving the principal in res.locals (principalOf). */
+  readonly httpAuthentication: RequestHandler;
+  /** Middleware after the body parser: trusted documents (none without them). Plain node:http, usable by express. */
+  readonly httpDocuments: NodeMiddleware[];
   /** Apollo options that carry the same document limits. */
   readonly apollo: {
     readonly parseOptions: ReturnType<typeof parseOptions>;
@@ -70,23 +79,29 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
   const { schema, limits, authenticator, rateLimit, trustedDocuments } = options;
   const rules = [...specifiedRules, ...validationRules(limits, { introspection: options.introspection })];
 
-  const authenticate: RequestHandler = async (req, res, next) => {
+  async function admitHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
     const result = await authenticator.authenticate(req.headers.authorization);
-    if (result.ok) res.locals.principal = result.principal;
-    else res.locals.authFailure = result;
-    next();
-  };
-  const requirePrincipal = (req: Request, res: Response, next: NextFunction) => {
-    const failure = res.locals.authFailure as AuthFailure | undefined;
-    if (failure === undefined) return next();
-    res.setHeader('WWW-Authenticate', failure.challenge);
-    sendGraphQLErrors(req, res, failure.status, [new GraphQLError(failure.message, { extensions: { code: failure.code } })]);
-  };
+    // express's req.ip is the socket's address: 'trust proxy' is off.
+    if (!(await rateLimit.take(clientKey(result.ok ? result.principal : undefined, req.socket.remoteAddress), res))) {
+      sendGraphQLErrors(req, res, 429, [rateLimited()]);
+      return undefined;
+    }
+    if (result.ok) return result.principal;
+    res.setHeader('WWW-Authenticate', result.challenge);
+    sendGraphQLErrors(req, res, result.status, [new GraphQLError(result.message, { extensions: { code: result.code } })]);
+    return undefined;
+  }
 
   return {
-    httpAuthentication: [authenticate, rateLimit.middleware, requirePrincipal],
+    admitHttpRequest,
+    httpAuthentication: async (req, res, next) => {
+      const principal = await admitHttpRequest(req, res);
+      if (principal === undefined) return;
+      res.locals.principal = principal;
+      next();
+    },
     httpDocuments: trustedDocuments
-      ? [trustedDocumentsMiddleware(trustedDocuments, (res, error) => sendGraphQLErrors(res.req, res, 400, [error]))]
+      ? [trustedDocumentsMiddleware(trustedDocuments, (req, res, error) => sendGraphQLErrors(req, res, 400, [error]))]
       : [],
     apollo: {
       parseOptions: parseOptions(limits),
@@ -167,16 +182,23 @@ export function rateLimited(): GraphQLError {
   });
 }
 
+/** express's req.accepts (the `accepts` package), which only reads the request's headers. */
+const acceptsOneOf = express.request.accepts as (this: IncomingMessage, types: string[]) => string | false;
+/** The media types a GraphQL error answer may take, preferred first (GraphQL over HTTP). */
+const ERROR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'];
+
 /**
  * A request error in the shape of a GraphQL response, in the media type the client asked for (GraphQL over HTTP:
- * application/graphql-response+json when accepted, else application/json).
+ * application/graphql-response+json when accepted, else application/json). Plain node:http, so the POST fast path
+ * and express answer alike; the Accept header is judged by express's own req.accepts.
  */
-export function sendGraphQLErrors(req: Request, res: Response, status: number, errors: readonly GraphQLError[]): void {
-  const type = req.accepts(['application/graphql-response+json', 'application/json']) || 'application/json';
-  res
-    .status(status)
-    .type(type)
-    .send(JSON.stringify({ errors: errors.map((error) => ({ message: error.message, extensions: { code: error.extensions.code } })) }));
+export function sendGraphQLErrors(req: IncomingMessage, res: ServerResponse, status: number, errors: readonly GraphQLError[]): void {
+  const type = acceptsOneOf.call(req, ERROR_MEDIA_TYPES) || 'application/json';
+  const body = JSON.stringify({ errors: errors.map((error) => ({ message: error.message, extensions: { code: error.extensions.code } })) });
+  res.statusCode = status;
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** Makes the context of a graphql-ws operation carry its socket's principal, as HTTP contexts do. */

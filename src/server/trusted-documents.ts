@@ -2,11 +2,11 @@
 // the frontend's build emitted (`npm run codegen` → examples/generated/persisted-documents.json, the client preset's
 // format: `{ "sha256:<hex>": "<document>" }`), sent by hash — as `documentId` (GraphQL-over-HTTP's persisted
 // documents) or Apollo's `extensions.persistedQuery.sha256Hash`. A client can then ask nothing the frontend does not.
-// HTTP requests are rewritten by an express middleware before Apollo sees them; graphql-ws payloads go through
+// HTTP requests are rewritten by a middleware before Apollo sees them; graphql-ws payloads go through
 // resolveOperation in onSubscribe.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 
 export const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
@@ -20,6 +20,12 @@ export interface TrustedDocuments {
 }
 
 /** A GraphQL-over-HTTP or graphql-ws request payload, as far as choosing its document goes. */
+/**
+ * A middleware on node:http's own request and response (the body, once parsed, in `req.body`): the POST fast path
+ * calls it directly, and express takes it as it is.
+ */
+export type NodeMiddleware = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (error?: unknown) => void) => void;
+
 export interface OperationPayload {
   query?: unknown;
   documentId?: unknown;
@@ -82,11 +88,11 @@ export function resolveOperation(documents: TrustedDocuments, payload: Operation
  */
 export function trustedDocumentsMiddleware(
   documents: TrustedDocuments,
-  reject: (res: Parameters<RequestHandler>[1], error: GraphQLError) => void,
-): RequestHandler {
+  reject: (req: IncomingMessage, res: ServerResponse, error: GraphQLError) => void,
+): NodeMiddleware {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const url = new URL(req.url, 'http://statusgraph.invalid');
+      const url = new URL(req.url ?? '/', 'http://statusgraph.invalid');
       const extensions = url.searchParams.get('extensions');
       const payload: OperationPayload = {
         query: url.searchParams.get('query') ?? undefined,
@@ -94,7 +100,7 @@ export function trustedDocumentsMiddleware(
         extensions: extensions === null ? undefined : parseJson(extensions),
       };
       const resolved = resolveOperation(documents, payload);
-      if (resolved instanceof GraphQLError) return reject(res, resolved);
+      if (resolved instanceof GraphQLError) return reject(req, res, resolved);
       url.searchParams.delete('documentId');
       url.searchParams.delete('extensions');
       url.searchParams.set('query', resolved);
@@ -106,7 +112,7 @@ export function trustedDocumentsMiddleware(
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return next();
     const payload = body as OperationPayload & Record<string, unknown>;
     const resolved = resolveOperation(documents, payload);
-    if (resolved instanceof GraphQLError) return reject(res, resolved);
+    if (resolved instanceof GraphQLError) return reject(req, res, resolved);
     payload.query = resolved;
     delete payload.documentId;
     if (payload.extensions !== undefined) payload.extensions = withoutPersistedQuery(payload.extensions);
