@@ -9,7 +9,8 @@ import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { DefaultsMode } from '@smithy/core/client';
+import type { AwsCredentialIdentityProvider, MiddlewareStack, Provider } from '@smithy/types';
 import { IoTFleetWiseClient } from './fleetwise/index.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
@@ -69,8 +70,24 @@ interface SdkClient {
   destroy(): void;
 }
 
+/** The resolved settings a per-account client takes from its service's template (withSharedSettings). */
+interface SharedSettings {
+  readonly defaultsMode: DefaultsMode | Provider<DefaultsMode>;
+  readonly authSchemePreference: string[] | Provider<string[]>;
+  readonly retryMode: string | Provider<string>;
+  readonly useDualstackEndpoint: boolean | Provider<boolean>;
+  readonly useFipsEndpoint: boolean | Provider<boolean>;
+  readonly userAgentAppId: string | undefined | Provider<string | undefined>;
+}
+
+interface SdkClientWithConfig extends SdkClient {
+  readonly config: SharedSettings;
+}
+
 export class AwsClients {
   private readonly clients = new Map<string, SdkClient>();
+  /** One unused client per (service, region) whose resolved settings the per-account clients share. */
+  private readonly templates = new Map<string, SdkClient>();
   private destroyed = false;
 
   constructor(private readonly options: AwsClientsOptions) {}
@@ -105,7 +122,13 @@ export class AwsClients {
       'compute-optimizer',
       account.accountId,
       region,
-      () => new ComputeOptimizerClient(this.clientConfig(region, account.credentials)),
+      () =>
+        this.withSharedSettings(
+          'compute-optimizer',
+          region,
+          (config) => new ComputeOptimizerClient(config),
+          this.clientConfig(region, account.credentials),
+        ),
       account.accountId,
     );
   }
@@ -116,7 +139,13 @@ export class AwsClients {
       'iotfleetwise',
       account.accountId,
       region,
-      () => new IoTFleetWiseClient(this.clientConfig(region, account.credentials)),
+      () =>
+        this.withSharedSettings(
+          'iotfleetwise',
+          region,
+          (config) => new IoTFleetWiseClient(config),
+          this.clientConfig(region, account.credentials),
+        ),
       account.accountId,
     );
   }
@@ -124,8 +153,9 @@ export class AwsClients {
   /** Destroys every client and the shared handler (with its sockets). */
   destroy(): void {
     this.destroyed = true;
-    for (const client of this.clients.values()) client.destroy();
+    for (const client of [...this.clients.values(), ...this.templates.values()]) client.destroy();
     this.clients.clear();
+    this.templates.clear();
     this.options.requestHandler.destroy();
   }
 
@@ -144,6 +174,44 @@ export class AwsClients {
       requestHandler,
       ...(endpoint === undefined ? {} : { endpoint }),
     };
+  }
+
+  /**
+   * Makes a per-account client that takes the settings every client of its service and region resolves alike from
+   * the environment and the shared config files (retry mode, FIPS and dual-stack endpoints, defaults mode, app id,
+   * auth scheme preference, a configured endpoint URL) from one template client of that service and region,
+   * resolved once, instead of resolving them again. Each of those lookups throws and catches an error per source
+   * it misses, so resolving them per client made a cold query over 1,000 member accounts spend a tenth of its CPU
+   * there. The template is never used to send.
+   */
+  private withSharedSettings<Client extends SdkClientWithConfig>(
+    service: string,
+    region: string,
+    create: (config: ReturnType<AwsClients['clientConfig']> & Partial<SharedSettings>) => Client,
+    config: ReturnType<AwsClients['clientConfig']>,
+  ): Client {
+    const templateKey = `${service}:${region}`;
+    let template = this.templates.get(templateKey) as Client | undefined;
+    if (!template) {
+      template = create(config);
+      this.templates.set(templateKey, template);
+    }
+    const shared = template.config;
+    const client = create({
+      ...config,
+      defaultsMode: shared.defaultsMode,
+      authSchemePreference: shared.authSchemePreference,
+      retryMode: shared.retryMode,
+      useDualstackEndpoint: shared.useDualstackEndpoint,
+      useFipsEndpoint: shared.useFipsEndpoint,
+      userAgentAppId: shared.userAgentAppId,
+    });
+    // A configured endpoint URL (AWS_ENDPOINT_URL_<SERVICE>, the config files' endpoint_url) is looked up on a
+    // client's first request and remembered per client; the template's lookup is shared instead.
+    (client.config as { serviceConfiguredEndpoint?: unknown }).serviceConfiguredEndpoint = (
+      shared as { serviceConfiguredEndpoint?: unknown }
+    ).serviceConfiguredEndpoint;
+    return client;
   }
 
   /**

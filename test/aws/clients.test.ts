@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsCallError } from '../../src/aws/index.js';
 import type { OrgAccount } from '../../src/aws/types.js';
@@ -128,6 +130,45 @@ describe('endpoint', () => {
       expect(await harness.calls()).toEqual({});
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('settings from the environment', () => {
+  it('sends every member\'s FleetWise calls to the endpoint AWS_ENDPOINT_URL_IOTFLEETWISE names, and the rest to AWS_ENDPOINT_URL', async () => {
+    // A stand-in FleetWise that records who calls it and answers "registered".
+    const signers: string[] = [];
+    const fleetwise = createServer((request, response) => {
+      signers.push(/Credential=([^/]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? 'unsigned');
+      request.resume().on('end', () => {
+        response.setHeader('content-type', 'application/x-amz-json-1.0');
+        response.end(JSON.stringify({ customerAccountId: '111111111111', accountStatus: 'REGISTRATION_SUCCESS', creationTime: 1, lastModificationTime: 1 }));
+      });
+    });
+    await new Promise<void>((resolve) => fleetwise.listen(0, '127.0.0.1', resolve));
+    const saved = { general: process.env.AWS_ENDPOINT_URL, fleetwise: process.env.AWS_ENDPOINT_URL_IOTFLEETWISE };
+    process.env.AWS_ENDPOINT_URL = harness.endpoint;
+    process.env.AWS_ENDPOINT_URL_IOTFLEETWISE = `http://127.0.0.1:${(fleetwise.address() as AddressInfo).port}`;
+    try {
+      // No endpoint in the options: each client finds its own in the environment, as the SDK's do.
+      const services = harness.servicesWith({ endpoint: undefined });
+      const members = [freshMember(), freshMember(), freshMember()];
+      for (const member of members) {
+        expect(await services.getFleetwiseRegistration(member, 'us-east-1')).toMatchObject({ accountStatus: 'REGISTRATION_SUCCESS' });
+      }
+      // Per-member clients share their service's settings; every one of them still honours the variable, and
+      // signs with its own member's credentials.
+      expect(signers).toHaveLength(members.length);
+      expect(new Set(signers).size).toBe(members.length);
+      const calls = await harness.calls();
+      expect(calls['sts:AssumeRole']).toBe(members.length);
+      expect(calls['iotfleetwise:GetRegisterAccountStatus']).toBeUndefined();
+    } finally {
+      for (const [name, value] of [['AWS_ENDPOINT_URL', saved.general], ['AWS_ENDPOINT_URL_IOTFLEETWISE', saved.fleetwise]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      fleetwise.close();
     }
   });
 });
