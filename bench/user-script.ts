@@ -35,6 +35,8 @@ export interface UserScriptResult {
   readonly throttlingFailures: number;
   readonly otherFailures: number;
   readonly wallMs: number;
+  /** CPU time the script's process spent reading, in milliseconds: what the SDK clients cost per call, on their own. */
+  readonly cpuMs: number;
 }
 
 export interface AccountStatus {
@@ -47,6 +49,7 @@ export interface AccountStatus {
 
 export async function readOrgStatusLikeAUser(endpoint: string, concurrency = DEFAULT_USER_CONCURRENCY): Promise<UserScriptResult> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const base = { region: REGION, endpoint, credentials: MANAGEMENT_CREDENTIALS };
   let calls = 0;
   // Instrumentation for the benchmark, not part of what a user writes: counts each call once, before the SDK retries it.
@@ -126,6 +129,7 @@ export async function readOrgStatusLikeAUser(endpoint: string, concurrency = DEF
     throttlingFailures,
     otherFailures: errors.length - throttlingFailures,
     wallMs: performance.now() - started,
+    cpuMs: cpuMillisecondsSince(cpuAtStart),
   };
 }
 
@@ -141,4 +145,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (!values.endpoint) throw new Error('--endpoint is required');
   const result = await readOrgStatusLikeAUser(values.endpoint, values.concurrency ? Number(values.concurrency) : DEFAULT_USER_CONCURRENCY);
   console.log(JSON.stringify(result));
+}
+
+function cpuMillisecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1_000; // microseconds → milliseconds
 }

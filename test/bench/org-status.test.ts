@@ -36,6 +36,8 @@ describe('benchmark 1 at 20 accounts', () => {
     const [row] = results.map(summarizeOrgStatus);
     // Per member: AssumeRole, GetRegisterAccountStatus and GetEnrollmentStatus, where statusgraph reads every enrollment in one scan.
     expect(row!.scriptCalls).toBeGreaterThan(row!.coldCalls);
+    // Its CPU is measured too: what the SDK clients cost per call with nothing around them.
+    expect(row!.scriptCpuMs).toBeGreaterThan(0);
   });
 
   it('writes a table and a chart', async () => {
@@ -43,5 +45,11 @@ describe('benchmark 1 at 20 accounts', () => {
     expect(section).toContain('| accounts | call budget |');
     expect(section).toMatch(/Target: calls equal to the budget — met/);
     expect(existsSync(join(chartDirectory, 'bench-org-status.svg'))).toBe(true);
+  });
+
+  it('sets the run with the pacing lifted beside the script\'s CPU per call', async () => {
+    const section = await reportOrgStatus({ results, tuned: results, tunedEnv: { STATUSGRAPH_AWS_RATE_LIMIT: '10000' }, runs: 1, latencyMs: 0, command: 'npm run bench', chartDirectory });
+    expect(section).toContain("| accounts | cold: calls | cold wall | statusgraph CPU | CPU per AWS call | script's CPU per AWS call |");
+    expect(section).toContain('STATUSGRAPH_AWS_RATE_LIMIT=10000');
   });
 });
