@@ -40,6 +40,19 @@ describe('member account credentials', () => {
     expect(calls['compute-optimizer:GetEnrollmentStatus']).toBe(2);
   });
 
+  it('sign each member\'s concurrent FleetWise requests as that member, though one client per region sends them all', async () => {
+    const members = [freshMember(), freshMember(), freshMember(), freshMember(), freshMember(), freshMember()];
+    // Every member at once, twice over, so the requests of different accounts interleave on the shared client.
+    const records = await Promise.all([...members, ...members].map((id) => harness.services.getFleetwiseRegistration(id, 'us-east-1')));
+    const answered = records.filter((record) => record !== null);
+    // The emulator answers with the signing account's own registration: a request signed as another member would show.
+    expect(answered.length).toBeGreaterThan(0);
+    for (const record of answered) expect(record!.customerAccountId).toBe(record!.accountId);
+    const calls = await harness.calls();
+    expect(calls['sts:AssumeRole']).toBe(members.length);
+    expect(calls['iotfleetwise:GetRegisterAccountStatus']).toBe(2 * members.length);
+  });
+
   it('assume the member role once when 50 calls for the account start at the same moment', async () => {
     const member = freshMember();
     await Promise.all(Array.from({ length: 50 }, () => harness.services.getEnrollmentStatus(member)));
