@@ -29,15 +29,16 @@ export interface GraphQLContext {
 }
 
 export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver): GraphQLContext {
-  let loaders = createLoaders(services.status, onBatch);
+  // Made on first use: an operation that reads no status (a mutation's input error, `__typename`) makes none.
+  let loaders: Loaders | undefined;
   return {
     get loaders() {
-      return loaders;
+      return (loaders ??= createLoaders(services.status, onBatch));
     },
     services,
     requestId,
     renewLoaders() {
-      loaders = createLoaders(services.status, onBatch);
+      loaders = undefined;
     },
   };
 }

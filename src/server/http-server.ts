@@ -344,6 +344,8 @@ function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlug
           const durationSeconds = (performance.now() - started) / 1000;
           const operationType = operation?.operation ?? 'unknown';
           metrics.onGraphQLRequest(operationType, errors?.length ? 'error' : 'success', durationSeconds);
+          // The line is built only when it is written: at warn and above (the benchmarks' silent) it is not.
+          if (!logger.isLevelEnabled('info')) return;
           logger.info(
             {
               requestId: contextValue.requestId,

@@ -54,6 +54,13 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // Children bound to their labels once: an operation's metrics then skip building and hashing a labels object.
+  const batchSizeOf = memoize((loader: string) => batchSize.labels(loader));
+  const graphqlRequestsOf = memoize((key: string) => {
+    const [operationType, outcome] = key.split(' ') as [string, string];
+    return graphqlRequests.labels(operationType, outcome);
+  });
+
   return {
     registry,
     onAwsCall(event) {
@@ -65,10 +72,23 @@ export function createMetrics(): Metrics {
       cacheLookups.inc({ kind, outcome });
     },
     onLoaderBatch(loader, size) {
-      batchSize.observe({ loader }, size);
+      batchSizeOf(loader).observe(size);
     },
     onGraphQLRequest(operationType, outcome, durationSeconds) {
-      graphqlRequests.observe({ operation_type: operationType, outcome }, durationSeconds);
+      graphqlRequestsOf(`${operationType} ${outcome}`).observe(durationSeconds);
     },
+  };
+}
+
+/** One value per key, made on first use; the keys here are few (loader names, operation types × outcomes). */
+function memoize<Value>(make: (key: string) => Value): (key: string) => Value {
+  const made = new Map<string, Value>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
   };
 }

@@ -5,7 +5,7 @@ import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource,
 import { toGraphQLError } from '../errors.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'The AWS service, operation and error code behind a failure.' })
+@ObjectType({ simpleResolvers: true, description: 'The AWS service, operation and error code behind a failure.' })
 export class AwsErrorDetail {
   @Field(() => String, { description: 'AWS service (signing name), e.g. iotfleetwise.' })
   service!: string;
@@ -17,7 +17,7 @@ export class AwsErrorDetail {
   code!: string;
 }
 
-@ObjectType({ description: 'Why a status could not be read; the subscription goes on and reports recovery as a change.' })
+@ObjectType({ simpleResolvers: true, description: 'Why a status could not be read; the subscription goes on and reports recovery as a change.' })
 export class StatusError {
   @Field(() => String, { description: 'The API error code (THROTTLED, AWS_ACCESS_DENIED, UPSTREAM_UNAVAILABLE…).' })
   code!: string;
@@ -29,7 +29,7 @@ export class StatusError {
   aws?: AwsErrorDetail;
 }
 
-@ObjectType({ description: 'A status of one account changed (or, first, its current state).' })
+@ObjectType({ simpleResolvers: true, description: 'A status of one account changed (or, first, its current state).' })
 export class AccountStatusChange {
   @Field(() => AccountIdScalar, { description: 'The account whose status changed.' })
   accountId!: string;

@@ -5,7 +5,7 @@ import type { OrgAccount } from '../../status/index.js';
 import { AccountJoinedMethod, AccountState, toEnum } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'An AWS account: a member (or the management account) of the organization.' })
+@ObjectType({ simpleResolvers: true, description: 'An AWS account: a member (or the management account) of the organization.' })
 export class Account {
   @Field(() => AccountIdScalar, { description: 'The 12-digit account id.' })
   id!: string;

@@ -4,7 +4,7 @@ import type { Cached, EnrollmentStatusRecord } from '../../status/index.js';
 import { EnrollmentStatus, toEnum } from '../enums.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'Where an account stands in Compute Optimizer enrollment.' })
+@ObjectType({ simpleResolvers: true, description: 'Where an account stands in Compute Optimizer enrollment.' })
 export class ComputeOptimizerEnrollment {
   @Field(() => EnrollmentStatus, { description: 'The enrollment status of the account.' })
   status!: EnrollmentStatus;

@@ -4,7 +4,7 @@ import type { Cached, CreateAccountStatusRecord } from '../../status/index.js';
 import { CreateAccountFailureReason, CreateAccountState, toEnum } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'An asynchronous request to create an account in the organization.' })
+@ObjectType({ simpleResolvers: true, description: 'An asynchronous request to create an account in the organization.' })
 export class CreateAccountRequest {
   @Field(() => String, { description: 'The request id ("car-…").' })
   id!: string;

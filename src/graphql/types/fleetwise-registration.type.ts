@@ -9,7 +9,7 @@ import type {
 import { RegistrationStatus, toEnum } from '../enums.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'The IAM resource registered with IoT FleetWise, and its registration status.' })
+@ObjectType({ simpleResolvers: true, description: 'The IAM resource registered with IoT FleetWise, and its registration status.' })
 export class IamRegistration {
   @Field(() => String, { description: 'ARN of the IAM role that lets IoT FleetWise send data.' })
   roleArn!: string;
@@ -33,7 +33,7 @@ export class IamRegistration {
   }
 }
 
-@ObjectType({ description: 'The Amazon Timestream resources registered with IoT FleetWise (deprecated by AWS).' })
+@ObjectType({ simpleResolvers: true, description: 'The Amazon Timestream resources registered with IoT FleetWise (deprecated by AWS).' })
 export class TimestreamRegistration {
   @Field(() => String, { description: 'Name of the registered Timestream database.' })
   timestreamDatabaseName!: string;
@@ -65,7 +65,7 @@ export class TimestreamRegistration {
   }
 }
 
-@ObjectType({ description: 'Where an account stands in IoT FleetWise registration, in one region.' })
+@ObjectType({ simpleResolvers: true, description: 'Where an account stands in IoT FleetWise registration, in one region.' })
 export class FleetwiseRegistration {
   @Field(() => String, { description: 'The region this registration is in (FleetWise registration is regional).' })
   region!: string;

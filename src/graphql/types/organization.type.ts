@@ -5,7 +5,7 @@ import { StatusSource } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
 import { Account } from './account.type.js';
 
-@ObjectType({ description: 'The AWS Organization the server\'s credentials belong to.' })
+@ObjectType({ simpleResolvers: true, description: 'The AWS Organization the server\'s credentials belong to.' })
 export class Organization {
   @Field(() => String, { description: 'The organization id ("o-…").' })
   id!: string;
@@ -33,7 +33,7 @@ export class Organization {
   }
 }
 
-@ObjectType({ description: 'One account in a page of accounts, with its cursor.' })
+@ObjectType({ simpleResolvers: true, description: 'One account in a page of accounts, with its cursor.' })
 export class AccountEdge {
   @Field(() => String, { description: 'Opaque cursor: pass it as `after` to continue after this account.' })
   cursor!: string;
@@ -42,7 +42,7 @@ export class AccountEdge {
   node!: Account;
 }
 
-@ObjectType({ description: 'Where a page stands in the whole list (Relay PageInfo).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page stands in the whole list (Relay PageInfo).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more accounts follow this page.' })
   hasNextPage!: boolean;
@@ -57,7 +57,7 @@ export class PageInfo {
   endCursor?: string;
 }
 
-@ObjectType({ description: 'A page of the organization\'s accounts, ordered by account id.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of the organization\'s accounts, ordered by account id.' })
 export class AccountConnection {
   @Field(() => [AccountEdge], { description: 'The accounts of this page with their cursors.' })
   edges!: AccountEdge[];
@@ -72,7 +72,7 @@ export class AccountConnection {
   totalCount!: number;
 }
 
-@ObjectType({ description: 'How many accounts have one status value.' })
+@ObjectType({ simpleResolvers: true, description: 'How many accounts have one status value.' })
 export class StatusCount {
   @Field(() => String, {
     description:
@@ -85,7 +85,7 @@ export class StatusCount {
   count!: number;
 }
 
-@ObjectType({ description: 'Counts of one source\'s status values over every account of the organization.' })
+@ObjectType({ simpleResolvers: true, description: 'Counts of one source\'s status values over every account of the organization.' })
 export class SourceSummary {
   @Field(() => StatusSource, { description: 'The source counted.' })
   source!: StatusSource;
@@ -97,7 +97,7 @@ export class SourceSummary {
   counts!: StatusCount[];
 }
 
-@ObjectType({ description: 'Counts per status value, per source, over all accounts of the organization.' })
+@ObjectType({ simpleResolvers: true, description: 'Counts per status value, per source, over all accounts of the organization.' })
 export class StatusSummary {
   @Field(() => Int, { description: 'Number of accounts in the organization.' })
   totalAccounts!: number;
