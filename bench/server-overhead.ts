@@ -1,12 +1,15 @@
 // Benchmark 2 — server overhead: requests per second and p99 latency of statusgraph answering from a warm cache, for
 // one account and for a 100-account page, against the same schema on a bare Apollo Server whose resolvers return the
-// same answers (bench/servers/bare-apollo-server.ts). autocannon loads each server from its own process on the other
-// core; the cache TTLs are an hour so that every request is answered from the cache: this measures the server, not AWS.
+// same answers, errors included (bench/servers/bare-apollo-server.ts). autocannon loads each server from its own process
+// on the other core; the cache TTLs are an hour so that every request is answered from the cache: this measures the
+// server, not AWS. Both servers run with NODE_ENV=production and get an unmeasured warm-up run of each query first, so
+// that what is compared is their steady state, not how long V8 takes to optimize each.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load-generator.js';
+import type { Answers } from './servers/bare-apollo-server.js';
 import { panelledBars, writeChart } from './support/chart.js';
 import { CORES, postGraphQL, runJsonScript, spawnTsx, startEmulatorProcess, startStatusGraphProcess, waitForLine } from './support/processes.js';
 import { count, duration, machineLine, ratio, table } from './support/report.js';
@@ -16,6 +19,8 @@ const LOAD_GENERATOR = fileURLToPath(new URL('./load-generator.ts', import.meta.
 const BARE_SERVER = fileURLToPath(new URL('./servers/bare-apollo-server.ts', import.meta.url));
 const MANAGEMENT_ACCOUNT_ID = '000000000000';
 const ONE_HOUR_MS = '3600000';
+/** Unmeasured load on each server before its runs: V8 optimizes the request path within about a second of load. @default 3 */
+const DEFAULT_WARMUP_SECONDS = 3;
 
 const STATUS_FIELDS = 'id name state fleetwiseRegistration { accountStatus lastModificationTime } computeOptimizerEnrollment { status } creationRequest { state }';
 
@@ -28,6 +33,8 @@ export type OverheadServer = 'statusgraph' | 'bare Apollo Server';
 
 export interface OverheadOptions {
   readonly runs: number;
+  /** Length of the unmeasured warm-up run of each query on each server, in seconds. @default 3 */
+  readonly warmupSeconds?: number;
   /** Length of each load run, in seconds. */
   readonly seconds: number;
   /** Concurrent connections of the load generator. */
@@ -62,36 +69,45 @@ export async function benchServerOverhead(options: OverheadOptions, log: (line: 
       'one account': JSON.stringify({ query: OVERHEAD_QUERIES['one account'].query, variables: { id: accountId } }),
       '100-account page': JSON.stringify({ query: OVERHEAD_QUERIES['100-account page'].query }),
     };
-    const answers: Record<string, unknown> = {};
+    const answers: { data: Record<string, unknown>; errors: Answers['errors'][number][] } = { data: {}, errors: [] };
     for (const [name, { query, root }] of Object.entries(OVERHEAD_QUERIES)) {
       const answer = await statusgraph.gql(query, name === 'one account' ? { id: accountId } : undefined);
-      answers[root] = answer.data[root];
+      answers.data[root] = answer.data[root];
+      // A field error of a warm answer has a path: it is a field's, not the request's.
+      answers.errors.push(...((answer.errors ?? []) as Answers['errors']));
     }
     const answersFile = join(answersDir, 'answers.json');
-    await writeFile(answersFile, JSON.stringify(answers));
+    await writeFile(answersFile, JSON.stringify(answers satisfies Answers));
 
-    const bare = spawnTsx(BARE_SERVER, [answersFile], { core: CORES.measured });
+    // The same NODE_ENV as statusgraph's (statusGraphEnv): graphql-js checks more in development, Apollo adds stack traces.
+    const bare = spawnTsx(BARE_SERVER, [answersFile], { core: CORES.measured, env: { NODE_ENV: 'production' } });
     stops.unshift(() => bare.stop());
     const bareUrl = await waitForLine(bare, /bare server: (\S+)/, 'the bare Apollo Server');
     for (const name of Object.keys(OVERHEAD_QUERIES) as OverheadQuery[]) {
       const { query } = OVERHEAD_QUERIES[name];
       const variables = name === 'one account' ? { id: accountId } : undefined;
       const [ours, theirs] = await Promise.all([statusgraph.gql(query, variables), postGraphQL(bareUrl, query, variables)]);
-      if (JSON.stringify(ours.data) !== JSON.stringify(theirs.data)) throw new Error(`the bare server's answer to ${name} differs from statusgraph's`);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error(`the bare server's answer to ${name} differs from statusgraph's`);
     }
 
     const urls: Record<OverheadServer, string> = { statusgraph: statusgraph.url, 'bare Apollo Server': bareUrl };
+    const load = (server: OverheadServer, query: OverheadQuery, seconds: number) =>
+      runJsonScript<LoadResult>(
+        LOAD_GENERATOR,
+        ['--url', urls[server], '--body', bodies[query], '--connections', String(options.connections), '--seconds', String(seconds)],
+        { core: CORES.load },
+      );
     const results: OverheadResult[] = [];
     for (const query of Object.keys(OVERHEAD_QUERIES) as OverheadQuery[]) {
+      for (const server of Object.keys(urls) as OverheadServer[]) {
+        const warmup = await load(server, query, options.warmupSeconds ?? DEFAULT_WARMUP_SECONDS);
+        log(`  ${query}, ${server}, warm-up: ${Math.round(warmup.requestsPerSecond)} req/s (not counted)`);
+      }
       const runs: Record<OverheadServer, LoadResult[]> = { statusgraph: [], 'bare Apollo Server': [] };
       for (let run = 1; run <= options.runs; run++) {
         // Alternate the servers so that a change in the machine's load falls on both.
         for (const server of Object.keys(urls) as OverheadServer[]) {
-          const result = await runJsonScript<LoadResult>(
-            LOAD_GENERATOR,
-            ['--url', urls[server], '--body', bodies[query], '--connections', String(options.connections), '--seconds', String(options.seconds)],
-            { core: CORES.load },
-          );
+          const result = await load(server, query, options.seconds);
           runs[server].push(result);
           log(`  ${query}, ${server}, run ${run}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, ${result.errors + result.non2xx} errors`);
         }
