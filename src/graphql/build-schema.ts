@@ -10,7 +10,8 @@ import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
-import { DateTimeScalar } from './scalars.js';
+import { callResolversDirectly, type ResolverClass } from './direct-resolvers.js';
+import { AccountIdScalar, CreateAccountRequestIdScalar, DateTimeScalar } from './scalars.js';
 import { validateInput } from './validation.js';
 
 export interface BuildStatusGraphSchemaOptions {
@@ -45,6 +46,10 @@ export async function buildStatusGraphSchema(options: BuildStatusGraphSchemaOpti
   Object.assign(schema.getQueryType()!, { description: ROOT_DESCRIPTIONS.query });
   Object.assign(schema.getMutationType()!, { description: ROOT_DESCRIPTIONS.mutation });
   Object.assign(schema.getSubscriptionType()!, { description: ROOT_DESCRIPTIONS.subscription });
+  // Plain fields use graphql's default resolver (every object type is declared with simpleResolvers), and the query
+  // side's resolver methods are called without type-graphql's per-call wrapper: both cost more than the fields
+  // themselves on a page of accounts (docs/benchmarks.md, section 2).
+  callResolversDirectly(schema, resolvers as unknown as readonly ResolverClass[], [AccountIdScalar, CreateAccountRequestIdScalar]);
   return schema;
 }
 

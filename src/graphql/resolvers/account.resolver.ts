@@ -3,7 +3,7 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, ErrorCode, orFieldError } from '../errors.js';
+import { badUserInput, ErrorCode, rethrowAsFieldError } from '../errors.js';
 import { Account } from '../types/account.type.js';
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
@@ -31,30 +31,29 @@ export class AccountResolver {
       'IoT FleetWise registration in a region (default: the first configured region). Null = never registered there; ' +
       'a region FleetWise is not offered in is a REGION_NOT_SUPPORTED error.',
   })
-  async fleetwiseRegistration(
+  fleetwiseRegistration(
     @Root() account: Account,
     @Arg('region', () => String, { nullable: true, description: 'AWS region, e.g. us-east-1.' }) region: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<FleetwiseRegistration | null> {
     const chosen = fleetwiseRegionOrThrow(ctx, region);
-    const found = await orFieldError(ctx.loaders.fleetwise.load({ accountId: account.id, region: chosen }));
-    return found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null;
+    return ctx.loaders.fleetwise
+      .load({ accountId: account.id, region: chosen })
+      .then((found) => (found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
   }
 
   @FieldResolver(() => ComputeOptimizerEnrollment, { nullable: true, description: 'Compute Optimizer enrollment of the account.' })
-  async computeOptimizerEnrollment(
-    @Root() account: Account,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ComputeOptimizerEnrollment> {
-    return ComputeOptimizerEnrollment.from(await orFieldError(ctx.loaders.enrollment.load(account.id)));
+  computeOptimizerEnrollment(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<ComputeOptimizerEnrollment> {
+    return ctx.loaders.enrollment.load(account.id).then((found) => ComputeOptimizerEnrollment.from(found), rethrowAsFieldError);
   }
 
   @FieldResolver(() => CreateAccountRequest, {
     nullable: true,
     description: 'The Organizations request that created the account; null when it joined by invitation or AWS has no record.',
   })
-  async creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<CreateAccountRequest | null> {
-    const found = await orFieldError(ctx.loaders.creationRequestForAccount.load(account.record ?? { id: account.id }));
-    return found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null;
+  creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<CreateAccountRequest | null> {
+    return ctx.loaders.creationRequestForAccount
+      .load(account.record ?? { id: account.id })
+      .then((found) => (found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
   }
 }

@@ -1,7 +1,7 @@
 // Root queries: the viewer, accounts by id, the organization and creation requests.
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, orFieldError } from '../errors.js';
+import { badUserInput, orFieldError, rethrowAsFieldError } from '../errors.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
@@ -21,12 +21,11 @@ export class QueryResolver {
   }
 
   @Query(() => Account, { nullable: true, description: 'One account of the organization; null when the id is not in it.' })
-  async account(
+  account(
     @Arg('id', () => AccountIdScalar, { description: 'The 12-digit account id.' }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Account | null> {
-    const found = await orFieldError(ctx.loaders.account.load(id));
-    return found.value ? Account.from(found.value) : null;
+    return ctx.loaders.account.load(id).then((found) => (found.value ? Account.from(found.value) : null), rethrowAsFieldError);
   }
 
   @Query(() => [Account], {
