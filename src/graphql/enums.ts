@@ -147,6 +147,20 @@ export function toEnum<E extends Record<string, string>>(
   raw: string | undefined | null,
 ): E[keyof E] | undefined {
   if (raw == null) return undefined;
-  const name = raw.toUpperCase();
-  return (Object.prototype.hasOwnProperty.call(enumObject, name) ? enumObject[name] : enumObject.UNKNOWN) as E[keyof E];
+  // A page maps the same few AWS values hundreds of times; each distinct one is upper-cased and looked up once.
+  let known = MAPPED.get(enumObject);
+  if (!known) MAPPED.set(enumObject, (known = new Map()));
+  let value = known.get(raw);
+  if (value === undefined) {
+    const name = raw.toUpperCase();
+    value = Object.prototype.hasOwnProperty.call(enumObject, name) ? enumObject[name]! : enumObject.UNKNOWN;
+    // AWS's values are few; a stream of unknown ones is mapped each time rather than remembered without bound.
+    if (known.size < MAX_MAPPED_PER_ENUM) known.set(raw, value);
+  }
+  return value as E[keyof E];
 }
+
+/** AWS values already mapped, per enum. */
+const MAPPED = new WeakMap<object, Map<string, string>>();
+/** Distinct AWS values remembered per enum. @default 256 */
+const MAX_MAPPED_PER_ENUM = 256;

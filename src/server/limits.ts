@@ -113,7 +113,9 @@ export function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLErro
 /** Who a request counts against: the principal when one was authenticated, otherwise the client's address. */
 export function clientKey(principal: Principal | undefined, address: string | undefined): string {
   if (principal && principal.method !== 'anonymous') return `principal:${principal.name}`;
-  return `ip:${ipKeyGenerator(address ?? 'unknown')}`;
+  const ip = address ?? 'unknown';
+  // ipKeyGenerator groups an IPv6 address by its /56; an address without a colon is not IPv6 and stays as it is.
+  return `ip:${ip.includes(':') ? ipKeyGenerator(ip) : ip}`;
 }
 
 export interface ClientRateLimit {

@@ -33,11 +33,21 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const cacheLookups = new Counter({
+  // A page of accounts looks the cache up hundreds of times: lookups are counted in a plain map and added to the
+  // counter when it is read (prom-client calls collect() on every scrape), not through prom-client one by one. The
+  // counter registers itself; nothing else holds it.
+  const pendingCacheLookups = new Map<string, { kind: string; outcome: string; count: number }>();
+  new Counter({
     name: 'statusgraph_cache_lookups_total',
     help: 'Status cache lookups by kind of entry and outcome (hit or miss).',
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
+    collect() {
+      for (const pending of pendingCacheLookups.values()) {
+        if (pending.count > 0) this.inc({ kind: pending.kind, outcome: pending.outcome }, pending.count);
+        pending.count = 0;
+      }
+    },
   });
   const batchSize = new Histogram({
     name: 'statusgraph_loader_batch_size',
@@ -69,7 +79,10 @@ export function createMetrics(): Metrics {
       awsDuration.observe({ service: event.service, operation: event.operation }, event.durationMs / 1000);
     },
     onCacheLookup(kind, outcome) {
-      cacheLookups.inc({ kind, outcome });
+      const key = `${kind} ${outcome}`;
+      const pending = pendingCacheLookups.get(key);
+      if (pending) pending.count++;
+      else pendingCacheLookups.set(key, { kind, outcome, count: 1 });
     },
     onLoaderBatch(loader, size) {
       batchSizeOf(loader).observe(size);
