@@ -29,6 +29,12 @@ export interface StatusCache {
   getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options?: LoadOptions): Promise<Cached<T>>;
   /** The cached value for `key` if present and fresh; never loads. */
   peek<T>(key: string): Promise<Cached<T> | undefined>;
+  /**
+   * The same, answered at once, by a cache that lives in this process (absent on one across the network). A warm
+   * page of 1,000 accounts reads 3,000 statuses: answering each without a promise, a DataLoader batch and a
+   * getOrLoad is most of what a warm query costs. Counts a hit when it answers; a miss is left to getOrLoad.
+   */
+  peekNow?<T>(key: string): Cached<T> | undefined;
   /** Stores a value read as part of another call (e.g. one member's status from an org-wide scan). */
   set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>>;
   /**
@@ -113,6 +119,13 @@ export class InMemoryStatusCache implements StatusCache {
   async peek<T>(key: string): Promise<Cached<T> | undefined> {
     const entry = this.entries.get(key);
     return entry && !isFailure(entry) ? (entry as Cached<T>) : undefined;
+  }
+
+  peekNow<T>(key: string): Cached<T> | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || isFailure(entry)) return undefined;
+    this.onLookup(kindOf(key), 'hit');
+    return entry as Cached<T>;
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {

@@ -395,6 +395,32 @@ export class StatusService {
     );
   }
 
+  // ---- answers at once from a cache in this process (undefined: ask the batch functions) ----------------------
+
+  /** An account's FleetWise registration in a region, when the cache holds it fresh. */
+  cachedFleetwiseRegistration(accountId: string, region: string): Cached<FleetwiseRegistrationRecord | null> | undefined {
+    return this.cache.peekNow?.(cacheKeys.fleetwise(accountId, region));
+  }
+
+  /** An account's Compute Optimizer enrollment, when the cache holds it fresh (from the org-wide scan or its own call). */
+  cachedEnrollment(accountId: string): Cached<EnrollmentStatusRecord> | undefined {
+    return this.cache.peekNow?.(cacheKeys.enrollment(accountId));
+  }
+
+  /**
+   * The request that created an account, when that needs no AWS call: an invited account (null), or a fresh
+   * creation index that can answer for it — the same rules as creationRequestsForAccounts.
+   */
+  cachedCreationRequestForAccount(account: OrgAccount): Cached<CreateAccountStatusRecord | null> | undefined {
+    if (account.joinedMethod === 'INVITED') return { value: null, fetchedAt: new Date() };
+    const index = this.cache.peekNow?.<CreationRequestIndex>(cacheKeys.creationIndex);
+    if (!index) return undefined;
+    const record = index.value.byAccountId.get(account.id);
+    // An account that joined after the index was read is not in it: the batch function reads the index again.
+    if (!record && account.joinedTimestamp && account.joinedTimestamp > index.fetchedAt) return undefined;
+    return { value: record ?? null, fetchedAt: index.fetchedAt };
+  }
+
   /** The request that created each account; null for invited accounts (no call) and accounts with no record. */
   async creationRequestsForAccounts(
     accounts: readonly OrgAccount[],

@@ -232,3 +232,31 @@ describe('the directory, page by page', () => {
     expect(cached.value.accounts).toHaveLength(accounts.length);
   });
 });
+
+describe('answers at once from the cache', () => {
+  it('answers a creation request from a fresh index, null for an invited account, and nothing it would have to read again', async () => {
+    const [aws, calls] = recordingAws();
+    const service = serviceOver(aws);
+    const created = accounts.find((account) => account.joinedMethod === 'CREATED' && account.id !== MANAGEMENT)!;
+    const invited = accounts.find((account) => account.joinedMethod === 'INVITED')!;
+    // Nothing read yet: only the invited account is answered (it needs no call at all).
+    expect(service.cachedCreationRequestForAccount(created)).toBeUndefined();
+    expect(service.cachedCreationRequestForAccount(invited)?.value).toBeNull();
+
+    await service.creationIndex();
+    expect(service.cachedCreationRequestForAccount(created)?.value).toMatchObject({ accountId: created.id, state: 'SUCCEEDED' });
+    // An account that joined after the index was read is not in it: the batch function must read the index again.
+    const joinedLater = { id: '100000000099', joinedMethod: 'CREATED', state: 'ACTIVE', joinedTimestamp: new Date(Date.now() + 60_000) };
+    expect(service.cachedCreationRequestForAccount(joinedLater)).toBeUndefined();
+    expect(calls).toEqual(['ListCreateAccountStatus']);
+  });
+
+  it('answers enrollments the org-wide scan stored, and no status it does not hold', async () => {
+    const [aws] = recordingAws();
+    const service = serviceOver(aws);
+    expect(service.cachedEnrollment(members[0]!)).toBeUndefined();
+    await service.enrollments(members);
+    expect(service.cachedEnrollment(members[0]!)?.value).toEqual(enrollment(members[0]!));
+    expect(service.cachedFleetwiseRegistration(members[0]!, 'us-east-1')).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
-// The three statuses of an account, each resolved through the request's DataLoaders so that a page of
+// The three statuses of an account: answered at once when the status cache in this process holds them fresh (a warm
+// page of 1,000 accounts is 3,000 such answers), else through the request's DataLoaders, so that a cold page of
 // accounts costs one batch per source, not one call per account.
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
@@ -35,15 +36,22 @@ export class AccountResolver {
     @Root() account: Account,
     @Arg('region', () => String, { nullable: true, description: 'AWS region, e.g. us-east-1.' }) region: string | undefined,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<FleetwiseRegistration | null> {
+  ): FleetwiseRegistration | null | Promise<FleetwiseRegistration | null> {
     const chosen = fleetwiseRegionOrThrow(ctx, region);
+    const cached = ctx.services.status.cachedFleetwiseRegistration(account.id, chosen);
+    if (cached) return cached.value ? FleetwiseRegistration.from({ value: cached.value, fetchedAt: cached.fetchedAt }) : null;
     return ctx.loaders.fleetwise
       .load({ accountId: account.id, region: chosen })
       .then((found) => (found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
   }
 
   @FieldResolver(() => ComputeOptimizerEnrollment, { nullable: true, description: 'Compute Optimizer enrollment of the account.' })
-  computeOptimizerEnrollment(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<ComputeOptimizerEnrollment> {
+  computeOptimizerEnrollment(
+    @Root() account: Account,
+    @Ctx() ctx: GraphQLContext,
+  ): ComputeOptimizerEnrollment | Promise<ComputeOptimizerEnrollment> {
+    const cached = ctx.services.status.cachedEnrollment(account.id);
+    if (cached) return ComputeOptimizerEnrollment.from(cached);
     return ctx.loaders.enrollment.load(account.id).then((found) => ComputeOptimizerEnrollment.from(found), rethrowAsFieldError);
   }
 
@@ -51,9 +59,12 @@ export class AccountResolver {
     nullable: true,
     description: 'The Organizations request that created the account; null when it joined by invitation or AWS has no record.',
   })
-  creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<CreateAccountRequest | null> {
+  creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): CreateAccountRequest | null | Promise<CreateAccountRequest | null> {
+    const record = account.record ?? { id: account.id };
+    const cached = ctx.services.status.cachedCreationRequestForAccount(record);
+    if (cached) return cached.value ? CreateAccountRequest.from({ value: cached.value, fetchedAt: cached.fetchedAt }) : null;
     return ctx.loaders.creationRequestForAccount
-      .load(account.record ?? { id: account.id })
+      .load(record)
       .then((found) => (found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
   }
 }

@@ -110,15 +110,26 @@ interface AccountStatuses {
   readonly creation: Cached<CreateAccountStatusRecord | null> | Error;
 }
 
-/** Loads every status of some accounts through the request's loaders (batched, cached); never rejects. */
+/**
+ * Every status of some accounts: from the status cache at once where it holds them fresh, else through the request's
+ * loaders (batched, cached); never rejects — a failed lookup is that status's Error.
+ */
 async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<AccountStatuses[]> {
   if (accounts.length === 0) return [];
-  const ids = accounts.map((account) => account.id);
+  const { status } = ctx.services;
+  const { loaders } = ctx;
   const [enrollments, creations, ...fleetwise] = await Promise.all([
-    ctx.loaders.enrollment.loadMany(ids),
-    ctx.loaders.creationRequestForAccount.loadMany(accounts),
-    ...ctx.services.status.fleetwiseRegions.map((region) =>
-      ctx.loaders.fleetwise.loadMany(ids.map((accountId) => ({ accountId, region }))),
+    Promise.all(accounts.map((account) => status.cachedEnrollment(account.id) ?? settled(loaders.enrollment.load(account.id)))),
+    Promise.all(
+      accounts.map((account) => status.cachedCreationRequestForAccount(account) ?? settled(loaders.creationRequestForAccount.load(account))),
+    ),
+    ...status.fleetwiseRegions.map((region) =>
+      Promise.all(
+        accounts.map(
+          (account) =>
+            status.cachedFleetwiseRegistration(account.id, region) ?? settled(loaders.fleetwise.load({ accountId: account.id, region })),
+        ),
+      ),
     ),
   ]);
   return accounts.map((_account, index) => ({
@@ -126,6 +137,11 @@ async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]
     enrollment: enrollments[index]!,
     creation: creations[index]!,
   }));
+}
+
+/** A lookup's value, or its failure as a value: one account's failed status must not fail the summary. */
+function settled<T>(lookup: Promise<T>): Promise<T | Error> {
+  return lookup.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 /** Counts one source's values; undefined counts as NONE and a failed lookup as ERROR. */
