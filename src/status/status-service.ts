@@ -397,6 +397,27 @@ export class StatusService {
 
   // ---- answers at once from a cache in this process (undefined: ask the batch functions) ----------------------
 
+  /** The organization, when the cache holds it fresh. */
+  cachedOrganization(): Cached<OrganizationInfo | null> | undefined {
+    return this.cache.peekNow?.(cacheKeys.organization);
+  }
+
+  /** Every account, when the cache holds the directory fresh. */
+  cachedDirectory(): Cached<AccountDirectory> | undefined {
+    return this.cache.peekNow?.(cacheKeys.directory);
+  }
+
+  /**
+   * An account by id, when a fresh directory lists it or a fresh DescribeAccount answered for it (null: not in the
+   * organization). An id a fresh directory does not list is left to accounts(), which decides whether to ask AWS.
+   */
+  cachedAccount(id: string): Cached<OrgAccount | null> | undefined {
+    const directory = this.cache.peekNow?.<AccountDirectory>(cacheKeys.directory);
+    const listed = directory?.value.byId.get(id);
+    if (directory && listed) return { value: listed, fetchedAt: directory.fetchedAt };
+    return directory ? undefined : this.cache.peekNow?.(cacheKeys.account(id));
+  }
+
   /** An account's FleetWise registration in a region, when the cache holds it fresh. */
   cachedFleetwiseRegistration(accountId: string, region: string): Cached<FleetwiseRegistrationRecord | null> | undefined {
     return this.cache.peekNow?.(cacheKeys.fleetwise(accountId, region));

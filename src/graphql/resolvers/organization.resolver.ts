@@ -1,6 +1,7 @@
 // The organization's accounts, a Relay connection over the ListAccounts directory, and the status summary.
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
 import type {
+  AccountDirectory,
   Cached,
   CreateAccountStatusRecord,
   EnrollmentStatusRecord,
@@ -33,38 +34,21 @@ const CURSOR_PREFIX = 'account:';
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @FieldResolver(() => AccountConnection, { description: 'The organization\'s accounts, a page at a time, ordered by account id.' })
-  async accounts(
+  accounts(
     @Arg('first', () => Int, { defaultValue: 100, description: `Page size, 0–${MAX_PAGE_SIZE}.` }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the account to continue after (pageInfo.endCursor).' })
     after: string | undefined,
     @Arg('states', () => [AccountState], { nullable: true, description: 'Only accounts in these states.' })
     states: AccountState[] | undefined,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<AccountConnection> {
+  ): AccountConnection | Promise<AccountConnection> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
       throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
     }
     const afterId = after == null ? undefined : decodeCursor(after);
-    const directory = await orFieldError(ctx.services.status.directory());
-    const wanted = states && new Set(states);
-    const matching = [...directory.value.accounts]
-      .filter((account) => !wanted || wanted.has(toEnum(AccountState, account.state) ?? AccountState.UNKNOWN))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const start = afterId === undefined ? 0 : matching.findIndex((account) => account.id > afterId);
-    const from = start === -1 ? matching.length : start;
-    const page = matching.slice(from, from + first);
-    const edges = page.map((record) => ({ cursor: encodeCursor(record.id), node: Account.from(record) }));
-    return Object.assign(new AccountConnection(), {
-      edges,
-      nodes: edges.map((edge) => edge.node),
-      totalCount: matching.length,
-      pageInfo: {
-        hasNextPage: from + page.length < matching.length,
-        hasPreviousPage: from > 0,
-        startCursor: edges[0]?.cursor,
-        endCursor: edges.at(-1)?.cursor,
-      },
-    });
+    const page = (directory: Cached<AccountDirectory>) => connectionOf(directory.value.accounts, first, afterId, states);
+    const cached = ctx.services.status.cachedDirectory();
+    return cached ? page(cached) : orFieldError(ctx.services.status.directory()).then(page);
   }
 
   @FieldResolver(() => StatusSummary, {
@@ -73,18 +57,10 @@ export class OrganizationResolver {
   })
   async statusSummary(@Ctx() ctx: GraphQLContext): Promise<StatusSummary> {
     const { status } = ctx.services;
-    // Each account's statuses start loading as soon as its ListAccounts page arrives, while the next pages are read:
-    // the summary then takes about as long as the directory, not the directory plus every account after it.
-    const loading = new Map<string, Promise<AccountStatuses>>();
-    const startLoading = (accounts: readonly OrgAccount[]) => {
-      const fresh = accounts.filter((account) => !loading.has(account.id));
-      const statuses = loadStatuses(ctx, fresh);
-      fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
-    };
-    const accounts = (await orFieldError(status.directory({ onPage: startLoading }))).value.accounts;
-    // From the cache (or read elsewhere), the directory came whole: load what the pages did not start.
-    startLoading(accounts);
-    const statuses = await Promise.all(accounts.map((account) => loading.get(account.id)!));
+    const cached = status.cachedDirectory();
+    const { accounts, statuses } = cached
+      ? { accounts: cached.value.accounts, statuses: await loadStatuses(ctx, cached.value.accounts) }
+      : await readDirectoryAndStatuses(ctx);
     const sources: SourceSummary[] = [
       ...status.fleetwiseRegions.map((region, index) =>
         summarize(StatusSource.FLEETWISE_REGISTRATION, statuses.map((each) => each.fleetwise[index]!), (record) =>
@@ -101,6 +77,24 @@ export class OrganizationResolver {
       sources,
     });
   }
+}
+
+/**
+ * Reads the directory and every account's statuses. Each account's statuses start loading as soon as its ListAccounts
+ * page arrives, while the next pages are read: the summary then takes about as long as the directory, not the
+ * directory plus every account after it.
+ */
+async function readDirectoryAndStatuses(ctx: GraphQLContext): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
+  const loading = new Map<string, Promise<AccountStatuses>>();
+  const startLoading = (accounts: readonly OrgAccount[]) => {
+    const fresh = accounts.filter((account) => !loading.has(account.id));
+    const statuses = loadStatuses(ctx, fresh);
+    fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
+  };
+  const accounts = (await orFieldError(ctx.services.status.directory({ onPage: startLoading }))).value.accounts;
+  // Read elsewhere (or cached meanwhile), the directory came whole: load what the pages did not start.
+  startLoading(accounts);
+  return { accounts, statuses: await Promise.all(accounts.map((account) => loading.get(account.id)!)) };
 }
 
 /** One account's three statuses (FleetWise per region, in the service's region order), or the error of each. */
@@ -142,6 +136,34 @@ async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]
 /** A lookup's value, or its failure as a value: one account's failed status must not fail the summary. */
 function settled<T>(lookup: Promise<T>): Promise<T | Error> {
   return lookup.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+/** One page of the directory, ordered by account id, after `afterId`, of the accounts in `states` (all when absent). */
+function connectionOf(
+  accounts: readonly OrgAccount[],
+  first: number,
+  afterId: string | undefined,
+  states: readonly AccountState[] | undefined,
+): AccountConnection {
+  const wanted = states && new Set(states);
+  const matching = [...accounts]
+    .filter((account) => !wanted || wanted.has(toEnum(AccountState, account.state) ?? AccountState.UNKNOWN))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const start = afterId === undefined ? 0 : matching.findIndex((account) => account.id > afterId);
+  const from = start === -1 ? matching.length : start;
+  const page = matching.slice(from, from + first);
+  const edges = page.map((record) => ({ cursor: encodeCursor(record.id), node: Account.from(record) }));
+  return Object.assign(new AccountConnection(), {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    totalCount: matching.length,
+    pageInfo: {
+      hasNextPage: from + page.length < matching.length,
+      hasPreviousPage: from > 0,
+      startCursor: edges[0]?.cursor,
+      endCursor: edges.at(-1)?.cursor,
+    },
+  });
 }
 
 /** Counts one source's values; undefined counts as NONE and a failed lookup as ERROR. */

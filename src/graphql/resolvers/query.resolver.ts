@@ -1,5 +1,6 @@
 // Root queries: the viewer, accounts by id, the organization and creation requests.
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { Cached, OrganizationInfo } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, orFieldError, rethrowAsFieldError } from '../errors.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
@@ -24,7 +25,9 @@ export class QueryResolver {
   account(
     @Arg('id', () => AccountIdScalar, { description: 'The 12-digit account id.' }) id: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<Account | null> {
+  ): Account | null | Promise<Account | null> {
+    const cached = ctx.services.status.cachedAccount(id);
+    if (cached) return cached.value ? Account.from(cached.value) : null;
     return ctx.loaders.account.load(id).then((found) => (found.value ? Account.from(found.value) : null), rethrowAsFieldError);
   }
 
@@ -35,18 +38,21 @@ export class QueryResolver {
   accounts(
     @Arg('ids', () => [AccountIdScalar], { description: 'Account ids, 12 digits each.' }) ids: string[],
     @Ctx() ctx: GraphQLContext,
-  ): Promise<Account | null>[] {
+  ): (Account | null | Promise<Account | null>)[] {
     if (ids.length > MAX_ACCOUNT_IDS) throw badUserInput(`ids may name at most ${MAX_ACCOUNT_IDS} accounts.`, 'ids');
-    return ids.map(async (id) => {
-      const found = await orFieldError(ctx.loaders.account.load(id));
-      return found.value ? Account.from(found.value) : null;
+    return ids.map((id) => {
+      const cached = ctx.services.status.cachedAccount(id);
+      if (cached) return cached.value ? Account.from(cached.value) : null;
+      return orFieldError(ctx.loaders.account.load(id)).then((found) => (found.value ? Account.from(found.value) : null));
     });
   }
 
   @Query(() => Organization, { nullable: true, description: 'The organization; null when the caller is in none.' })
-  async organization(@Ctx() ctx: GraphQLContext): Promise<Organization | null> {
-    const organization = await orFieldError(ctx.services.status.organization());
-    return organization.value ? Organization.from({ value: organization.value, fetchedAt: organization.fetchedAt }) : null;
+  organization(@Ctx() ctx: GraphQLContext): Organization | null | Promise<Organization | null> {
+    const toOrganization = (organization: Cached<OrganizationInfo | null>) =>
+      organization.value ? Organization.from({ value: organization.value, fetchedAt: organization.fetchedAt }) : null;
+    const cached = ctx.services.status.cachedOrganization();
+    return cached ? toOrganization(cached) : orFieldError(ctx.services.status.organization()).then(toOrganization);
   }
 
   @Query(() => CreateAccountRequest, { nullable: true, description: 'One account-creation request by id; null when AWS has no such request.' })
