@@ -29,16 +29,29 @@ export interface GraphQLContext {
 }
 
 export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver): GraphQLContext {
-  // Made on first use: an operation that reads no status (a mutation's input error, `__typename`) makes none.
-  let loaders: Loaders | undefined;
-  return {
-    get loaders() {
-      return (loaders ??= createLoaders(services.status, onBatch));
-    },
-    services,
-    requestId,
-    renewLoaders() {
-      loaders = undefined;
-    },
-  };
+  return new RequestContext(services, requestId, onBatch);
+}
+
+/**
+ * A class, with `loaders` a getter on its prototype, because Apollo Server hands resolvers a copy of the context made
+ * with Object.assign: a getter of the object's own would run at the copy (making every loader for every request) and
+ * be frozen into the copy as a plain value. Own fields are copied as they are; the getter stays lazy on the copy.
+ */
+class RequestContext implements GraphQLContext {
+  /** Made on first use: an operation that reads no status (a warm page, a mutation's input error) makes none. */
+  private currentLoaders: Loaders | undefined = undefined;
+
+  constructor(
+    readonly services: GraphQLServices,
+    readonly requestId: string,
+    private readonly onBatch: BatchObserver | undefined,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.currentLoaders ??= createLoaders(this.services.status, this.onBatch));
+  }
+
+  renewLoaders(): void {
+    this.currentLoaders = undefined;
+  }
 }

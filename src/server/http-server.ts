@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -165,6 +165,9 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
+      // No type or field declares a cache hint (statuses carry fetchedAt; clients decide), and the default plugin
+      // hooks every field of every answer to compute a policy nobody reads.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async serverWillStart() {
           return { drainServer: async () => wsCleanup.dispose() };
