@@ -10,6 +10,8 @@ const PAGES = ACCOUNTS / 20;
 /** Slow enough that a page is still outstanding while the accounts of the earlier ones are looked up. */
 const LIST_ACCOUNTS_LATENCY_MS = 250;
 const POLL_INTERVAL_MS = 10;
+/** An organization whose transitional enrollments are spread over many ListAccounts pages. */
+const LARGER_ORGANIZATION = 400;
 
 const SUMMARY_QUERY = /* GraphQL */ `{ organization { statusSummary { totalAccounts sources { source counts { value count } } } } }`;
 /** The page asks for the directory first; the summary then joins the read already under way. */
@@ -87,5 +89,26 @@ describe('a cold status summary over a directory read page by page', () => {
     const warm = await stack.calls();
     // Only the member whose role is denied is asked again (denials are remembered briefly, not for the settled TTL).
     expect(total(warm) - countOf(warm, 'sts:AssumeRole')).toBe(0);
+  }, 60_000);
+
+  it('scans the organization\'s enrollments once, even when its transitional answers expire while the pages arrive', async () => {
+    await stack.close();
+    // Large enough that the demo's transitional enrollments fall on many pages.
+    stack = await startStack({
+      memberAccounts: LARGER_ORGANIZATION - 1,
+      delayMs: 600_000,
+      // Far shorter than the directory read below: a Pending enrollment from a scan made at the first page expires
+      // long before the last page arrives.
+      env: { STATUSGRAPH_AWS_RATE_LIMIT: '1000', STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '50' },
+    });
+    const { result } = await coldRun(SUMMARY_QUERY);
+    const enrollment = result.data!.organization.statusSummary.sources.find((source: { source: string }) => source.source === 'COMPUTE_OPTIMIZER_ENROLLMENT');
+    // The demo organization holds transitional enrollments: the case this test is about.
+    expect(enrollment.counts.map((count: { value: string }) => count.value)).toContain('PENDING');
+    const calls = await stack.calls();
+    // One scan, and no member asked on its own: the management account's own call is the only GetEnrollmentStatus.
+    expect(calls['compute-optimizer:GetEnrollmentStatusesForOrganization']).toBe(1);
+    expect(calls['compute-optimizer:GetEnrollmentStatus']).toBe(1);
+    expect(countOf(calls, 'iotfleetwise:GetRegisterAccountStatus')).toBeLessThanOrEqual(LARGER_ORGANIZATION);
   }, 60_000);
 });

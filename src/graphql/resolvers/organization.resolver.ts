@@ -80,27 +80,37 @@ export class OrganizationResolver {
 }
 
 /**
- * Reads the directory and every account's statuses. Each account's statuses start loading as soon as its ListAccounts
- * page arrives, while the next pages are read: the summary then takes about as long as the directory, not the
- * directory plus every account after it.
+ * Reads the directory and every account's statuses. Each account's FleetWise registration and creation request start
+ * loading as soon as its ListAccounts page arrives, while the next pages are read: the summary then takes about as
+ * long as the directory, not the directory plus every account after it. Enrollments are asked for once, for the whole
+ * directory: one org-wide scan answers every member, and a page arriving after a transitional status of that scan
+ * expired would otherwise scan the organization again.
  */
 async function readDirectoryAndStatuses(ctx: GraphQLContext): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
-  const loading = new Map<string, Promise<AccountStatuses>>();
+  const loading = new Map<string, Promise<PerAccountStatuses>>();
   const startLoading = (accounts: readonly OrgAccount[]) => {
     const fresh = accounts.filter((account) => !loading.has(account.id));
-    const statuses = loadStatuses(ctx, fresh);
+    const statuses = loadPerAccountStatuses(ctx, fresh);
     fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
   };
   const accounts = (await orFieldError(ctx.services.status.directory({ onPage: startLoading }))).value.accounts;
   // Read elsewhere (or cached meanwhile), the directory came whole: load what the pages did not start.
   startLoading(accounts);
-  return { accounts, statuses: await Promise.all(accounts.map((account) => loading.get(account.id)!)) };
+  const [perAccount, enrollments] = await Promise.all([
+    Promise.all(accounts.map((account) => loading.get(account.id)!)),
+    loadEnrollments(ctx, accounts),
+  ]);
+  return { accounts, statuses: perAccount.map((each, index) => ({ ...each, enrollment: enrollments[index]! })) };
 }
 
 /** One account's three statuses (FleetWise per region, in the service's region order), or the error of each. */
-interface AccountStatuses {
-  readonly fleetwise: readonly (Cached<FleetwiseRegistrationRecord | null> | Error)[];
+interface AccountStatuses extends PerAccountStatuses {
   readonly enrollment: Cached<EnrollmentStatusRecord> | Error;
+}
+
+/** The statuses that cost a call per account (FleetWise) or come from an index of their own (creation requests). */
+interface PerAccountStatuses {
+  readonly fleetwise: readonly (Cached<FleetwiseRegistrationRecord | null> | Error)[];
   readonly creation: Cached<CreateAccountStatusRecord | null> | Error;
 }
 
@@ -109,11 +119,20 @@ interface AccountStatuses {
  * loaders (batched, cached); never rejects — a failed lookup is that status's Error.
  */
 async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<AccountStatuses[]> {
+  const [perAccount, enrollments] = await Promise.all([loadPerAccountStatuses(ctx, accounts), loadEnrollments(ctx, accounts)]);
+  return perAccount.map((each, index) => ({ ...each, enrollment: enrollments[index]! }));
+}
+
+function loadEnrollments(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<(Cached<EnrollmentStatusRecord> | Error)[]> {
+  const { status } = ctx.services;
+  return Promise.all(accounts.map((account) => status.cachedEnrollment(account.id) ?? settled(ctx.loaders.enrollment.load(account.id))));
+}
+
+async function loadPerAccountStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<PerAccountStatuses[]> {
   if (accounts.length === 0) return [];
   const { status } = ctx.services;
   const { loaders } = ctx;
-  const [enrollments, creations, ...fleetwise] = await Promise.all([
-    Promise.all(accounts.map((account) => status.cachedEnrollment(account.id) ?? settled(loaders.enrollment.load(account.id)))),
+  const [creations, ...fleetwise] = await Promise.all([
     Promise.all(
       accounts.map((account) => status.cachedCreationRequestForAccount(account) ?? settled(loaders.creationRequestForAccount.load(account))),
     ),
@@ -128,7 +147,6 @@ async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]
   ]);
   return accounts.map((_account, index) => ({
     fleetwise: fleetwise.map((byRegion) => byRegion[index]!),
-    enrollment: enrollments[index]!,
     creation: creations[index]!,
   }));
 }
