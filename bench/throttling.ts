@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ORG_STATUS_QUERY } from './org-status.js';
 import { panelledBars, writeChart } from './support/chart.js';
 import { runJsonScript, startEmulatorProcess, startStatusGraphProcess } from './support/processes.js';
-import { count, duration, machineLine, table } from './support/report.js';
+import { count, duration, machineLine, table, ratio } from './support/report.js';
 import { callsMatching, median } from './support/stats.js';
 import type { UserScriptResult } from './user-script.js';
 
@@ -140,12 +140,12 @@ export async function reportThrottling({ result, options, command, chartDirector
     '',
     chart,
     '',
-    `**Target: zero errors returned — ${rows.statusgraph.worstErrors === 0 ? 'met' : 'NOT met'}** (statusgraph's worst run: ${count(rows.statusgraph.worstErrors)}; the script's median: ${count(rows['user script'].errorsReturned)}). statusgraph rides out the throttling with its throttling-aware retries (up to 8 attempts while AWS only throttles) and with the rate limit on the management account's own calls (ListAccounts, ListCreateAccountStatus, the enrollment scan, AssumeRole). Its GetRegisterAccountStatus calls are keyed per member account, because on AWS each member has its own quota: against this emulator setting, which counts every account's calls to an operation together, they leave at once and most of the throttling answers above are theirs, settled by retries — the worst case for per-account keys, and the reason statusgraph sends more requests here than the script, whose 10-at-a-time loop never bursts. statusgraph ${rows.statusgraph.wallMs > rows['user script'].wallMs ? 'takes longer, since its retries wait out exponential backoff (500 ms base while throttled) where the script gives up after 3 attempts' : 'is also faster'}.`,
+    `**Target: zero errors returned — ${rows.statusgraph.worstErrors === 0 ? 'met' : 'NOT met'}** (statusgraph's worst run: ${count(rows.statusgraph.worstErrors)}; the script's median: ${count(rows['user script'].errorsReturned)}). statusgraph rides out the throttling with its throttling-aware retries (up to 8 attempts while AWS only throttles), the fixed pacing of the management account's own calls (ListAccounts, ListCreateAccountStatus, the enrollment scan, AssumeRole), and the SDK's adaptive sending rate in every client: once AWS throttles a client, that client slows to what AWS admits. That matters most for the one STS client that assumes every member's role — without it, a throttled burst of AssumeRoles spent the client's retry token bucket and the members after it failed (311 errors in the run before it was added). Its GetRegisterAccountStatus calls are keyed per member account, because on AWS each member has its own quota; this emulator setting counts every account's calls to an operation together, the worst case for per-account keys. The script sends ${ratio(rows['user script'].requests / rows.statusgraph.requests)} as many requests as statusgraph (${count(rows.statusgraph.throttled)} throttling answers against ${count(rows['user script'].throttled)}): statusgraph makes a third fewer calls and slows down instead of retrying into the limit. ${rows.statusgraph.wallMs > rows['user script'].wallMs ? "It takes longer: waiting for what AWS admits (999 AssumeRoles at 50/s are 20 s at best) and out backoff is how it returns no error, where the script gives up after 3 attempts and returns some" : 'It is also faster'}.`,
     ...(rows.statusgraph.worstErrors === 0
       ? []
       : [
           '',
-          '*Cause and plan.* Calls that were still throttled after 8 attempts reached the reader as THROTTLED. Plan: an adaptive limit per (service, operation, region) that halves its rate on throttling answers and creeps back up (AIMD, as the SDK\'s adaptive mode does per client), shared by the member accounts, so a burst that AWS counts together slows down instead of spending retries.',
+          '*Cause and plan.* Calls that were still throttled after 8 attempts reached the reader as THROTTLED. Plan: share one adaptive rate per (service, operation, region) across the member accounts\' clients, so a burst that AWS counts together slows down as one instead of spending each member\'s retries.',
         ]),
   ].join('\n');
 }

@@ -5,9 +5,10 @@
 // and it keeps the short budget (STATUSGRAPH_AWS_MAX_ATTEMPTS, default 3) — the circuit breaker handles outages.
 //
 // Why not the SDK's options alone: `maxAttempts` is one number for every kind of error, and raising it to survive
-// throttling would also triple the retries sent into an outage. The adaptive mode adds a client-side rate limiter
-// that we already have per (service, operation, region) in rate-limiter.ts.
-import { StandardRetryStrategy } from '@smithy/core/retry';
+// throttling would also triple the retries sent into an outage. The adaptive mode's client-side sending rate is kept
+// (below), on top of the fixed pacing of rate-limiter.ts: the pacing is what we assume AWS admits, the adaptive rate
+// what it turns out to admit.
+import { DefaultRateLimiter, StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 
 export interface RetryBudget {
@@ -18,8 +19,16 @@ export interface RetryBudget {
 }
 
 export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
-  readonly mode = 'standard';
+  readonly mode = 'adaptive';
   private readonly standard: StandardRetryStrategy;
+  /**
+   * The SDK's adaptive sending rate (CUBIC, as its `adaptive` retry mode uses): off until AWS throttles this client,
+   * then it slows the client's requests down to what AWS admits and creeps back up. It matters for the clients of
+   * the management account, which send for every member — above all the one STS client that assumes every member's
+   * role: without it, a throttled burst of AssumeRoles spends the client's retry token bucket in retries, and the
+   * members after that fail with the throttling error instead of waiting.
+   */
+  private readonly sendingRate = new DefaultRateLimiter();
 
   constructor(private readonly budget: RetryBudget) {
     if (budget.throttleMaxAttempts < budget.maxAttempts) {
@@ -28,20 +37,26 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
     this.standard = new StandardRetryStrategy(budget.throttleMaxAttempts);
   }
 
-  acquireInitialRetryToken(retryTokenScope: string): Promise<StandardRetryToken> {
-    return this.standard.acquireInitialRetryToken(retryTokenScope);
+  async acquireInitialRetryToken(retryTokenScope: string): Promise<StandardRetryToken> {
+    const token = await this.standard.acquireInitialRetryToken(retryTokenScope);
+    await this.sendingRate.getSendToken();
+    return token;
   }
 
   /** Throws (the SDK then throws the call's own error) when the error's budget is spent. */
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    this.sendingRate.updateClientSendingRate(errorInfo);
     const attemptsMade = token.getRetryCount() + 1;
     if (errorInfo.errorType !== 'THROTTLING' && attemptsMade >= this.budget.maxAttempts) {
       throw new Error('No retry token available');
     }
-    return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    const next = await this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    await this.sendingRate.getSendToken();
+    return next;
   }
 
   recordSuccess(token: StandardRetryToken): void {
+    this.sendingRate.updateClientSendingRate({});
     this.standard.recordSuccess(token);
   }
 }

@@ -34,3 +34,25 @@ describe('the throttling-aware retry strategy', () => {
     expect((await harness.calls())['organizations:DescribeAccount']).toBeGreaterThan(20);
   });
 });
+
+describe('the adaptive sending rate', () => {
+  let large: Harness;
+  beforeAll(async () => {
+    large = await startHarness({ memberAccounts: 150 });
+  });
+  afterAll(() => large.close());
+
+  it('slows the one STS client down to what STS admits, so a burst of AssumeRoles fails no member', async () => {
+    // No pacing of our own: only the adaptive rate stands between 150 AssumeRoles and a limit of 25 per second.
+    const services = large.servicesWith({ rateLimitPerSecond: 1_000, assumeRoleRatePerSecond: 1_000 });
+    const members = (await services.listAccounts())
+      .filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED')
+      .map((account) => account.id);
+    await large.resetCalls();
+    await large.setFaults({ tpsLimit: 25, operations: ['sts:AssumeRole'] });
+    const outcomes = await Promise.allSettled(members.map((id) => services.getFleetwiseRegistration(id, 'us-east-1')));
+    const throttled = outcomes.filter((outcome) => outcome.status === 'rejected' && (outcome.reason as { throttled?: boolean }).throttled);
+    expect(members.length).toBeGreaterThan(100);
+    expect(throttled).toHaveLength(0);
+  }, 120_000);
+});
