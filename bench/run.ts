@@ -141,7 +141,7 @@ function headlines({ orgStatus, orgStatusTuned, overhead, throttling, subscripti
   return [
     '## Headlines',
     '',
-    'From the last full `npm run bench` (its measurements are in `bench/results/`); medians of at least 3 runs, 25 ms of latency per AWS call.',
+    'From the last run of each benchmark (`npm run bench`, or `--only <benchmark>` for one; the measurements are in `bench/results/`); medians of at least 3 runs, 25 ms of latency per AWS call.',
     '',
     table(
       ['benchmark', 'figure', 'target', 'verdict'],
