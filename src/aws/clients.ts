@@ -18,6 +18,12 @@ import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
 /** Organizations is a global service whose endpoint is signed for us-east-1. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
+/**
+ * The management account's STS and Organizations clients send for every member (an AssumeRole each, the org-wide
+ * lists): when AWS throttles them they slow down as a whole (retry.ts), rather than spend their one retry bucket.
+ */
+const SENDS_FOR_EVERY_MEMBER = { adaptive: true } as const;
+
 /** CreateAccount has no idempotency token: a retried request can create a second account. */
 const SINGLE_ATTEMPT = 1;
 
@@ -95,14 +101,14 @@ export class AwsClients {
   /** STS with the base credentials, in the configured region. */
   sts(): STSClient {
     return this.reuse('sts', 'base', this.options.region, () =>
-      new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials)),
+      new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
     );
   }
 
   /** Organizations with the base credentials: every Organizations API we use is a management-account API. */
   organizations(): OrganizationsClient {
     return this.reuse('organizations', 'base', ORGANIZATIONS_REGION, () =>
-      new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials)),
+      new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
     );
   }
 
@@ -159,10 +165,16 @@ export class AwsClients {
     this.options.requestHandler.destroy();
   }
 
+  private retryBudget(): RetryBudget {
+    return { maxAttempts: this.options.maxAttempts, throttleMaxAttempts: this.options.throttleMaxAttempts ?? this.options.maxAttempts };
+  }
+
+  /** `adaptive`: the client slows down when AWS throttles it (retry.ts) — for the clients that send for every member. */
   private clientConfig(
     region: string,
     credentials: AwsCredentialIdentityProvider,
-    budget: RetryBudget = { maxAttempts: this.options.maxAttempts, throttleMaxAttempts: this.options.throttleMaxAttempts ?? this.options.maxAttempts },
+    budget: RetryBudget = this.retryBudget(),
+    { adaptive = false }: { readonly adaptive?: boolean } = {},
   ) {
     const { endpoint, requestHandler } = this.options;
     return {
@@ -170,7 +182,7 @@ export class AwsClients {
       credentials,
       maxAttempts: budget.maxAttempts,
       // One strategy per client: its retry token bucket is per client, as in the SDK's own default.
-      retryStrategy: new ThrottlingAwareRetryStrategy(budget),
+      retryStrategy: new ThrottlingAwareRetryStrategy(budget, { adaptive }),
       requestHandler,
       ...(endpoint === undefined ? {} : { endpoint }),
     };

@@ -1,6 +1,7 @@
 // The retry budgets on real SDK calls against the emulator: throttling earns more attempts than an outage does.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
+import { ThrottlingAwareRetryStrategy } from '../../src/aws/retry.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -38,13 +39,14 @@ describe('the throttling-aware retry strategy', () => {
 describe('the adaptive sending rate', () => {
   let large: Harness;
   beforeAll(async () => {
-    large = await startHarness({ memberAccounts: 150 });
+    large = await startHarness({ memberAccounts: 300 });
   });
   afterAll(() => large.close());
 
-  it('slows the one STS client down to what STS admits, so a burst of AssumeRoles fails no member', async () => {
-    // No pacing of our own: only the adaptive rate stands between 150 AssumeRoles and a limit of 25 per second.
-    const services = large.servicesWith({ rateLimitPerSecond: 1_000, assumeRoleRatePerSecond: 1_000 });
+  it('slows the one STS client down to what STS admits, so a stream of AssumeRoles fails no member', async () => {
+    // Our pacing twice what STS admits (as 100/s against 50/s in the throttling benchmark): only the adaptive rate
+    // keeps the throttled AssumeRoles from spending the STS client's retry bucket.
+    const services = large.servicesWith({ rateLimitPerSecond: 1, assumeRoleRatePerSecond: 50 });
     const members = (await services.listAccounts())
       .filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED')
       .map((account) => account.id);
@@ -52,7 +54,24 @@ describe('the adaptive sending rate', () => {
     await large.setFaults({ tpsLimit: 25, operations: ['sts:AssumeRole'] });
     const outcomes = await Promise.allSettled(members.map((id) => services.getFleetwiseRegistration(id, 'us-east-1')));
     const throttled = outcomes.filter((outcome) => outcome.status === 'rejected' && (outcome.reason as { throttled?: boolean }).throttled);
-    expect(members.length).toBeGreaterThan(100);
+    expect(members.length).toBeGreaterThan(200);
     expect(throttled).toHaveLength(0);
   }, 120_000);
+});
+
+describe('throttling retries and the retry token bucket', () => {
+  it('retries throttled calls without drawing on the bucket, so a client throttled for many accounts keeps retrying them all', async () => {
+    const strategy = new ThrottlingAwareRetryStrategy({ maxAttempts: 3, throttleMaxAttempts: 8 });
+    // 200 throttled first attempts would cost the SDK's 500-token bucket 1,000 tokens: all of them still get a retry.
+    for (let call = 0; call < 200; call++) {
+      const token = await strategy.acquireInitialRetryToken('sts');
+      const retry = await strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' });
+      expect(retry.getRetryCount()).toBe(1);
+      expect(retry.getRetryDelay()).toBeLessThan(500); // full jitter under the 500 ms throttling base
+    }
+    // The attempt budget still holds: the 8th throttled attempt is the last.
+    let token = await strategy.acquireInitialRetryToken('sts');
+    for (let retry = 1; retry < 8; retry++) token = await strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' });
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).rejects.toThrow(/No retry token/);
+  });
 });
