@@ -1,8 +1,8 @@
 // The SDK retry strategy every client uses: AWS's standard strategy (exponential backoff with full jitter, the retry
 // token bucket per client), with two attempt budgets instead of one. Throttling means AWS is healthy and asks us to
-// slow down, so it earns more attempts, outside the token bucket (STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS, default 8: at a 30% throttling rate a
-// call then fails with probability 0.3^8 ≈ 0.007%); a 5xx, timeout or dropped connection means something is broken,
-// and it keeps the short budget (STATUSGRAPH_AWS_MAX_ATTEMPTS, default 3) — the circuit breaker handles outages.
+// slow down, so it earns more attempts, outside the token bucket (STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS, default 8:
+// at a 30% throttling rate a call then fails with probability 0.3^8 ≈ 0.007%); a 5xx, timeout or dropped connection
+// means something is broken, and it keeps the short budget (STATUSGRAPH_AWS_MAX_ATTEMPTS, default 3) — the circuit breaker handles outages.
 //
 // Why not the SDK's options alone: `maxAttempts` is one number for every kind of error, and raising it to survive
 // throttling would also triple the retries sent into an outage. The adaptive mode's client-side sending rate is kept
@@ -23,8 +23,8 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
   private readonly standard: StandardRetryStrategy;
   /**
    * The SDK's adaptive sending rate (CUBIC, as its `adaptive` retry mode uses), for an adaptive client: off until AWS
-   * throttles the client, then it slows the client's requests down to what AWS admits and creeps back up. It matters for the clients of
-   * the management account, which send for every member — above all the one STS client that assumes every member's
+   * throttles the client, then it slows the client's requests down to what AWS admits and creeps back up. It matters
+   * for the clients of the management account, which send for every member — above all the one STS client that assumes every member's
    * role: without it, a throttled burst of AssumeRoles spends the client's retry token bucket in retries, and the
    * members after that fail with the throttling error instead of waiting.
    */
@@ -42,7 +42,9 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
     if (budget.throttleMaxAttempts < budget.maxAttempts) {
       throw new RangeError(`throttleMaxAttempts (${budget.throttleMaxAttempts}) must not be below maxAttempts (${budget.maxAttempts})`);
     }
-    this.standard = new StandardRetryStrategy(budget.throttleMaxAttempts);
+    // Only the other retryable errors reach the standard strategy (throttling is retried below): its own attempt
+    // limit is theirs.
+    this.standard = new StandardRetryStrategy(budget.maxAttempts);
     this.sendingRate = adaptive ? new DefaultRateLimiter() : undefined;
     this.mode = adaptive ? 'adaptive' : 'standard';
   }
@@ -56,9 +58,8 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
   /** Throws (the SDK then throws the call's own error) when the error's budget is spent. */
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
     this.sendingRate?.updateClientSendingRate(errorInfo);
-    const attemptsMade = token.getRetryCount() + 1;
     if (errorInfo.errorType === 'THROTTLING') {
-      if (attemptsMade >= this.budget.throttleMaxAttempts) throw new Error('No retry token available');
+      if (token.getRetryCount() + 1 >= this.budget.throttleMaxAttempts) throw new Error('No retry token available');
       // Throttling retries do not draw on the retry token bucket: the bucket stops retry storms into a broken service
       // (the circuit breaker's job here too), while throttling is a working service asking for time — which the
       // backoff, the adaptive rate and the pacing give it. A client that sends for every member (one STS client
@@ -67,7 +68,6 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
       await this.sendingRate?.getSendToken();
       return throttlingRetryToken(token.getRetryCount() + 1);
     }
-    if (attemptsMade >= this.budget.maxAttempts) throw new Error('No retry token available');
     const next = await this.standard.refreshRetryTokenForRetry(token, errorInfo);
     await this.sendingRate?.getSendToken();
     return next;

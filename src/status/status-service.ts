@@ -436,10 +436,9 @@ export class StatusService {
     if (account.joinedMethod === 'INVITED') return { value: null, fetchedAt: new Date() };
     const index = this.cache.peekNow?.<CreationRequestIndex>(cacheKeys.creationIndex);
     if (!index) return undefined;
-    const record = index.value.byAccountId.get(account.id);
-    // An account that joined after the index was read is not in it: the batch function reads the index again.
-    if (!record && account.joinedTimestamp && account.joinedTimestamp > index.fetchedAt) return undefined;
-    return { value: record ?? null, fetchedAt: index.fetchedAt };
+    // An account that joined after the index was read: the batch function reads the index again.
+    if (joinedAfter(index, account)) return undefined;
+    return { value: index.value.byAccountId.get(account.id) ?? null, fetchedAt: index.fetchedAt };
   }
 
   /** The request that created each account; null for invited accounts (no call) and accounts with no record. */
@@ -453,7 +452,7 @@ export class StatusService {
     try {
       let index = await this.creationIndex();
       // An account that joined after the index was read cannot be in it: read the index again, once.
-      if (accounts.some((account) => account.joinedTimestamp && account.joinedTimestamp > index.fetchedAt && !index.value.byAccountId.has(account.id))) {
+      if (accounts.some((account) => joinedAfter(index, account))) {
         await this.cache.invalidate(cacheKeys.creationIndex);
         index = await this.creationIndex();
       }
@@ -502,6 +501,11 @@ export class StatusService {
       () => this.ttl.settledMs,
     );
   }
+}
+
+/** Whether an account joined after the creation index was read, and so cannot be in it. */
+function joinedAfter(index: Cached<CreationRequestIndex>, account: OrgAccount): boolean {
+  return !index.value.byAccountId.has(account.id) && account.joinedTimestamp !== undefined && account.joinedTimestamp > index.fetchedAt;
 }
 
 function byRequestedTime(a: CreateAccountStatusRecord, b: CreateAccountStatusRecord): number {
