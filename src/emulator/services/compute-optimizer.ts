@@ -2,7 +2,7 @@
 // the organization-wide view for the management account. Opting in passes through Pending for the configured delay.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
 import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
-import type { Organization } from './organization.js';
+import type { Organization } from './organization-state.js';
 import { decodePageToken, encodePageToken, readPage } from './pagination.js';
 import {
   checkInteger,

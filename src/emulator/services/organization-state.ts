@@ -1,7 +1,8 @@
-// The emulated AWS Organization: its accounts and the CreateAccount requests on record. Time-driven state is read
-// lazily from the moment asked about: a request is IN_PROGRESS until its completion time, and the account it creates
-// joins the organization at that same moment. Nothing runs in the background. A held request stays IN_PROGRESS until
-// released (transitions.ts); its account joins at the release.
+// The emulated AWS Organization's state — its accounts and the CreateAccount requests on record — which
+// organizations.ts serves as the Organizations API. Time-driven state is read lazily from the moment asked about: a
+// request is IN_PROGRESS until its completion time, and the account it creates joins the organization at that same
+// moment. Nothing runs in the background. A held request stays IN_PROGRESS until released (transitions.ts); its
+// account joins at the release.
 import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
 import type { SeededRandom } from './random.js';
 import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, type TransitionGate, type TransitionSource } from './transitions.js';
