@@ -45,6 +45,9 @@
 // | STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS  | 5000                                         | ms an open circuit waits before one probe       |
 // | STATUSGRAPH_REDIS_URL                 | (none: one instance, everything in-process)  | redis:// or rediss:// URL (password redacted)   |
 // | STATUSGRAPH_POLLER_LEASE_MS           | 15000 (only with STATUSGRAPH_REDIS_URL)      | ms a poller lease lives without renewal         |
+// | STATUSGRAPH_DATA_DIR                  | .statusgraph-data (NODE_ENV=test: in memory) | directory of the embedded history store         |
+// | STATUSGRAPH_DATABASE_URL              | (none: the embedded store)                   | postgres:// URL (password redacted)             |
+// | STATUSGRAPH_HISTORY_RETENTION_DAYS    | 400                                          | days status changes are kept, 1–36500           |
 // | AWS_REGION                            | us-east-1                                    | region name                                     |
 // | AWS_ENDPOINT_URL                      | (none: the real AWS endpoints)               | http(s) URL without credentials                 |
 //
@@ -133,6 +136,7 @@ export interface Config {
   /** From SIGTERM to a forced exit; in-flight work gets most of it. */
   readonly shutdownTimeoutMs: number;
   /** Several instances behind one Redis (architecture §8); absent: one instance, everything in-process. */
+  readonly history: HistoryConfig;
   readonly redis?: {
     /** redis:// or rediss:// URL; may carry a password, so it is never logged. */
     readonly url: string;
@@ -140,6 +144,14 @@ export interface Config {
     readonly pollerLeaseMs: number;
   };
 }
+
+/**
+ * Where status history and createAccount idempotency keys are kept: the embedded store (a SQLite file in `dataDir`;
+ * no dataDir = in memory, for tests) or PostgreSQL, shared by several instances.
+ */
+export type HistoryConfig =
+  | { readonly store: 'embedded'; readonly dataDir?: string; readonly retentionDays: number }
+  | { readonly store: 'postgres'; readonly databaseUrl: string; readonly retentionDays: number };
 
 /** One documented variable, for the README and `--help`-style listings. */
 export interface ConfigVariable {
@@ -185,6 +197,10 @@ export const DEFAULT_MAX_COST = 5_000;
 export const DEFAULT_WS_PING_INTERVAL_MS = 12_000; // 12 seconds, graphql-ws's own default
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000; // 10 seconds
 export const DEFAULT_POLLER_LEASE_MS = 15_000; // 15 seconds
+/** git-ignored; relative to the working directory. */
+export const DEFAULT_DATA_DIR = '.statusgraph-data';
+export const DEFAULT_HISTORY_RETENTION_DAYS = 400;
+const MAX_HISTORY_RETENTION_DAYS = 36_500; // 100 years
 const LOCAL_HOST = '127.0.0.1';
 const ALL_INTERFACES = '0.0.0.0';
 
@@ -269,6 +285,13 @@ const redisUrl = z.string().refine((value) => {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
   return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^\/?\d*$/.test(url.pathname) && url.hash === '';
+});
+
+/** postgres:// (or postgresql://) with a host and a database name, as node-postgres reads it. */
+const postgresUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.hash === '';
 });
 
 // ---- the variables ----------------------------------------------------------------------------------------
@@ -577,6 +600,27 @@ const VARIABLES = {
     description: "How long a poller lease lives without renewal: a stopped instance's statuses are polled by another within about this long.",
     schema: integerIn(MIN_POLLER_LEASE_MS, ONE_HOUR_MS),
   }),
+  STATUSGRAPH_DATA_DIR: variable({
+    name: 'STATUSGRAPH_DATA_DIR',
+    default: `${DEFAULT_DATA_DIR} in the working directory (NODE_ENV=test: in memory)`,
+    accepts: 'a directory path (created if missing)',
+    description: 'Where the embedded store keeps status history and createAccount idempotency keys (history.db, SQLite).',
+    schema: plainText,
+  }),
+  STATUSGRAPH_DATABASE_URL: variable({
+    name: 'STATUSGRAPH_DATABASE_URL',
+    default: '(none: the embedded store in STATUSGRAPH_DATA_DIR)',
+    accepts: 'a postgres:// URL such as postgres://statusgraph:password@db.internal:5432/statusgraph',
+    description: 'PostgreSQL for status history and createAccount idempotency keys, shared by several instances.',
+    schema: postgresUrl,
+  }),
+  STATUSGRAPH_HISTORY_RETENTION_DAYS: variable({
+    name: 'STATUSGRAPH_HISTORY_RETENTION_DAYS',
+    default: String(DEFAULT_HISTORY_RETENTION_DAYS),
+    accepts: `an integer from 1 to ${MAX_HISTORY_RETENTION_DAYS} (days)`,
+    description: 'How long status changes are kept; older ones are pruned in the background (the latest of each status stays).',
+    schema: integerIn(1, MAX_HISTORY_RETENTION_DAYS),
+  }),
   AWS_REGION: variable({
     name: 'AWS_REGION',
     default: DEFAULT_AWS_REGION,
@@ -661,6 +705,7 @@ export function loadConfig(env: Env): Config {
   const introspection = read(VARIABLES.STATUSGRAPH_INTROSPECTION) ?? nodeEnv !== 'production';
   const shutdownTimeoutMs = read(VARIABLES.STATUSGRAPH_SHUTDOWN_TIMEOUT_MS) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const redis = readRedis(read);
+  const history = readHistory(read, nodeEnv);
 
   // Cross-variable rules: a slow poll faster than the fast one, or a settled TTL shorter than the transitional
   // one, inverts the design (settled states are the ones worth keeping).
@@ -716,6 +761,7 @@ export function loadConfig(env: Env): Config {
     ...(trustedDocuments === undefined ? {} : { trustedDocuments }),
     introspection,
     shutdownTimeoutMs,
+    history,
     ...(redis === undefined ? {} : { redis }),
   };
   return deepFreeze(config);
@@ -783,6 +829,21 @@ function readRedis(read: Read): Config['redis'] {
     return undefined;
   }
   return { url, pollerLeaseMs: pollerLeaseMs ?? DEFAULT_POLLER_LEASE_MS };
+}
+
+/** A database URL and a data directory name two different stores: one of them would be ignored. */
+function readHistory(read: Read, nodeEnv: NodeEnv): HistoryConfig {
+  const databaseUrl = read(VARIABLES.STATUSGRAPH_DATABASE_URL);
+  const dataDir = read(VARIABLES.STATUSGRAPH_DATA_DIR);
+  const retentionDays = read(VARIABLES.STATUSGRAPH_HISTORY_RETENTION_DAYS) ?? DEFAULT_HISTORY_RETENTION_DAYS;
+  if (databaseUrl !== undefined) {
+    if (dataDir !== undefined) {
+      throw new ConfigError(VARIABLES.STATUSGRAPH_DATA_DIR.name, ' has no effect with STATUSGRAPH_DATABASE_URL; set one or the other');
+    }
+    return { store: 'postgres', databaseUrl, retentionDays };
+  }
+  const directory = dataDir ?? (nodeEnv === 'test' ? undefined : DEFAULT_DATA_DIR);
+  return { store: 'embedded', ...(directory === undefined ? {} : { dataDir: directory }), retentionDays };
 }
 
 function rejectUnknownVariables(env: Env): void {

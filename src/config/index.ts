@@ -7,6 +7,7 @@ export {
   type Backend,
   type Config,
   type ConfigVariable,
+  type HistoryConfig,
   type JwtConfig,
   type LogLevel,
   type NodeEnv,
