@@ -42,5 +42,5 @@ export {
   type StatusHistory,
   type StatusObservation,
 } from './history-port.js';
-export { AwsCallError, isAwsCallError } from '../aws/errors.js';
-export type * from '../aws/types.js';
+export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
+export type * from './records.js';

@@ -3,11 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../../src/history/index.js';
 import {
-  AwsCallError,
   CursorExpiredError,
   IdempotencyKeyPendingError,
   IdempotencyKeyReusedError,
   InvalidCursorError,
+  isUpstreamFailure,
+  upstreamFailure,
   type StatusObservation,
 } from '../../src/status/index.js';
 
@@ -142,10 +143,11 @@ export function describeHistoryStore(engine: string, harness: StoreHarness): voi
 
     it('remembers a failure that may have done something, and frees the key after one that proves nothing happened', async () => {
       const { idempotency } = await open();
-      const timeout = new AwsCallError({ service: 'organizations', operation: 'CreateAccount', code: 'TimeoutError', message: 'timed out', retryable: true, throttled: false });
-      await expect(idempotency.run('key-2', {}, () => Promise.reject(timeout), () => false)).rejects.toBeInstanceOf(AwsCallError);
-      await expect(idempotency.run('key-2', {}, () => Promise.resolve('second'), () => false)).rejects.toMatchObject({ code: 'TimeoutError' });
-      const refused = new AwsCallError({ service: 'organizations', operation: 'CreateAccount', code: 'ConstraintViolationException', message: 'no', retryable: false, throttled: false });
+      const timeout = upstreamFailure({ service: 'organizations', operation: 'CreateAccount', code: 'TimeoutError', message: 'timed out', retryable: true, throttled: false });
+      await expect(idempotency.run('key-2', {}, () => Promise.reject(timeout), () => false)).rejects.toBe(timeout);
+      const remembered = await idempotency.run('key-2', {}, () => Promise.resolve('second'), () => false).catch((error: unknown) => error);
+      expect(isUpstreamFailure(remembered) && remembered.code).toBe('TimeoutError');
+      const refused = upstreamFailure({ service: 'organizations', operation: 'CreateAccount', code: 'ConstraintViolationException', message: 'no', retryable: false, throttled: false });
       await expect(idempotency.run('key-3', {}, () => Promise.reject(refused), () => true)).rejects.toBe(refused);
       expect(await idempotency.run('key-3', {}, () => Promise.resolve('second'), () => true)).toBe('second');
     });
