@@ -3,6 +3,7 @@
 // STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts); status
 // history and createAccount's idempotency keys live in the history store (history.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
+import type { GraphQLFormattedError } from 'graphql';
 import { createAwsServices } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
@@ -23,6 +24,8 @@ export interface StartStatusGraphOptions {
   /** Fixed credentials (the emulator's test/test); otherwise the default credential chain. */
   readonly awsCredentials?: AwsCredentialIdentity;
   readonly logger?: Logger;
+  /** Told about every error sent to a client (tests fail on untyped ones: test/support/typed-errors.ts). */
+  readonly onClientError?: (error: GraphQLFormattedError) => void;
 }
 
 export interface StatusGraph extends RunningServer {
@@ -98,6 +101,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       logger,
       metrics,
       production: config.nodeEnv === 'production',
+      ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,
       drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),
