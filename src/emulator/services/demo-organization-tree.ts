@@ -3,7 +3,7 @@
 // environment and state, and team / environment / cost-center tags on most accounts. A deterministic function of the
 // accounts and the seed; it draws from its own random stream, so the rest of the demo stays as it was.
 import { ENVIRONMENTS, TEAMS } from './demo-organization.js';
-import type { AccountRecord } from './organization.js';
+import type { AccountRecord } from './organization-state.js';
 import { OrganizationTree, type OrganizationalUnitRecord } from './organization-tree.js';
 import { SeededRandom } from './random.js';
 

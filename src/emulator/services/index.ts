@@ -6,14 +6,14 @@ import { buildDemoOrganization } from './demo-organization.js';
 import { buildDemoTree, DEMO_BASE_UNIT_COUNT } from './demo-organization-tree.js';
 import { FleetwiseRegistrations, fleetwiseService } from './fleetwise.js';
 import { IdentityRegistry } from './identity.js';
-import { Organization } from './organization.js';
+import { Organization } from './organization-state.js';
 import { MAX_ORGANIZATIONAL_UNITS } from './organization-tree.js';
 import { organizationsService } from './organizations.js';
 import { SeededRandom } from './random.js';
 import { stsService } from './sts.js';
 
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MANAGEMENT_ACCOUNT_ID } from './identity.js';
-export { DEFAULT_MEMBER_ROLE_NAME } from './organization.js';
+export { DEFAULT_MEMBER_ROLE_NAME } from './organization-state.js';
 export { FLEETWISE_REGIONS } from './fleetwise.js';
 
 /** Member accounts the demo organization can have. */

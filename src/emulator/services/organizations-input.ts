@@ -1,7 +1,7 @@
 // What every Organizations operation of the emulator shares: who may call it, how its input is checked and reported
 // (InvalidInputException with AWS's Reason), pagination of its listings, tags, and the Account shape it answers.
 import { AwsServiceError, type OperationContext } from '../core/types.js';
-import type { AccountRecord, AccountState, Organization } from './organization.js';
+import type { AccountRecord, AccountState, Organization } from './organization-state.js';
 import type { OrganizationTree } from './organization-tree.js';
 import { decodePageToken, encodePageToken } from './pagination.js';
 import {

@@ -2,7 +2,7 @@
 // with AWS's errors: a malformed id or tag key → InvalidInputException, a resource not in the organization →
 // TargetNotFoundException, more than 50 tags → ConstraintViolationException MAX_TAG_LIMIT_EXCEEDED.
 import { AwsServiceError, type OperationContext, type OperationHandler } from '../core/types.js';
-import type { Organization } from './organization.js';
+import type { Organization } from './organization-state.js';
 import type { OrganizationTree } from './organization-tree.js';
 import {
   checkId,

@@ -1,9 +1,9 @@
 // AWS Organizations as the emulator serves it (awsJson1_1): the organization, its accounts, and CreateAccount with
 // its asynchronous status. Input is checked against the model's constraints before anything touches state.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
-import { CREATE_ACCOUNT_STATES, type CreateAccountStatusView, type Organization } from './organization.js';
+import { CREATE_ACCOUNT_STATES, type CreateAccountStatusView, type Organization } from './organization-state.js';
 import type { OrganizationTree } from './organization-tree.js';
-import { organizationTreeOperations } from './organizations-tree.js';
+import { organizationTreeOperations } from './organizations-structure.js';
 import { organizationsTagOperations } from './organizations-tags.js';
 import {
   ACCOUNT_ID_PATTERN,

@@ -3,7 +3,7 @@
 // errors for malformed ids (InvalidInputException), unknown parents, children and OUs, duplicate names and OUs that
 // still hold something.
 import { AwsServiceError, type OperationContext, type OperationHandler } from '../core/types.js';
-import type { AccountRecord, Organization } from './organization.js';
+import type { AccountRecord, Organization } from './organization-state.js';
 import { MAX_ORGANIZATIONAL_UNITS, MAX_OU_DEPTH, type OrganizationalUnitRecord, type OrganizationTree } from './organization-tree.js';
 import {
   ACCOUNT_ID_PATTERN,
