@@ -144,7 +144,7 @@ export function buildDemoOrganization(options: DemoOrganizationOptions): DemoOrg
     enrollments: enrollments(management, members, options, random),
     registrations: registrations(
       management,
-      members.filter((account) => account !== withoutRole),
+      reachable.filter((account) => account !== withoutRole),
       options,
       random,
     ),
