@@ -55,6 +55,11 @@ export interface StatusGraphServerOptions {
   readonly metrics: Metrics;
   /** Production hides internal error messages and stack traces. */
   readonly production: boolean;
+  /**
+   * Told about every error sent to a client, over HTTP or WebSocket, as the client gets it. The end-to-end tests use it
+   * to fail on any untyped INTERNAL_SERVER_ERROR (test/support/typed-errors.ts): that is a bug wherever it comes from.
+   */
+  readonly onClientError?: (error: GraphQLFormattedError) => void;
   /** Serve the GraphiQL playground to browsers at GET /graphql. */
   readonly playground: boolean;
   /** Origins whose pages may call the API (CORS and WebSocket upgrades); the server's own pages always may. */
@@ -88,6 +93,13 @@ type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<voi
 
 export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
   const { logger, metrics, status } = options;
+  const onClientError = options.onClientError ?? (() => undefined);
+  /** The one way out for an error of an operation: formatted, masked in production, and shown to onClientError. */
+  const sendableError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const sent = formatError(formatted, error, options.production);
+    onClientError(sent);
+    return sent;
+  };
   let state: ServerPhase = { phase: 'started' };
   const app = express();
   app.disable('x-powered-by');
@@ -136,10 +148,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
               ...result,
               errors: result.errors.map((error) => {
                 const formatted = error.toJSON();
-                if (formatted.extensions?.code !== undefined) return formatError(formatted, error, options.production);
+                if (formatted.extensions?.code !== undefined) return sendableError(formatted, error);
                 logger.error({ path: error.path, err: { type: error.originalError?.name, message: error.message } }, 'internal error');
                 const internal = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
-                return formatError(internal, error, options.production);
+                return sendableError(internal, error);
               }),
             }
           : undefined,
@@ -161,7 +173,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     persistedQueries: false,
     hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: (formatted, error) => formatError(formatted, error, options.production),
+    formatError: sendableError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
@@ -316,10 +328,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, pr
   return result;
 }
 
+/** How graphql-js words an argument value it refuses while executing (graphql/execution/values.js). */
+const ARGUMENT_REFUSAL = /^Argument "[^"]+" (of (non-null|required) type|has invalid value)/;
+
 /** Whether a GraphQLError in the error's originalError chain carries BAD_USER_INPUT (our scalars' parse errors do). */
 function causedByBadUserInput(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     if (current instanceof GraphQLError && current.extensions?.code === ErrorCode.BAD_USER_INPUT) return true;
+    // graphql-js's own refusal of an argument value met during execution (a null variable for a non-null argument
+    // with a default), which it raises without a code.
+    if (current instanceof GraphQLError && current.originalError === undefined && ARGUMENT_REFUSAL.test(current.message)) return true;
     current = current instanceof GraphQLError ? current.originalError : undefined;
   }
   return false;
