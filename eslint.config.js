@@ -74,6 +74,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
   {
+    // The domain's public surface exports the domain's own records and failures: re-exporting aws/ here would let
+    // graphql/ depend on AWS shapes while "not importing aws/" in name only.
+    files: ['src/status/index.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'ExportAllDeclaration[source.value=/aws\\//], ExportNamedDeclaration[source.value=/aws\\//]',
+        message: 'status/index.ts exports the domain\'s own types (records.ts, upstream-failure.ts), not aws/.',
+      }],
+    },
+  },
+  {
     // Tests walk untyped GraphQL responses; typing every shape there would hide what they check.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

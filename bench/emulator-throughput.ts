@@ -18,7 +18,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type SourceData } from '@smithy/types';
-import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../src/aws/fleetwise/index.js';
+import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../src/aws/fleetwise-client/index.js';
 
 const REGION = 'us-east-1';
 /** The emulator's demo organization for the benchmark: the CLI defaults. */

@@ -17,7 +17,7 @@ import { OrganizationsClient, paginateListAccounts, paginateListCreateAccountSta
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { MiddlewareStack } from '@smithy/types';
 import PQueue from 'p-queue';
-import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../src/aws/fleetwise/index.js';
+import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../src/aws/fleetwise-client/index.js';
 
 const REGION = 'us-east-1';
 const MEMBER_ROLE_NAME = 'OrganizationAccountAccessRole';

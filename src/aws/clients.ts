@@ -11,7 +11,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DefaultsMode } from '@smithy/core/client';
 import type { AwsCredentialIdentityProvider, MiddlewareStack, Provider } from '@smithy/types';
-import { IoTFleetWiseClient } from './fleetwise/index.js';
+import { IoTFleetWiseClient } from './fleetwise-client/index.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
 

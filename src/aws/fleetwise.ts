@@ -6,7 +6,7 @@ import {
   RegisterAccountCommand,
   type IamRegistrationResponse,
   type TimestreamRegistrationResponse,
-} from './fleetwise/index.js';
+} from './fleetwise-client/index.js';
 import type { AwsContext } from './context.js';
 import { AwsCallError, type CallTarget } from './errors.js';
 import { defined, nullWhen, required } from './response.js';

@@ -50,6 +50,7 @@
 //
 // An empty value counts as unset. Any other STATUSGRAPH_* variable is an error: it is almost always a typo.
 import { z } from 'zod';
+import { IAM_ROLE_NAME, REGION_NAME } from './aws-names.js';
 import { ConfigError } from './config-error.js';
 
 export type Backend = 'emulator' | 'aws';
@@ -218,12 +219,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.e
 /** true/false/1/0 in any letter case. */
 const booleanFlag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
 
-/** Region names as AWS spells them: `us-east-1`, `eu-central-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
-const REGION_NAME = /^[a-z]{2}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
 const regionName = z.string().regex(REGION_NAME);
-
-/** IAM role names: 1–64 of letters, digits and `+=,.@_-`. */
-const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 const host = z.union([z.ipv4(), z.ipv6(), z.hostname()]);
 

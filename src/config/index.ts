@@ -13,3 +13,4 @@ export {
   type Role,
 } from './config.js';
 export { ConfigError } from './config-error.js';
+export { isRegionName } from './aws-names.js';

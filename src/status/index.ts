@@ -23,5 +23,5 @@ export {
   type IdempotencyStore,
 } from './idempotency.js';
 export { isTransitional, type TtlPolicy } from './ttl.js';
-export { AwsCallError, isAwsCallError } from '../aws/errors.js';
-export type * from '../aws/types.js';
+export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
+export type * from './records.js';

@@ -1,7 +1,7 @@
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients, createSharedHttpHandler } from '../../src/aws/clients.js';
-import { GetRegisterAccountStatusCommand } from '../../src/aws/fleetwise/index.js';
+import { GetRegisterAccountStatusCommand } from '../../src/aws/fleetwise-client/index.js';
 import { createRateLimiter, type RateLimiter, type RateLimitKey } from '../../src/aws/rate-limiter.js';
 import { EMULATOR_CREDENTIALS, MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
 

@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../../src/aws/fleetwise/index.js';
+import { GetRegisterAccountStatusCommand, IoTFleetWiseClient } from '../../src/aws/fleetwise-client/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/node.js';
 
 /** Where Debian's awscli package installs the CLI; the `aws` first on PATH may be another (a pip-installed v1). */

@@ -1,7 +1,7 @@
 // AWS Compute Optimizer as the emulator serves it: enrollment (opt-in) per account, the same in every region, and
 // the organization-wide view for the management account. Opting in passes through Pending for the configured delay.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
-import type { Organization } from './organization.js';
+import type { Organization } from './organization-state.js';
 import { decodePageToken, encodePageToken, readPage } from './pagination.js';
 import {
   checkInteger,

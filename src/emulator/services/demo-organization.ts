@@ -13,7 +13,7 @@ import {
   type AccountState,
   type CreateAccountRequestRecord,
   type JoinedMethod,
-} from './organization.js';
+} from './organization-state.js';
 import { SeededRandom } from './random.js';
 
 export interface DemoOrganizationOptions {

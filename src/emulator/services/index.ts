@@ -5,13 +5,13 @@ import { ComputeOptimizerEnrollments, computeOptimizerService } from './compute-
 import { buildDemoOrganization } from './demo-organization.js';
 import { FleetwiseRegistrations, fleetwiseService } from './fleetwise.js';
 import { IdentityRegistry } from './identity.js';
-import { Organization } from './organization.js';
+import { Organization } from './organization-state.js';
 import { organizationsService } from './organizations.js';
 import { SeededRandom } from './random.js';
 import { stsService } from './sts.js';
 
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MANAGEMENT_ACCOUNT_ID } from './identity.js';
-export { DEFAULT_MEMBER_ROLE_NAME } from './organization.js';
+export { DEFAULT_MEMBER_ROLE_NAME } from './organization-state.js';
 export { FLEETWISE_REGIONS } from './fleetwise.js';
 
 /** Member accounts the demo organization can have. */

@@ -7,7 +7,7 @@ import {
   type AccountState,
   type CreateAccountStatusView,
   type Organization,
-} from './organization.js';
+} from './organization-state.js';
 import { decodePageToken, encodePageToken, readPage } from './pagination.js';
 import {
   checkInteger,

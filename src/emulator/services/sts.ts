@@ -2,7 +2,7 @@
 // management account may assume a member's role, as OrganizationAccountAccessRole trusts only it on AWS.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
 import type { IdentityRegistry } from './identity.js';
-import type { Organization } from './organization.js';
+import type { Organization } from './organization-state.js';
 import { checkInteger, checkString, parseInteger, validationMessage, violations } from './validation.js';
 
 /** AssumeRole DurationSeconds bounds and default, in seconds (the member roles allow the 12-hour maximum). */

@@ -3,6 +3,7 @@
 // accounts costs one batch per source, not one call per account.
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { isRegionName } from '../../config/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, rethrowAsFieldError } from '../errors.js';
 import { Account } from '../types/account.type.js';
@@ -10,12 +11,10 @@ import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollmen
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 /** Checks a region argument: malformed → BAD_USER_INPUT; well-formed but without FleetWise → REGION_NOT_SUPPORTED. */
 export function fleetwiseRegionOrThrow(ctx: GraphQLContext, region: string | undefined | null, field = 'region'): string {
   const chosen = region ?? ctx.services.status.fleetwiseRegions[0]!;
-  if (!REGION_PATTERN.test(chosen)) throw badUserInput(`${field} must be an AWS region name such as us-east-1.`, field);
+  if (!isRegionName(chosen)) throw badUserInput(`${field} must be an AWS region name such as us-east-1.`, field);
   if (!ctx.services.status.isFleetwiseRegion(chosen)) {
     throw new GraphQLError(`IoT FleetWise is not offered in ${chosen}.`, {
       extensions: { code: ErrorCode.REGION_NOT_SUPPORTED, region: chosen },

@@ -4,7 +4,7 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { AwsCallError, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
+import { upstreamFailure, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { StatusSource } from '../enums.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
@@ -63,7 +63,7 @@ export class SubscriptionResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreateAccountRequest> {
     ctx.renewLoaders();
-    if (message.failure) throw toGraphQLError(new AwsCallError(message.failure));
+    if (message.failure) throw toGraphQLError(upstreamFailure(message.failure));
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
     return CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt });

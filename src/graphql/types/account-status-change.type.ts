@@ -1,6 +1,6 @@
 // AccountStatusChange: one event of the accountStatusChanged subscription.
 import { Field, ObjectType } from 'type-graphql';
-import { AwsCallError, type StatusChangeMessage } from '../../status/index.js';
+import { upstreamFailure, type StatusChangeMessage } from '../../status/index.js';
 import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
 import { toGraphQLError } from '../errors.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
@@ -69,7 +69,7 @@ export class AccountStatusChange {
           : StatusSource.CREATION_REQUEST;
     let error: StatusError | undefined;
     if (message.failure) {
-      const graphqlError = toGraphQLError(new AwsCallError(message.failure));
+      const graphqlError = toGraphQLError(upstreamFailure(message.failure));
       error = Object.assign(new StatusError(), {
         code: String(graphqlError.extensions.code),
         message: graphqlError.message,

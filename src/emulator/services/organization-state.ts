@@ -1,6 +1,7 @@
-// The emulated AWS Organization: its accounts and the CreateAccount requests on record. Time-driven state is read
-// lazily from the moment asked about: a request is IN_PROGRESS until its completion time, and the account it creates
-// joins the organization at that same moment. Nothing runs in the background.
+// The emulated AWS Organization's state — its accounts and the CreateAccount requests on record — which
+// organizations.ts serves as the Organizations API. Time-driven state is read lazily from the moment asked about: a
+// request is IN_PROGRESS until its completion time, and the account it creates joins the organization at that same
+// moment. Nothing runs in the background.
 import type { SeededRandom } from './random.js';
 
 export const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;

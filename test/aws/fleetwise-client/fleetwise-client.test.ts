@@ -2,7 +2,7 @@
 // error as the client parses it, the default credential chain, AWS_ENDPOINT_URL*, and standard retries.
 // Accounts here are 12-digit access key ids outside the demo organization, so none starts registered.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultEndpointResolver } from '../../../src/aws/fleetwise/endpoint/endpointResolver.js';
+import { defaultEndpointResolver } from '../../../src/aws/fleetwise-client/endpoint/endpointResolver.js';
 import {
   ConflictException,
   GetRegisterAccountStatusCommand,
@@ -14,7 +14,7 @@ import {
   ThrottlingException,
   ValidationException,
   type IoTFleetWiseClientConfig,
-} from '../../../src/aws/fleetwise/index.js';
+} from '../../../src/aws/fleetwise-client/index.js';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/node.js';
 
 /** The emulator takes any 12-digit access key id as that account's root, with secret `test`. */
