@@ -13,12 +13,15 @@ import { REQUEST_ID_HEADER } from './core/protocols/codec.js';
 import { operationKey, Router } from './core/router.js';
 import { parseAuthorization } from './core/sigv4.js';
 import { AwsServiceError, type IdentityStore, type ServiceDefinition } from './core/types.js';
+import type { WorldControl } from './core/world-control.js';
 
 export type { EmulatorRequest, EmulatorResponse } from './core/exchange.js';
 
 export interface EmulatorOptions {
   readonly services: readonly ServiceDefinition[];
   readonly identity: IdentityStore;
+  /** Transitions, histories and sessions of the world the services model, for the control API. */
+  readonly world?: WorldControl;
   /** The emulator's notion of now: signature time checks, token expiry, the Date header, handler contexts. @default () => new Date() */
   readonly clock?: () => Date;
   /** Dice for fault injection, uniform in [0, 1). @default Math.random */
@@ -43,7 +46,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const router = new Router(services);
   const calls = new CallCounter();
   const faults = new FaultInjector({ random: options.random, monotonicNowMs: options.monotonicNowMs });
-  const controlState = { calls, faults, operationKeys: router.operationKeys() };
+  const controlState = { calls, faults, operationKeys: router.operationKeys(), clock, ...(options.world ? { world: options.world } : {}) };
   const closing = new AbortController();
   // Every delayed request listens on it until answered; hundreds at once is the point of a latency fault.
   setMaxListeners(0, closing.signal);

@@ -2,6 +2,7 @@
 // and closes cleanly — hung requests and idle keep-alive connections included.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { transitionPatternSchema, type InFlightTransition, type StatusHistory, type WorldControl } from './core/world-control.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { createAwsWorld } from './services/index.js';
 
@@ -48,22 +49,54 @@ export interface StartEmulatorOptions extends ServeOptions {
   readonly clock?: () => Date;
 }
 
+/**
+ * The control API's world resources for a process that holds the emulator (tests): the same operations as
+ * `/_emulator/transitions/…`, `/_emulator/history` and `/_emulator/sessions`, without HTTP.
+ */
+export interface EmulatorControl {
+  /** Holds matching transitions in flight and every later one until released (no patterns: all). Returns the keys held now. */
+  hold(...patterns: string[]): string[];
+  /** Lifts the holds the patterns cover and completes every matching transition in flight now (no patterns: all). */
+  release(...patterns: string[]): string[];
+  transitions(): { readonly holds: readonly string[]; readonly inFlight: readonly InFlightTransition[] };
+  history(keys: readonly string[]): Record<string, StatusHistory | null>;
+  /** Forgets every assumed-role session, as a restarted endpoint would. Returns how many. */
+  invalidateSessions(): number;
+}
+
+export interface StartedEmulator extends RunningEmulator {
+  readonly control: EmulatorControl;
+}
+
 /** Builds the demo organization and its four services and serves them: the emulator as `npm run emulator` runs it. */
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<StartedEmulator> {
   const world = createAwsWorld({
     memberAccounts: options.memberAccounts ?? DEFAULT_MEMBER_ACCOUNTS,
     delayMs: options.delayMs ?? DEFAULT_DELAY_MS,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-  const emulator = createEmulator({ services: world.services, identity: world.identity, ...(options.clock ? { clock: options.clock } : {}) });
+  const clock = options.clock ?? (() => new Date());
+  const emulator = createEmulator({ services: world.services, identity: world.identity, world: world.control, clock });
   const running = await serveEmulator(emulator, options);
   return {
     ...running,
+    control: controlOf(world.control, clock),
     async close() {
       emulator.close();
       await running.close();
     },
+  };
+}
+
+function controlOf(world: WorldControl, clock: () => Date): EmulatorControl {
+  const patternsOf = (patterns: string[]) => (patterns.length === 0 ? ['*'] : patterns.map((pattern) => transitionPatternSchema.parse(pattern)));
+  return {
+    hold: (...patterns) => world.hold(patternsOf(patterns), clock()),
+    release: (...patterns) => world.release(patternsOf(patterns), clock()),
+    transitions: () => world.transitions(clock()),
+    history: (keys) => world.history(keys, clock()),
+    invalidateSessions: () => world.invalidateSessions(),
   };
 }
 

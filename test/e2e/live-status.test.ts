@@ -1,4 +1,6 @@
 // Mutations and subscriptions end to end: a real graphql-ws client follows changes the mutations start in the emulator.
+// Transitions never complete by themselves here (a 10-minute delay): each test holds or releases them through the
+// emulator's control API, so the order of events does not depend on how busy the machine is.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +45,7 @@ describe('live status', () => {
   beforeAll(async () => {
     stack = await startStack({
       memberAccounts: 40,
-      delayMs: 400,
+      delayMs: 600_000,
       env: {
         STATUSGRAPH_POLL_FAST_MS: '100',
         STATUSGRAPH_POLL_SLOW_MS: '300',
@@ -72,6 +74,7 @@ describe('live status', () => {
     const first = await events.waitFor(() => true, 'the current state');
     expect(first.accountStatusChanged).toMatchObject({ accountId, source: 'FLEETWISE_REGISTRATION', region: 'us-east-1', previous: null, current: null });
 
+    stack.emulator.hold(`fleetwise:${accountId}`);
     const registered = await stack.gql(REGISTER, {
       input: { accountId, iamRoleArn: `arn:aws:iam::${accountId}:role/FleetWiseRole` },
     });
@@ -80,6 +83,7 @@ describe('live status', () => {
 
     const pending = await events.waitFor((event) => event.accountStatusChanged?.current === 'REGISTRATION_PENDING', 'PENDING');
     expect(pending.accountStatusChanged.previous).toBeNull();
+    expect(stack.emulator.release(`fleetwise:${accountId}`)).toEqual([`fleetwise:${accountId}:us-east-1`]);
     const success = await events.waitFor((event) => event.accountStatusChanged?.current === 'REGISTRATION_SUCCESS', 'SUCCESS');
     expect(success.accountStatusChanged.previous).toBe('REGISTRATION_PENDING');
     // Nested fields of each event are read with that event's own loaders, not the first event's.
@@ -87,7 +91,8 @@ describe('live status', () => {
     events.unsubscribe();
   });
 
-  it('follows createAccount to SUCCEEDED, and the subscription completes', async () => {
+  it('follows createAccount from IN_PROGRESS to SUCCEEDED, and the subscription completes', async () => {
+    stack.emulator.hold('creation');
     const created = await stack.gql(CREATE, {
       input: { email: 'new-team@example.com', accountName: 'new team', idempotencyKey: 'create-new-team-1' },
     });
@@ -96,11 +101,15 @@ describe('live status', () => {
     expect(request.state).toBe('IN_PROGRESS');
 
     const events = record(client, FOLLOW, { id: request.id });
+    const first = await events.waitFor(() => true, 'the current state');
+    expect(first.createAccountRequestChanged).toMatchObject({ id: request.id, state: 'IN_PROGRESS', accountId: null });
+    expect(stack.emulator.release(`creation:${request.id}`)).toEqual([`creation:${request.id}`]);
     const done = await events.waitFor((event) => event.createAccountRequestChanged?.state === 'SUCCEEDED', 'SUCCEEDED');
     expect(done.createAccountRequestChanged.accountId).toMatch(/^\d{12}$/);
     expect(done.createAccountRequestChanged.account).toEqual({ id: done.createAccountRequestChanged.accountId, joinedMethod: 'CREATED' });
     await events.waitForCompletion();
-    expect(events.events[0].createAccountRequestChanged.state).toBe('IN_PROGRESS');
+    expect(events.events.map((event) => event.createAccountRequestChanged.state)).toEqual(['IN_PROGRESS', 'SUCCEEDED']);
+    stack.emulator.release('creation');
   });
 
   it('follows a createAccount with an email already in use to FAILED with EMAIL_ALREADY_EXISTS', async () => {
@@ -108,6 +117,8 @@ describe('live status', () => {
       input: { email: takenEmail, accountName: 'duplicate', idempotencyKey: 'create-duplicate-1' },
     });
     const events = record(client, FOLLOW, { id: created.data!.createAccount.id });
+    await events.waitFor(() => true, 'the current state');
+    stack.emulator.release(`creation:${created.data!.createAccount.id}`);
     const failed = await events.waitFor((event) => event.createAccountRequestChanged?.state === 'FAILED', 'FAILED');
     expect(failed.createAccountRequestChanged.failureReason).toBe('EMAIL_ALREADY_EXISTS');
     await events.waitForCompletion();
@@ -125,6 +136,7 @@ describe('live status', () => {
     const reused = await stack.gql(CREATE, { input: { ...input, accountName: 'other' } });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.idempotencyKey' });
     expect((await stack.calls())['organizations:CreateAccount']).toBe(1);
+    stack.emulator.release(`creation:${first.data!.createAccount.id}`);
   });
 
   describe('refuses bad mutation input before any AWS call', () => {
@@ -200,6 +212,7 @@ describe('live status', () => {
     try {
       // Nudge both pollers: the failing account was registered by an earlier test; register the healthy one now.
       await stack.gql(REGISTER, { input: { accountId: healthy, iamRoleArn: `arn:aws:iam::${healthy}:role/FleetWiseRole` } });
+      stack.emulator.release(`fleetwise:${healthy}`);
       const failure = await failingEvents.waitFor((event) => event.accountStatusChanged?.error, 'an error event');
       expect(failure.accountStatusChanged.error).toMatchObject({
         code: 'UPSTREAM_UNAVAILABLE',

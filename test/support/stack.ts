@@ -1,7 +1,7 @@
 // Starts the whole stack for end-to-end tests: the AWS emulator and statusgraph on ephemeral ports, wired as
 // main.ts wires them, plus a plain HTTP GraphQL client and the emulator's control API.
 import { loadConfig } from '../../src/config/index.js';
-import { startEmulator } from '../../src/emulator/node.js';
+import { type EmulatorControl, startEmulator } from '../../src/emulator/node.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { startStatusGraph, type StatusGraph } from '../../src/server/start-statusgraph.js';
 
@@ -13,6 +13,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface Stack {
   readonly emulatorEndpoint: string;
+  /** Holds and releases the emulator's transitions (tests follow a transition this way, never by waiting for it). */
+  readonly emulator: EmulatorControl;
   readonly server: StatusGraph;
   readonly graphqlUrl: string;
   /** POSTs one operation as application/json, as any GraphQL client over HTTP does. */
@@ -50,6 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     emulatorEndpoint: emulator.endpoint,
+    emulator: emulator.control,
     server,
     graphqlUrl: server.url,
     async gql(query, variables) {

@@ -1,6 +1,7 @@
 // AWS Compute Optimizer as the emulator serves it: enrollment (opt-in) per account, the same in every region, and
 // the organization-wide view for the management account. Opting in passes through Pending for the configured delay.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
+import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
 import type { Organization } from './organization-state.js';
 import { decodePageToken, encodePageToken, readPage } from './pagination.js';
 import {
@@ -12,6 +13,7 @@ import {
   validationMessage,
   type Violation,
 } from './validation.js';
+import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
 
 export const ENROLLMENT_STATUSES = ['Active', 'Inactive', 'Pending', 'Failed'] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
@@ -44,18 +46,21 @@ export interface EnrollmentView {
 }
 
 /** Enrollment records by account id; an account without one has never opted in (Inactive). */
-export class ComputeOptimizerEnrollments {
-  private readonly records: Map<string, EnrollmentRecord>;
+export class ComputeOptimizerEnrollments implements TransitionSource {
+  readonly kind = 'enrollment';
+  /** Per account, its opt-ins and opt-outs, newest last. */
+  private readonly timelines = new Map<string, Timeline<EnrollmentRecord>>();
 
   constructor(
     initial: Iterable<readonly [string, EnrollmentRecord]>,
     private readonly delayMs: number,
+    private readonly gate: TransitionGate = NO_HOLDS,
   ) {
-    this.records = new Map(initial);
+    for (const [accountId, record] of initial) this.timelines.set(accountId, new Timeline(record));
   }
 
   statusOf(accountId: string, now: Date): EnrollmentView {
-    const record = this.records.get(accountId);
+    const record = this.timelines.get(accountId)?.current;
     if (record === undefined) return { status: 'Inactive', memberAccountsEnrolled: false };
     const memberAccountsEnrolled = record.memberAccountsEnrolled ?? false;
     if (record.status === 'Pending' && record.activeFrom !== undefined && record.activeFrom <= now) {
@@ -74,31 +79,84 @@ export class ComputeOptimizerEnrollments {
    * `memberAccountsEnrolled` (management account) is remembered when given and kept when not.
    */
   optIn(accountId: string, now: Date, memberAccountsEnrolled?: boolean): void {
-    const current = this.records.get(accountId);
+    const timeline = this.timelines.get(accountId);
+    const current = timeline?.current;
     const enrolled = memberAccountsEnrolled ?? current?.memberAccountsEnrolled;
     const status = this.statusOf(accountId, now).status;
     if (current !== undefined && (status === 'Active' || status === 'Pending')) {
-      if (enrolled !== current.memberAccountsEnrolled) this.records.set(accountId, { ...current, memberAccountsEnrolled: enrolled });
+      if (enrolled !== current.memberAccountsEnrolled) timeline!.replaceCurrent({ ...current, memberAccountsEnrolled: enrolled });
       return;
     }
-    this.records.set(accountId, {
+    this.record(accountId, {
       status: 'Pending',
       statusReason: enrolled ? MEMBERS_PENDING_REASON : PENDING_REASON,
       updatedAt: now,
-      activeFrom: new Date(now.getTime() + this.delayMs),
+      activeFrom: this.gate.isHeld(key(accountId)) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs),
       ...(enrolled !== undefined && { memberAccountsEnrolled: enrolled }),
     });
   }
 
   /** Opts an account out at once. Members the management account enrolled stay enrolled. */
   optOut(accountId: string, now: Date): void {
-    const enrolled = this.records.get(accountId)?.memberAccountsEnrolled;
-    this.records.set(accountId, {
+    const enrolled = this.timelines.get(accountId)?.current?.memberAccountsEnrolled;
+    this.record(accountId, {
       status: 'Inactive',
       updatedAt: now,
       ...(enrolled !== undefined && { memberAccountsEnrolled: enrolled }),
     });
   }
+
+  inFlight(now: Date): InFlightTransition[] {
+    const found: InFlightTransition[] = [];
+    for (const [accountId, timeline] of this.timelines) {
+      const activeFrom = pendingUntil(timeline.current!, now);
+      if (activeFrom !== undefined) found.push({ key: key(accountId), value: 'Pending', settlesAt: settlesAtOrHeld(activeFrom) });
+    }
+    return found;
+  }
+
+  hold(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
+  }
+
+  settle(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, now);
+  }
+
+  history(statusKey: string, now: Date): StatusHistory | undefined {
+    const accountId = statusKey.split(':')[1];
+    if (accountId === undefined) return undefined;
+    const timeline = this.timelines.get(accountId);
+    const phases = (timeline?.records ?? []).map((record) => ({
+      startsAt: record.updatedAt,
+      value: record.status,
+      ...(record.status === 'Pending' && record.activeFrom !== undefined && { settlesAt: record.activeFrom, settled: 'Active' }),
+    }));
+    return historyOf(phases, 'Inactive', timeline?.truncated ?? false, now);
+  }
+
+  private record(accountId: string, record: EnrollmentRecord): void {
+    const timeline = this.timelines.get(accountId);
+    if (timeline) timeline.push(record);
+    else this.timelines.set(accountId, new Timeline(record));
+  }
+
+  /** Moves the end of an opt-in still Pending at `now`. */
+  private reschedule(statusKey: string, now: Date, activeFrom: Date): void {
+    const timeline = this.timelines.get(statusKey.split(':')[1] ?? '');
+    const record = timeline?.current;
+    if (record !== undefined && pendingUntil(record, now) !== undefined) timeline!.replaceCurrent({ ...record, activeFrom });
+  }
+}
+
+/** Enrollments are per account: `enrollment:<account>`. */
+function key(accountId: string): string {
+  return `enrollment:${accountId}`;
+}
+
+/** When a record still Pending at `now` becomes Active; undefined if it is not Pending then. */
+function pendingUntil(record: EnrollmentRecord, now: Date): Date | undefined {
+  return record.status === 'Pending' && record.activeFrom !== undefined && record.activeFrom > now ? record.activeFrom : undefined;
 }
 
 export function computeOptimizerService(organization: Organization, enrollments: ComputeOptimizerEnrollments): ServiceDefinition {

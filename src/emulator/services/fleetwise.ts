@@ -2,6 +2,8 @@
 // RegisterAccount is REGISTRATION_PENDING for the configured delay, then REGISTRATION_SUCCESS — or
 // REGISTRATION_FAILURE when the IAM role belongs to another account, which FleetWise cannot use.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
+import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
+import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
 import { checkString, validationMessage, type Violation } from './validation.js';
 
 /** The only regions IoT FleetWise is offered in. */
@@ -49,18 +51,21 @@ export interface RegistrationRequest {
   readonly timestream?: TimestreamResources;
 }
 
-export class FleetwiseRegistrations {
-  private readonly records = new Map<string, RegistrationRecord>();
+export class FleetwiseRegistrations implements TransitionSource {
+  readonly kind = 'fleetwise';
+  /** Per `fleetwise:<account>:<region>` key, the registrations made there, newest last. */
+  private readonly timelines = new Map<string, Timeline<RegistrationRecord>>();
 
   constructor(
     initial: Iterable<RegistrationRecord>,
     private readonly delayMs: number,
+    private readonly gate: TransitionGate = NO_HOLDS,
   ) {
-    for (const record of initial) this.records.set(key(record.accountId, record.region), record);
+    for (const record of initial) this.timelines.set(key(record.accountId, record.region), new Timeline(record));
   }
 
   find(accountId: string, region: string): RegistrationRecord | undefined {
-    return this.records.get(key(accountId, region));
+    return this.timelines.get(key(accountId, region))?.current;
   }
 
   statusOf(record: RegistrationRecord, now: Date): RegistrationStatus {
@@ -69,6 +74,7 @@ export class FleetwiseRegistrations {
 
   /** Starts a registration; the caller has checked that none is pending. Registering again keeps the creation time. */
   register(request: RegistrationRequest, now: Date): RegistrationRecord {
+    const statusKey = key(request.accountId, request.region);
     const previous = this.find(request.accountId, request.region);
     const roleAccount = ROLE_ARN_ACCOUNT.exec(request.roleArn)?.[1];
     const ownRole = roleAccount === request.accountId;
@@ -79,18 +85,56 @@ export class FleetwiseRegistrations {
       ...(request.timestream !== undefined && { timestream: request.timestream }),
       creationTime: previous?.creationTime ?? now,
       requestedAt: now,
-      settlesAt: new Date(now.getTime() + this.delayMs),
+      settlesAt: this.gate.isHeld(statusKey) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs),
       outcome: ownRole ? 'REGISTRATION_SUCCESS' : 'REGISTRATION_FAILURE',
       ...(!ownRole && { errorMessage: foreignRoleMessage(request.roleArn, request.accountId) }),
     };
-    this.records.set(key(request.accountId, request.region), record);
+    const timeline = this.timelines.get(statusKey);
+    if (timeline) timeline.push(record);
+    else this.timelines.set(statusKey, new Timeline(record));
     return record;
+  }
+
+  inFlight(now: Date): InFlightTransition[] {
+    const found: InFlightTransition[] = [];
+    for (const [statusKey, timeline] of this.timelines) {
+      const record = timeline.current!;
+      if (record.settlesAt > now) found.push({ key: statusKey, value: 'REGISTRATION_PENDING', settlesAt: settlesAtOrHeld(record.settlesAt) });
+    }
+    return found;
+  }
+
+  hold(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
+  }
+
+  settle(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, now);
+  }
+
+  history(statusKey: string, now: Date): StatusHistory | undefined {
+    const timeline = this.timelines.get(statusKey);
+    if (timeline === undefined) return statusKey.split(':').length === 3 ? historyOf([], null, false, now) : undefined;
+    const phases = timeline.records.map((record) => ({
+      startsAt: record.requestedAt,
+      value: 'REGISTRATION_PENDING',
+      settlesAt: record.settlesAt,
+      settled: record.outcome,
+    }));
+    return historyOf(phases, null, timeline.truncated, now);
+  }
+
+  /** Moves the completion of a registration still pending at `now`. */
+  private reschedule(statusKey: string, now: Date, settlesAt: Date): void {
+    const timeline = this.timelines.get(statusKey);
+    const record = timeline?.current;
+    if (record !== undefined && record.settlesAt > now) timeline!.replaceCurrent({ ...record, settlesAt });
   }
 }
 
-/** Registrations are kept per account and region. */
+/** Registrations are kept per account and region, under their transition key. */
 function key(accountId: string, region: string): string {
-  return `${accountId}/${region}`;
+  return `fleetwise:${accountId}:${region}`;
 }
 
 /** Why FleetWise cannot use a role of another account: it must assume the role from the registering account. */

@@ -69,6 +69,13 @@ export class IdentityRegistry implements IdentityStore {
     return session;
   }
 
+  /** Forgets every session, as a restarted endpoint has: their keys are unrecognized from now on. Returns how many. */
+  forgetSessions(): number {
+    const count = this.sessions.size;
+    this.sessions.clear();
+    return count;
+  }
+
   /** Number of sessions currently remembered (live or recently expired). */
   get sessionCount(): number {
     return this.sessions.size;

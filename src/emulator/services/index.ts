@@ -1,6 +1,7 @@
 // The emulator's AWS world: the demo organization and the four services that read and change it (STS,
 // Organizations, Compute Optimizer, IoT FleetWise), plus the identity store the protocol core verifies callers with.
 import type { IdentityStore, ServiceDefinition } from '../core/types.js';
+import type { WorldControl } from '../core/world-control.js';
 import { ComputeOptimizerEnrollments, computeOptimizerService } from './compute-optimizer.js';
 import { buildDemoOrganization } from './demo-organization.js';
 import { FleetwiseRegistrations, fleetwiseService } from './fleetwise.js';
@@ -9,6 +10,7 @@ import { Organization } from './organization-state.js';
 import { organizationsService } from './organizations.js';
 import { SeededRandom } from './random.js';
 import { stsService } from './sts.js';
+import { TransitionHolds, WorldTransitions } from './transitions.js';
 
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MANAGEMENT_ACCOUNT_ID } from './identity.js';
 export { DEFAULT_MEMBER_ROLE_NAME } from './organization-state.js';
@@ -40,6 +42,8 @@ export interface AwsWorldOptions {
 export interface AwsWorld {
   readonly services: ServiceDefinition[];
   readonly identity: IdentityStore;
+  /** Holds and releases transitions, answers status histories, invalidates sessions (the control API's). */
+  readonly control: WorldControl;
 }
 
 /** Builds the demo organization and the services over it. Nothing runs in the background: state is read lazily. */
@@ -60,6 +64,7 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
 
   const startedAt = (options.clock ?? (() => new Date()))();
   const demo = buildDemoOrganization({ memberAccounts, seed, startedAt, delayMs });
+  const holds = new TransitionHolds();
   const organization = new Organization({
     id: demo.organizationId,
     management: demo.management,
@@ -69,10 +74,11 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
     delayMs,
     // Ids handed out later come from their own stream, so the demo stays the same whatever is created afterwards.
     random: new SeededRandom(seed + 1),
+    gate: holds,
   });
   const identity = new IdentityRegistry(demo.management.id);
-  const enrollments = new ComputeOptimizerEnrollments(demo.enrollments, delayMs);
-  const registrations = new FleetwiseRegistrations(demo.registrations, delayMs);
+  const enrollments = new ComputeOptimizerEnrollments(demo.enrollments, delayMs, holds);
+  const registrations = new FleetwiseRegistrations(demo.registrations, delayMs, holds);
   return {
     services: [
       stsService(organization, identity),
@@ -81,5 +87,6 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
       fleetwiseService(registrations),
     ],
     identity,
+    control: new WorldTransitions(holds, [registrations, enrollments, organization], identity),
   };
 }

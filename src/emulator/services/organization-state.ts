@@ -1,8 +1,11 @@
 // The emulated AWS Organization's state — its accounts and the CreateAccount requests on record — which
 // organizations.ts serves as the Organizations API. Time-driven state is read lazily from the moment asked about: a
 // request is IN_PROGRESS until its completion time, and the account it creates joins the organization at that same
-// moment. Nothing runs in the background.
+// moment. Nothing runs in the background. A held request stays IN_PROGRESS until released (transitions.ts); its
+// account joins at the release.
+import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
 import type { SeededRandom } from './random.js';
+import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, type TransitionGate, type TransitionSource } from './transitions.js';
 
 export const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
@@ -71,9 +74,12 @@ export interface OrganizationInit {
   readonly delayMs: number;
   /** Source of new account ids and request ids. */
   readonly random: SeededRandom;
+  /** Decides which new requests wait for a release. @default holds nothing */
+  readonly gate?: TransitionGate;
 }
 
-export class Organization {
+export class Organization implements TransitionSource {
+  readonly kind = 'creation';
   readonly id: string;
   readonly managementAccountId: string;
   private readonly accounts: AccountRecord[];
@@ -85,6 +91,9 @@ export class Organization {
   private readonly maxAccounts: number;
   private readonly delayMs: number;
   private readonly random: SeededRandom;
+  private readonly gate: TransitionGate;
+  /** Ids of the requests that may still be in progress (pruned as they are found completed). */
+  private readonly unsettled = new Set<string>();
 
   constructor(init: OrganizationInit) {
     this.id = init.id;
@@ -95,10 +104,14 @@ export class Organization {
       this.claimedEmails.add(account.email.toLowerCase());
     }
     this.requests = [...init.creationRequests];
-    for (const request of this.requests) this.requestsById.set(request.id, request);
+    for (const request of this.requests) {
+      this.requestsById.set(request.id, request);
+      this.unsettled.add(request.id);
+    }
     this.maxAccounts = init.maxAccounts;
     this.delayMs = init.delayMs;
     this.random = init.random;
+    this.gate = init.gate ?? NO_HOLDS;
   }
 
   get arn(): string {
@@ -114,8 +127,8 @@ export class Organization {
   }
 
   /**
-   * How many accounts (management first) have joined by `now`. Accounts that a pending request will create sit at
-   * the end of the list, joining in the order they were requested, so this only looks at the few pending ones.
+   * How many accounts (management first) have joined by `now`. The list is kept in joining order, and accounts that
+   * a pending request will create sit at its end (held ones last), so this only looks at the few pending ones.
    */
   joinedAccountCount(now: Date): number {
     let count = this.accounts.length;
@@ -158,14 +171,9 @@ export class Organization {
     return this.requestsById.get(requestId);
   }
 
-  /**
-   * Requests still in progress at `now`. Every request takes the same delay, so the unfinished ones are the last few
-   * on record: this reads backwards only as far as the first finished one.
-   */
+  /** Requests still in progress at `now`. */
   creationsInProgress(now: Date): number {
-    let count = 0;
-    for (let i = this.requests.length - 1; i >= 0 && this.requests[i]!.completesAt > now; i--) count++;
-    return count;
+    return this.requestsInProgress(now).length;
   }
 
   /**
@@ -174,18 +182,69 @@ export class Organization {
    * its account quota → ACCOUNT_LIMIT_EXCEEDED; otherwise the new account joins when the request completes.
    */
   requestAccount(request: NewAccountRequest, now: Date): CreateAccountRequestRecord {
-    const completesAt = new Date(now.getTime() + this.delayMs);
+    const id = this.newRequestId();
+    const completesAt = this.gate.isHeld(requestKey(id)) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs);
     const outcome = this.decideOutcome(request, completesAt);
-    const record: CreateAccountRequestRecord = {
-      id: this.newRequestId(),
-      accountName: request.accountName,
-      requestedAt: now,
-      completesAt,
-      outcome,
-    };
+    const record: CreateAccountRequestRecord = { id, accountName: request.accountName, requestedAt: now, completesAt, outcome };
     this.requests.push(record);
     this.requestsById.set(record.id, record);
+    this.unsettled.add(record.id);
     return record;
+  }
+
+  inFlight(now: Date): InFlightTransition[] {
+    return this.requestsInProgress(now).map((request) => ({
+      key: requestKey(request.id),
+      value: 'IN_PROGRESS',
+      settlesAt: settlesAtOrHeld(request.completesAt),
+    }));
+  }
+
+  hold(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
+  }
+
+  settle(statusKey: string, now: Date): void {
+    this.reschedule(statusKey, now, now);
+  }
+
+  history(statusKey: string, now: Date): StatusHistory | undefined {
+    const request = this.requestsById.get(statusKey.slice('creation:'.length));
+    if (request === undefined) return undefined;
+    const phase = { startsAt: request.requestedAt, value: 'IN_PROGRESS', settlesAt: request.completesAt, settled: request.outcome.state };
+    return historyOf([phase], null, false, now);
+  }
+
+  private requestsInProgress(now: Date): CreateAccountRequestRecord[] {
+    const found: CreateAccountRequestRecord[] = [];
+    for (const id of this.unsettled) {
+      const request = this.requestsById.get(id)!;
+      if (request.completesAt > now) found.push(request);
+      else this.unsettled.delete(id);
+    }
+    return found;
+  }
+
+  /** Moves the completion of a request still in progress at `now`, and the joining of the account it creates. */
+  private reschedule(statusKey: string, now: Date, completesAt: Date): void {
+    const request = this.requestsById.get(statusKey.slice('creation:'.length));
+    if (request === undefined || request.completesAt <= now) return;
+    const moved = { ...request, completesAt };
+    this.requests[this.requests.lastIndexOf(request)] = moved;
+    this.requestsById.set(moved.id, moved);
+    if (moved.outcome.state === 'SUCCEEDED') {
+      const account = this.accountsById.get(moved.outcome.accountId)!;
+      this.accounts.splice(this.accounts.lastIndexOf(account), 1);
+      this.placeByJoiningTime({ ...account, joinedAt: completesAt });
+    }
+  }
+
+  /** Inserts an account after every account that joins no later than it: the list stays in joining order. */
+  private placeByJoiningTime(account: AccountRecord): void {
+    let index = this.accounts.length;
+    while (index > 0 && this.accounts[index - 1]!.joinedAt > account.joinedAt) index--;
+    this.accounts.splice(index, 0, account);
+    this.accountsById.set(account.id, account);
   }
 
   /** What a request shows at `now`. */
@@ -212,8 +271,7 @@ export class Organization {
       joinedAt: completesAt,
       memberRoleName: request.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
     };
-    this.accounts.push(account);
-    this.accountsById.set(account.id, account);
+    this.placeByJoiningTime(account);
     this.claimedEmails.add(email);
     return { state: 'SUCCEEDED', accountId: account.id };
   }
@@ -231,4 +289,9 @@ export class Organization {
       if (!this.requestsById.has(id)) return id;
     }
   }
+}
+
+/** Creation requests are followed by id: `creation:<request id>`. */
+function requestKey(requestId: string): string {
+  return `creation:${requestId}`;
 }

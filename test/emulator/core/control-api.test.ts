@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type EmulatorResponse } from '../../../src/emulator/emulator.js';
+import { createAwsWorld } from '../../../src/emulator/services/index.js';
 import { allTestServices, signRequest, TestIdentity } from './fixtures.js';
 
 function setup() {
@@ -125,5 +126,54 @@ describe('control API', () => {
     const { control } = setup();
     expect((await control('GET', 'nothing')).status).toBe(404);
     expect(await control('POST', 'calls')).toMatchObject({ status: 405, headers: { allow: 'GET, DELETE' } });
+  });
+});
+
+describe('control API over the emulated world', () => {
+  function worldSetup() {
+    let now = new Date('2030-03-01T12:00:00.000Z');
+    const world = createAwsWorld({ memberAccounts: 3, delayMs: 1_000, clock: () => now });
+    const emulator = createEmulator({ services: world.services, identity: world.identity, world: world.control, clock: () => now });
+    const control = async (method: string, resource: string, body?: unknown) => {
+      const response = await emulator.handle({
+        method,
+        path: `/_emulator/${resource}`,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+      });
+      return { status: response.status, body: parse(response) as any };
+    };
+    return { control, advance: (ms: number) => (now = new Date(now.getTime() + ms)), now: () => now };
+  }
+
+  it('holds the demo organization\'s creation in progress past its delay, then releases it at the release time', async () => {
+    const { control, advance, now } = worldSetup();
+    const held = await control('POST', 'transitions/hold', { keys: ['creation:*'] });
+    expect(held.status).toBe(200);
+    expect(held.body.held).toHaveLength(1);
+    const key = (held.body.held as string[])[0]!;
+    advance(60_000);
+    expect((await control('GET', 'transitions')).body).toEqual({ holds: ['creation:*'], inFlight: [{ key, value: 'IN_PROGRESS' }] });
+
+    expect((await control('POST', 'transitions/release', {})).body).toEqual({ released: [key] });
+    const history = (await control('POST', 'history', { keys: [key] })).body[key];
+    expect(history.at(-1)).toEqual({ at: now().toISOString(), value: 'SUCCEEDED' });
+    expect((await control('GET', 'transitions')).body).toEqual({ holds: [], inFlight: [] });
+  });
+
+  it('invalidates sessions on DELETE /_emulator/sessions', async () => {
+    const { control } = worldSetup();
+    expect(await control('DELETE', 'sessions')).toMatchObject({ status: 200, body: { invalidated: 0 } });
+  });
+
+  it.each([
+    ['transitions/hold', { keys: ['nothing:*'] }],
+    ['transitions/release', { keys: [] }],
+    ['history', { keys: ['fleetwise:1'] }],
+  ])('refuses a bad body for %s with 400', async (resource, body) => {
+    const { control } = worldSetup();
+    const answer = await control('POST', resource, body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/^Invalid /);
   });
 });

@@ -2,6 +2,7 @@
 // and callers established through the real identity store, as the protocol core would establish them.
 import { expect } from 'vitest';
 import { AwsServiceError, type Caller, type IdentityStore, type ServiceDefinition } from '../../../src/emulator/core/types.js';
+import type { WorldControl } from '../../../src/emulator/core/world-control.js';
 import { createAwsWorld, type AwsWorldOptions } from '../../../src/emulator/services/index.js';
 
 export const START = new Date('2030-03-01T12:00:00.000Z');
@@ -19,6 +20,8 @@ export interface TestWorld {
   failure(service: SigningName, operation: string, input?: Output, as?: { accessKeyId?: string; region?: string }): Promise<AwsServiceError>;
   service(name: SigningName): ServiceDefinition;
   readonly identity: IdentityStore;
+  /** The world's control (hold, release, history, sessions); pass it `now`. */
+  readonly control: WorldControl;
   lookupCaller(accessKeyId: string, region?: string): Caller;
 }
 
@@ -59,6 +62,7 @@ export function testWorld(options: Partial<AwsWorldOptions> = {}): TestWorld {
     },
     service,
     identity: world.identity,
+    control: world.control,
     lookupCaller,
   };
 }
