@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgAccount } from '../../src/aws/types.js';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
 
 /** Transitions in this emulator take this long; tests wait for them by polling, never by the clock. */
-const DELAY_MS = 300;
-
 let harness: Harness;
 let activeMembers: OrgAccount[];
 
 beforeAll(async () => {
-  harness = await startHarness({ memberAccounts: 40, delayMs: DELAY_MS });
-  // The demo's one creation in progress adds a member when it completes; let it, so the member list holds still.
-  await vi.waitFor(
-    async () => {
-      const requests = await harness.services.listCreateAccountStatuses();
-      if (requests.some((request) => request.state === 'IN_PROGRESS')) throw new Error('a creation is still in progress');
-    },
-    { timeout: 10_000, interval: 50 },
-  );
+  harness = await startHarness({ memberAccounts: 40 });
+  // The demo's one creation in progress adds a member when it completes; complete it, so the member list holds still.
+  harness.emulator.release('creation');
   activeMembers = (await harness.services.listAccounts()).filter(
     (account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED',
   );
@@ -83,9 +75,8 @@ describe('updateEnrollmentStatus', () => {
     )!;
     const updated = await harness.services.updateEnrollmentStatus({ accountId: inactive.accountId, status: 'Active' });
     expect(updated).toEqual({ accountId: inactive.accountId, status: 'Pending', statusReason: expect.any(String) });
-    await vi.waitFor(
-      async () => expect((await harness.services.getEnrollmentStatus(inactive.accountId)).status).toBe('Active'),
-      { timeout: 10_000, interval: DELAY_MS / 2 },
-    );
+    expect((await harness.services.getEnrollmentStatus(inactive.accountId)).status).toBe('Pending');
+    expect(harness.emulator.release(`enrollment:${inactive.accountId}`)).toEqual([`enrollment:${inactive.accountId}`]);
+    expect((await harness.services.getEnrollmentStatus(inactive.accountId)).status).toBe('Active');
   });
 });

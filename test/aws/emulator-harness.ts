@@ -2,7 +2,7 @@
 // keyed "<signing name>:<Operation>" and fault injection. Each harness owns its emulator and its services.
 import { createAwsServices, type AwsServicesOptions } from '../../src/aws/index.js';
 import type { AwsCallEvent, AwsServices } from '../../src/aws/types.js';
-import { startEmulator } from '../../src/emulator/node.js';
+import { type EmulatorControl, startEmulator } from '../../src/emulator/node.js';
 
 /** The emulator's management account and its LocalStack-style credentials. */
 export const MANAGEMENT_ACCOUNT_ID = '000000000000';
@@ -20,6 +20,8 @@ export interface FaultSettings {
 
 export interface Harness {
   readonly endpoint: string;
+  /** Holds and releases the emulator's transitions: tests complete a transition when they want, never wait for one. */
+  readonly emulator: EmulatorControl;
   readonly services: AwsServices;
   /** Every AwsCallEvent the services reported, in order. */
   readonly events: AwsCallEvent[];
@@ -34,7 +36,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly memberAccounts?: number;
-  /** How long emulated transitions take, in milliseconds. */
+  /** How long emulated transitions take, in milliseconds. @default 600_000 — tests release them instead */
   readonly delayMs?: number;
   readonly services?: Partial<AwsServicesOptions>;
 }
@@ -43,7 +45,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const emulator = await startEmulator({
     port: 0,
     memberAccounts: options.memberAccounts ?? 12,
-    delayMs: options.delayMs ?? 60_000,
+    delayMs: options.delayMs ?? 600_000,
   });
   const { endpoint } = emulator;
   const events: AwsCallEvent[] = [];
@@ -74,6 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   return {
     endpoint,
+    emulator: emulator.control,
     services: servicesWith(options.services ?? {}),
     events,
     calls: async () => (await control('calls', 'GET')) as Record<string, number>,

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsCallError, FLEETWISE_REGIONS } from '../../src/aws/index.js';
 import type { FleetwiseRegistrationRecord, OrgAccount } from '../../src/aws/types.js';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
-
-/** Transitions in this emulator take this long; tests wait for them by polling, never by the clock. */
-const DELAY_MS = 300;
 
 let harness: Harness;
 let activeMembers: OrgAccount[];
@@ -12,7 +9,7 @@ let activeMembers: OrgAccount[];
 let registrations: Map<string, FleetwiseRegistrationRecord | null>;
 
 beforeAll(async () => {
-  harness = await startHarness({ memberAccounts: 40, delayMs: DELAY_MS });
+  harness = await startHarness({ memberAccounts: 40 });
   activeMembers = (await harness.services.listAccounts()).filter(
     (account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED',
   );
@@ -114,14 +111,10 @@ describe('registerFleetwiseAccount', () => {
       creationTime: expect.any(Date),
       lastModificationTime: expect.any(Date),
     });
-    const settled = await vi.waitFor(
-      async () => {
-        const registration = await harness.services.getFleetwiseRegistration(unregistered!, 'us-east-1');
-        expect(registration?.accountStatus).toBe('REGISTRATION_SUCCESS');
-        return registration!;
-      },
-      { timeout: 10_000, interval: DELAY_MS / 2 },
-    );
+    expect((await harness.services.getFleetwiseRegistration(unregistered!, 'us-east-1'))?.accountStatus).toBe('REGISTRATION_PENDING');
+    harness.emulator.release(`fleetwise:${unregistered!}:us-east-1`);
+    const settled = (await harness.services.getFleetwiseRegistration(unregistered!, 'us-east-1'))!;
+    expect(settled.accountStatus).toBe('REGISTRATION_SUCCESS');
     expect(settled.iamRegistrationResponse).toEqual({ roleArn, registrationStatus: 'REGISTRATION_SUCCESS' });
   });
 

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
 
-/** Transitions in this emulator take this long; tests wait for them by polling, never by the clock. */
-const DELAY_MS = 300;
 const MEMBER_ACCOUNTS = 45;
 
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness({ memberAccounts: MEMBER_ACCOUNTS, delayMs: DELAY_MS });
+  harness = await startHarness({ memberAccounts: MEMBER_ACCOUNTS });
 });
 afterAll(() => harness.close());
 beforeEach(() => harness.resetCalls());
@@ -122,14 +120,9 @@ describe('createAccount', () => {
       state: 'IN_PROGRESS',
       requestedTimestamp: expect.any(Date),
     });
-    const settled = await vi.waitFor(
-      async () => {
-        const request = await harness.services.describeCreateAccountStatus(started.id);
-        expect(request?.state).toBe('SUCCEEDED');
-        return request!;
-      },
-      { timeout: 10_000, interval: DELAY_MS / 2 },
-    );
+    harness.emulator.release(`creation:${started.id}`);
+    const settled = (await harness.services.describeCreateAccountStatus(started.id))!;
+    expect(settled.state).toBe('SUCCEEDED');
     expect(settled.accountId).toMatch(/^\d{12}$/);
     expect(await harness.services.describeAccount(settled.accountId!)).toMatchObject({
       id: settled.accountId,
@@ -141,14 +134,9 @@ describe('createAccount', () => {
   it('reports a failed creation with its reason', async () => {
     const [existing] = (await harness.services.listAccounts()).filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID);
     const started = await harness.services.createAccount({ email: existing!.email!, accountName: 'duplicate-email' });
-    const failed = await vi.waitFor(
-      async () => {
-        const request = await harness.services.describeCreateAccountStatus(started.id);
-        expect(request?.state).toBe('FAILED');
-        return request!;
-      },
-      { timeout: 10_000, interval: DELAY_MS / 2 },
-    );
+    harness.emulator.release(`creation:${started.id}`);
+    const failed = (await harness.services.describeCreateAccountStatus(started.id))!;
+    expect(failed.state).toBe('FAILED');
     expect(failed.failureReason).toBe('EMAIL_ALREADY_EXISTS');
   });
 });
