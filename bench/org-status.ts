@@ -5,7 +5,7 @@
 import { OrganizationsClient, paginateListCreateAccountStatus } from '@aws-sdk/client-organizations';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
-import { DEFAULT_AWS_ASSUME_ROLE_RATE_PER_SECOND, DEFAULT_AWS_RATE_LIMIT_PER_SECOND } from '../src/config/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { CHART_CONFIG, writeChart } from './support/chart.js';
 import { cpuMsOf, runJsonScript, startEmulatorProcess, startStatusGraphProcess, type GraphQLBody } from './support/processes.js';
 import { count, duration, machineLine, ratio, table } from './support/report.js';
@@ -21,8 +21,8 @@ const MAX_PAGE = 1_000;
 /** The target: a cold query within this factor of the lower bound. */
 export const COLD_TARGET = 1.5;
 /** statusgraph's defaults (STATUSGRAPH_AWS_RATE_LIMIT, STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT), in requests per second. */
-const DEFAULT_GENERAL_RATE = DEFAULT_AWS_RATE_LIMIT_PER_SECOND;
-const DEFAULT_ASSUME_ROLE_RATE = Math.max(DEFAULT_GENERAL_RATE, DEFAULT_AWS_ASSUME_ROLE_RATE_PER_SECOND);
+/** The defaults: the rates of a configuration with nothing set. */
+const { rateLimitPerSecond: DEFAULT_GENERAL_RATE, assumeRoleRatePerSecond: DEFAULT_ASSUME_ROLE_RATE } = loadConfig({}).aws;
 /** Long enough that no demo transition completes during a run: statuses stay as the demo organization set them. */
 const EMULATOR_DELAY_MS = 3_600_000; // 1 hour
 

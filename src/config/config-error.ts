@@ -58,7 +58,7 @@ export class ConfigError extends Error {
 
   /** An unknown STATUSGRAPH_* variable: almost always a typo that would otherwise be silently ignored. */
   static unknownVariable(variable: string, suggestion: string | undefined): ConfigError {
-    const hint = suggestion ? `; did you mean ${suggestion}?` : '; see CONFIG_VARIABLES in src/config/config.ts';
+    const hint = suggestion ? `; did you mean ${suggestion}?` : '; the settings are listed in README.md (Configuration) and declared in src/config/settings/';
     return new ConfigError(variable, ` is not a statusgraph setting${hint}`);
   }
 }

@@ -1,16 +1,7 @@
-// The public surface of config/: loadConfig, the Config type, ConfigError and the documented variable list.
-export {
-  CONFIG_VARIABLES,
-  loadConfig,
-  type ApiKeyConfig,
-  type AuthMode,
-  type Backend,
-  type Config,
-  type ConfigVariable,
-  type JwtConfig,
-  type LogLevel,
-  type NodeEnv,
-  type Role,
-} from './config.js';
+// The public surface of config/: loadConfig, the Config type, ConfigError, the documented variable list, and the
+// AWS name patterns any layer may check names with. Variables are declared in ./settings/ (how: ./settings/index.ts).
+export { loadConfig } from './load-config.js';
+export { CONFIG_VARIABLES } from './config-table.js';
+export type { ApiKeyConfig, AuthMode, Backend, Config, ConfigVariable, JwtConfig, LogLevel, NodeEnv, Role } from './config.js';
 export { ConfigError } from './config-error.js';
 export { isRegionName } from './aws-names.js';

@@ -28,6 +28,8 @@ export interface ErrorExitOptions {
   readonly maxTokens: number;
   /** How the request-body limit reads in a 413's message, e.g. '256kb'. */
   readonly maxBody: string;
+  /** Shown every error as a client receives it (tests fail on an untyped one). */
+  readonly onClientError?: (error: GraphQLFormattedError) => void;
 }
 
 export interface ErrorExit {
@@ -53,7 +55,15 @@ export function createErrorExit(options: ErrorExitOptions): ErrorExit {
   const { production, logger } = options;
   const tokenLimitMessage = `Syntax Error: Document contains more that ${options.maxTokens} tokens. Parsing aborted.`;
 
+  const onClientError = options.onClientError ?? (() => undefined);
+
   function format(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+    const sent = formatForClient(formatted, error);
+    onClientError(sent);
+    return sent;
+  }
+
+  function formatForClient(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
     let code = formatted.extensions?.code as string | undefined;
     // Our scalars report bad ids as BAD_USER_INPUT, but Apollo files every validation error under
     // GRAPHQL_VALIDATION_FAILED; the client should see the code it can act on.
@@ -125,10 +135,16 @@ function bounded(message: string): string {
   return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }
 
+/** How graphql-js words an argument value it refuses while executing (graphql/execution/values.js). */
+const ARGUMENT_REFUSAL = /^Argument "[^"]+" (of (non-null|required) type|has invalid value)/;
+
 /** Whether a GraphQLError in the error's originalError chain carries BAD_USER_INPUT (our scalars' parse errors do). */
 function causedByBadUserInput(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     if (current instanceof GraphQLError && current.extensions?.code === ErrorCode.BAD_USER_INPUT) return true;
+    // graphql-js's own refusal of an argument value met during execution (a null variable for a non-null argument
+    // with a default), which it raises without a code.
+    if (current instanceof GraphQLError && current.originalError === undefined && ARGUMENT_REFUSAL.test(current.message)) return true;
     current = current instanceof GraphQLError ? current.originalError : undefined;
   }
   return false;

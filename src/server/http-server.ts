@@ -9,7 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ConnectionInitMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -54,6 +54,11 @@ export interface StatusGraphServerOptions {
   readonly metrics: Metrics;
   /** Production hides internal error messages and stack traces. */
   readonly production: boolean;
+  /**
+   * Told about every error sent to a client, over HTTP or WebSocket, as the client gets it. The end-to-end tests use it
+   * to fail on any untyped INTERNAL_SERVER_ERROR (test/support/typed-errors.ts): that is a bug wherever it comes from.
+   */
+  readonly onClientError?: (error: GraphQLFormattedError) => void;
   /** Serve the GraphiQL playground to browsers at GET /graphql. */
   readonly playground: boolean;
   /** Origins whose pages may call the API (CORS and WebSocket upgrades); the server's own pages always may. */
@@ -102,7 +107,13 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
 
   const { security } = options;
-  const exit = createErrorExit({ production: options.production, logger, maxTokens: security.limits.maxTokens, maxBody: MAX_BODY });
+  const exit = createErrorExit({
+    production: options.production,
+    logger,
+    maxTokens: security.limits.maxTokens,
+    maxBody: MAX_BODY,
+    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
+  });
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
   const guard = createOperationGuard({
     schema: options.schema,

@@ -2,6 +2,7 @@
 // the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way. With
 // STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
+import type { GraphQLFormattedError } from 'graphql';
 import { createAwsServices } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
@@ -21,6 +22,8 @@ export interface StartStatusGraphOptions {
   /** Fixed credentials (the emulator's test/test); otherwise the default credential chain. */
   readonly awsCredentials?: AwsCredentialIdentity;
   readonly logger?: Logger;
+  /** Told about every error sent to a client (tests fail on untyped ones: test/support/typed-errors.ts). */
+  readonly onClientError?: (error: GraphQLFormattedError) => void;
 }
 
 export interface StatusGraph extends RunningServer {
@@ -88,6 +91,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       logger,
       metrics,
       production: config.nodeEnv === 'production',
+      ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,
       drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),

@@ -2,6 +2,7 @@
 // (in-flight de-duplication), per-entry TTLs chosen from the value, and a fetchedAt stamp on everything.
 // Every method is asynchronous because one implementation (redis/redis-status-cache.ts) lives across the network.
 import { LRUCache } from 'lru-cache';
+import { InFlightLoads, type Flight } from './in-flight-loads.js';
 
 /** A value and when it was read from AWS. */
 export interface Cached<T> {
@@ -35,11 +36,16 @@ export interface StatusCache {
    * getOrLoad is most of what a warm query costs. Counts a hit when it answers; a miss is left to getOrLoad.
    */
   peekNow?<T>(key: string): Cached<T> | undefined;
-  /** Stores a value read as part of another call (e.g. one member's status from an org-wide scan). */
+  /**
+   * Stores a value read as part of another call (e.g. one member's status from an org-wide scan, a mutation's
+   * answer). It is fresher than a load of the key in flight: that load's outcome is not stored, and its waiters get
+   * this value (in-flight-loads.ts).
+   */
   set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>>;
   /**
    * Forgets `key`, and every key starting with `key` followed by ':' when `withChildren` is set. A load of the key
-   * already in flight is not stored, and later callers do not join it: they load afresh.
+   * already in flight is not stored (its waiters still get its outcome), and later callers do not join it: they load
+   * afresh.
    */
   invalidate(key: string, options?: { withChildren?: boolean }): Promise<void>;
 }
@@ -51,12 +57,6 @@ export interface InMemoryStatusCacheOptions {
   readonly onLookup?: CacheLookupObserver;
 }
 
-interface LoadContext {
-  readonly load: () => Promise<unknown>;
-  readonly ttlMs: (value: unknown) => number;
-  readonly failureTtlMs?: (error: unknown) => number | undefined;
-}
-
 /** What the cache holds: a value, or a failure remembered for a short while. */
 type Entry = Cached<unknown> | { readonly failure: unknown; readonly fetchedAt: Date };
 
@@ -66,34 +66,20 @@ function isFailure(entry: Entry): entry is { readonly failure: unknown; readonly
 
 /** The in-process StatusCache; a Redis-backed one shares entries between instances. */
 export class InMemoryStatusCache implements StatusCache {
-  private readonly entries: LRUCache<string, Entry, LoadContext>;
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly loads = new InFlightLoads<Entry>();
   private readonly now: () => Date;
   private readonly onLookup: CacheLookupObserver;
 
   constructor(options: InMemoryStatusCacheOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.onLookup = options.onLookup ?? (() => undefined);
-    this.entries = new LRUCache<string, Entry, LoadContext>({
+    this.entries = new LRUCache<string, Entry>({
       max: options.maxEntries ?? 200_000,
       ttl: 60_000,
       ttlResolution: 0,
       // The library's own clock would ignore an injected one; ours keeps tests and TTLs on the same time.
       perf: { now: () => this.now().getTime() },
-      fetchMethod: async (_key, _stale, { context, options: entryOptions }): Promise<Entry> => {
-        try {
-          const value = await context.load();
-          entryOptions.ttl = Math.max(1, context.ttlMs(value));
-          return { value, fetchedAt: this.now() };
-        } catch (failure) {
-          const failureTtl = context.failureTtlMs?.(failure);
-          if (failureTtl === undefined) throw failure;
-          entryOptions.ttl = Math.max(1, failureTtl);
-          return { failure, fetchedAt: this.now() };
-        }
-      },
-      // A rejected load must not be remembered: the next caller retries it.
-      noDeleteOnFetchRejection: false,
-      allowStaleOnFetchRejection: false,
     });
   }
 
@@ -105,15 +91,26 @@ export class InMemoryStatusCache implements StatusCache {
   ): Promise<Cached<T>> {
     const cached = this.entries.get(key);
     this.onLookup(kindOf(key), cached ? 'hit' : 'miss');
-    const entry =
-      cached ??
-      (await this.entries.fetch(key, {
-        context: { load, ttlMs: ttlMs as (value: unknown) => number, failureTtlMs: options.failureTtlMs },
-      })) ??
-      // fetch() resolves undefined only if the entry was evicted or invalidated while loading: load once more.
-      ({ value: await load(), fetchedAt: this.now() } satisfies Entry);
+    // In-flight loads are ours (in-flight-loads.ts), not lru-cache's fetch(): a set or delete aborts a fetch in
+    // flight, and every waiter of it would reject with "replaced" or "deleted".
+    const entry = cached ?? (await this.loads.join(key, (flight) => this.loadEntry(key, flight, load, ttlMs, options)));
     if (isFailure(entry)) throw entry.failure;
     return entry as Cached<T>;
+  }
+
+  /** Runs one load and stores its value — or its failure, when the policy remembers it — unless the key changed meanwhile. */
+  private async loadEntry<T>(key: string, flight: Flight<Entry>, load: () => Promise<T>, ttlMs: (value: T) => number, options: LoadOptions): Promise<Entry> {
+    let value: T;
+    try {
+      value = await load();
+    } catch (failure) {
+      const failureTtl = options.failureTtlMs?.(failure);
+      if (failureTtl !== undefined && !flight.overtaken) this.entries.set(key, { failure, fetchedAt: this.now() }, { ttl: Math.max(1, failureTtl) });
+      throw failure;
+    }
+    const entry: Cached<T> = { value, fetchedAt: this.now() };
+    if (!flight.overtaken) this.entries.set(key, entry, { ttl: Math.max(1, ttlMs(value)) });
+    return entry;
   }
 
   async peek<T>(key: string): Promise<Cached<T> | undefined> {
@@ -131,6 +128,7 @@ export class InMemoryStatusCache implements StatusCache {
   async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {
     const entry: Cached<T> = { value, fetchedAt: this.now() };
     this.entries.set(key, entry, { ttl: Math.max(1, ttlMs) });
+    this.loads.overtake(key, entry);
     return entry;
   }
 
@@ -140,6 +138,7 @@ export class InMemoryStatusCache implements StatusCache {
   }
 
   async invalidate(key: string, options: { withChildren?: boolean } = {}): Promise<void> {
+    this.loads.discard(key, options.withChildren ?? false);
     this.entries.delete(key);
     if (!options.withChildren) return;
     const prefix = `${key}:`;

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { type EmulatorControl, startEmulator } from '../../src/emulator/node.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { startStatusGraph, type StatusGraph } from '../../src/server/start-statusgraph.js';
+import { watchTypedErrors } from './typed-errors.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -34,6 +35,11 @@ export interface StackOptions {
   readonly delayMs?: number;
   /** Extra statusgraph environment (STATUSGRAPH_* variables). */
   readonly env?: Record<string, string>;
+  /**
+   * Whether an untyped INTERNAL_SERVER_ERROR may reach a client without failing the test (typed-errors.ts). Only a
+   * test of what the server does with its own bugs sets it. @default false
+   */
+  readonly allowUntypedErrors?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -43,10 +49,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     delayMs: options.delayMs ?? 200,
   });
   const config = loadConfig({ PORT: '0', STATUSGRAPH_LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  const typedErrors = watchTypedErrors();
   const server = await startStatusGraph(config, {
     awsEndpoint: emulator.endpoint,
     awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     logger: options.logger ?? createLogger('silent'),
+    ...(options.allowUntypedErrors ? {} : { onClientError: typedErrors.onClientError }),
   });
   const control = (path: string, init?: RequestInit) => fetch(new URL(`/_emulator/${path}`, emulator.endpoint), init);
 
@@ -62,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+      typedErrors.check();
       return { status: response.status, ...body } as GraphQLResponse<any>;
     },
     async calls() {
@@ -84,6 +93,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await server.close();
       await emulator.close();
+      // Errors sent over WebSockets, or to clients other than gql(), are checked here at the latest.
+      typedErrors.check();
     },
   };
 }

@@ -49,7 +49,7 @@ export class SubscriptionResolver {
     _regions?: string[],
   ): AccountStatusChange {
     ctx.renewLoaders();
-    return AccountStatusChange.from(message);
+    return AccountStatusChange.from(eventOf(message));
   }
 
   @Subscription(() => CreateAccountRequest, {
@@ -63,7 +63,8 @@ export class SubscriptionResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreateAccountRequest> {
     ctx.renewLoaders();
-    if (message.failure) throw toGraphQLError(upstreamFailure(message.failure));
+    const event = eventOf(message);
+    if (event.failure) throw toGraphQLError(upstreamFailure(event.failure));
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
     return CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt });
@@ -74,6 +75,15 @@ export class SubscriptionResolver {
     const found = await ctx.loaders.account.load(change.accountId).catch(() => undefined);
     return Account.from(found?.value ?? { id: change.accountId });
   }
+}
+
+/**
+ * The event a subscription resolver is called with. Over HTTP POST, Apollo executes a subscription document like a
+ * query: the resolver then runs once with no event, and the client gets told where subscriptions are served.
+ */
+function eventOf(message: StatusChangeMessage | undefined): StatusChangeMessage {
+  if (message === undefined) throw badUserInput('Subscriptions are served over graphql-ws (a WebSocket to this URL), not HTTP.');
+  return message;
 }
 
 async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StatusChangeMessage>> {

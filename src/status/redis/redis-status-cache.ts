@@ -8,6 +8,7 @@
 //   Invalidations made meanwhile are replayed when Redis returns, so no entry a mutation changed outlives it there.
 import { LRUCache } from 'lru-cache';
 import { InMemoryStatusCache, kindOf, type Cached, type CacheLookupObserver, type LoadOptions, type StatusCache } from '../status-cache.js';
+import { InFlightLoads, type Flight } from '../in-flight-loads.js';
 import type { RedisConnection } from './connection.js';
 import { decode, encode } from './serialization.js';
 
@@ -33,10 +34,10 @@ export interface RedisStatusCacheOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** One load in progress; `discarded` once the key is invalidated, so its result is not stored. */
-interface Flight {
-  result: Promise<{ readonly entry: Cached<unknown>; readonly hit: boolean }>;
-  discarded: boolean;
+/** A load's outcome, and whether it came from Redis rather than AWS. */
+interface Found {
+  readonly entry: Cached<unknown>;
+  readonly hit: boolean;
 }
 
 export class RedisStatusCache implements StatusCache {
@@ -46,7 +47,7 @@ export class RedisStatusCache implements StatusCache {
   private readonly now: () => Date;
   private readonly onLookup: CacheLookupObserver;
   private readonly onError: (error: unknown) => void;
-  private readonly flights = new Map<string, Flight>();
+  private readonly loads = new InFlightLoads<Found>();
   private readonly failures: LRUCache<string, { readonly failure: unknown }>;
   /** Invalidations Redis has not seen yet (it was away): key → with children. */
   private readonly pending = new Map<string, boolean>();
@@ -71,20 +72,11 @@ export class RedisStatusCache implements StatusCache {
       this.onLookup(kindOf(key), 'hit');
       throw remembered.failure;
     }
-    let flight = this.flights.get(key);
-    if (!flight) {
-      // The flight is created before its fetch starts, so the fetch can see it discarded.
-      const started = { discarded: false } as Flight;
-      started.result = this.fetch(key, started, load as () => Promise<unknown>, ttlMs as (value: unknown) => number, options);
-      flight = started;
-      this.flights.set(key, started);
-      const settle = () => {
-        if (this.flights.get(key) === started) this.flights.delete(key);
-      };
-      started.result.then(settle, settle);
-    }
+    const found = this.loads.join(key, (flight) =>
+      this.fetch(key, flight, load as () => Promise<unknown>, ttlMs as (value: unknown) => number, options),
+    );
     try {
-      const { entry, hit } = await flight.result;
+      const { entry, hit } = await found;
       this.onLookup(kindOf(key), hit ? 'hit' : 'miss');
       return entry as Cached<T>;
     } catch (error) {
@@ -105,8 +97,11 @@ export class RedisStatusCache implements StatusCache {
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {
-    if (!this.connection.up) return this.fallback.set(key, value, ttlMs);
     const entry: Cached<T> = { value, fetchedAt: this.now() };
+    // Fresher than a load in flight and than a failure remembered here (in-flight-loads.ts).
+    this.loads.overtake(key, { entry, hit: false });
+    this.failures.delete(key);
+    if (!this.connection.up) return this.fallback.set(key, value, ttlMs);
     try {
       await this.connection.commands.set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs)));
       return entry;
@@ -119,12 +114,7 @@ export class RedisStatusCache implements StatusCache {
   async invalidate(key: string, options: { withChildren?: boolean } = {}): Promise<void> {
     const withChildren = options.withChildren ?? false;
     const childPrefix = `${key}:`;
-    for (const [candidate, flight] of this.flights) {
-      if (candidate === key || (withChildren && candidate.startsWith(childPrefix))) {
-        flight.discarded = true;
-        this.flights.delete(candidate);
-      }
-    }
+    this.loads.discard(key, withChildren);
     this.failures.delete(key);
     if (withChildren) for (const candidate of [...this.failures.keys()]) if (candidate.startsWith(childPrefix)) this.failures.delete(candidate);
     await this.fallback.invalidate(key, options);
@@ -146,11 +136,11 @@ export class RedisStatusCache implements StatusCache {
 
   private async fetch(
     key: string,
-    flight: Flight,
+    flight: Flight<Found>,
     load: () => Promise<unknown>,
     ttlMs: (value: unknown) => number,
     options: LoadOptions,
-  ): Promise<{ entry: Cached<unknown>; hit: boolean }> {
+  ): Promise<Found> {
     try {
       const bytes = await this.connection.commands.getBuffer(this.prefix + key);
       const entry = bytes ? decode<Cached<unknown>>(bytes) : undefined;
@@ -164,13 +154,14 @@ export class RedisStatusCache implements StatusCache {
       value = await load();
     } catch (failure) {
       const failureTtl = options.failureTtlMs?.(failure);
-      if (failureTtl !== undefined && !flight.discarded) this.failures.set(key, { failure }, { ttl: Math.max(1, failureTtl) });
+      if (failureTtl !== undefined && !flight.overtaken) this.failures.set(key, { failure }, { ttl: Math.max(1, failureTtl) });
       throw failure;
     }
     const entry: Cached<unknown> = { value, fetchedAt: this.now() };
-    if (!flight.discarded && this.connection.up) {
+    if (!flight.overtaken && this.connection.up) {
+      // NX: an entry another instance stored meanwhile (a set, most likely) is at least as fresh as this load.
       await this.connection.commands
-        .set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs(value))))
+        .set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs(value))), 'NX')
         .catch((error: unknown) => this.onError(error));
     }
     return { entry, hit: false };

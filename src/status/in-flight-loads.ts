@@ -1,0 +1,72 @@
+// The loads in flight of a status cache, one per key, and the rules for what happens to one when its key changes
+// while it runs. Both caches (status-cache.ts in process, redis/redis-status-cache.ts across instances) use it, so
+// they agree:
+// - set while loading: the set value is fresher (the load may have read AWS before the change the set reports). It
+//   stays in the cache, the load's outcome is not stored, and every waiter of the load gets the set value.
+// - invalidate while loading: the load may have read what the invalidation says is out of date. Its outcome is not
+//   stored; its waiters still get it (a value or the load's own error: they asked before the invalidation), and
+//   later callers start a new load.
+// - expiry while loading: nothing to do. A load runs only while its key holds nothing fresh, and stores its outcome
+//   with a TTL counted from when it ends.
+// A waiter never rejects with anything but its own load's error: no "replaced", no "deleted".
+
+/** What happened to a load's key while it ran; the load consults it before storing its outcome. */
+export interface Flight<E> {
+  /** Set (or invalidated) while loading: the outcome must not be stored. */
+  overtaken: boolean;
+  /** The fresher entry a set stored while loading, which every waiter gets instead of the load's outcome. */
+  fresher?: E;
+}
+
+interface Running<E> {
+  readonly flight: Flight<E>;
+  result: Promise<E>;
+}
+
+export class InFlightLoads<E> {
+  private readonly running = new Map<string, Running<E>>();
+
+  /**
+   * The outcome of the load of `key` in flight, or of a new one made with `run` (which stores its outcome unless
+   * `flight.overtaken`). Waiters get `flight.fresher` when a set overtook the load, failed or not.
+   */
+  join(key: string, run: (flight: Flight<E>) => Promise<E>): Promise<E> {
+    const existing = this.running.get(key);
+    if (existing) return existing.result;
+    const running: Running<E> = { flight: { overtaken: false }, result: Promise.resolve(undefined as E) };
+    this.running.set(key, running);
+    const { flight } = running;
+    running.result = (async () => {
+      try {
+        const own = await run(flight);
+        return flight.fresher ?? own;
+      } catch (error) {
+        if (flight.fresher !== undefined) return flight.fresher;
+        throw error;
+      } finally {
+        if (this.running.get(key) === running) this.running.delete(key);
+      }
+    })();
+    return running.result;
+  }
+
+  /** `key` was set to `fresher`: its load in flight is not stored, and its waiters get `fresher`. */
+  overtake(key: string, fresher: E): void {
+    const running = this.running.get(key);
+    if (!running) return;
+    running.flight.overtaken = true;
+    running.flight.fresher = fresher;
+    this.running.delete(key);
+  }
+
+  /** `key` (and its children, `key:…`, with `withChildren`) was invalidated: loads in flight are not stored. */
+  discard(key: string, withChildren: boolean): void {
+    const childPrefix = `${key}:`;
+    for (const [candidate, running] of this.running) {
+      if (candidate === key || (withChildren && candidate.startsWith(childPrefix))) {
+        running.flight.overtaken = true;
+        this.running.delete(candidate);
+      }
+    }
+  }
+}
