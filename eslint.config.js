@@ -90,6 +90,26 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Sizes a reader can hold in mind: no file over 400 lines, no function over 80 (every line counted). Our IoT
+    // FleetWise SDK client keeps the shape of the generated AWS SDK clients it stands in for.
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/fleetwise-client/**'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  {
+    // TEMPORARY, to be split this session (issue 15 parts 1 and 2 are reshaping these files): each entry goes
+    // when its file is back under the limits.
+    files: ['src/status/status-service.ts', 'src/status/status-watcher.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+  {
+    files: ['src/server/http-server.ts', 'src/server/operation-guard.ts', 'src/server/start-statusgraph.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/main.ts', 'src/emulator/cli.ts'],
     rules: {

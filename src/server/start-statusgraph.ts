@@ -74,6 +74,8 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     slowMs: config.poll.slowMs,
     leases: shared.leases,
     onLeaseError: shared.onLeaseError,
+    onInternalError: (error, key) =>
+      logger.error({ key, err: { type: error.name, message: error.message, stack: error.stack } }, 'status poll failed inside statusgraph'),
   });
   const schema = await buildStatusGraphSchema({ pubsub });
 
