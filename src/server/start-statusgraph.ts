@@ -1,6 +1,7 @@
 // Composes one statusgraph instance from a Config: AWS services, the shared status cache, the domain service,
 // the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way. With
-// STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts).
+// STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts); status
+// history and createAccount's idempotency keys live in the history store (history.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { GraphQLFormattedError } from 'graphql';
 import { createAwsServices, isAwsCallError } from '../aws/index.js';
@@ -12,6 +13,7 @@ import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { startHistory } from './history.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -71,7 +73,15 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     (error: unknown) => logger.warn({ code: (error as { code?: string }).code }, 'aws credentials not usable yet'),
   );
   const shared = await createSharedState(config, logger, metrics);
-  const { cache, pubsub, idempotency } = shared;
+  const history = await startHistory(config, logger, metrics).catch(async (error: unknown) => {
+    await shared.close();
+    aws.destroy();
+    throw error;
+  });
+  const { cache, pubsub } = shared;
+  // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
+  // they stay in Redis, where every instance finds them.
+  const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
   const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
   const watcher = new StatusWatcher({
     status,
@@ -80,6 +90,8 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     slowMs: config.poll.slowMs,
     leases: shared.leases,
     onLeaseError: shared.onLeaseError,
+    onInternalError: (error, key) =>
+      logger.error({ key, err: { type: error.name, message: error.message, stack: error.stack } }, 'status poll failed inside statusgraph'),
   });
   const schema = await buildStatusGraphSchema({ pubsub });
 
@@ -119,7 +131,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
             throw error;
           },
         );
-        return { degraded: [...shared.degraded(), ...credentials] };
+        return { degraded: [...shared.degraded(), ...history.degraded(), ...credentials] };
       },
     });
     return {
@@ -133,12 +145,14 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         await watcher.close();
         await pubsub.close();
         await shared.close();
+        await history.close();
         aws.destroy();
       },
     };
   } catch (error) {
     await watcher.close();
     await shared.close();
+    await history.close();
     aws.destroy();
     throw error;
   }
