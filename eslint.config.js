@@ -28,17 +28,25 @@ const layerRules = [
   {
     files: ['src/status/**/*.ts'],
     patterns: [
-      intoLayers(['graphql', 'server', 'emulator'], 'status/ imports aws/ and dataloader, never graphql, server or emulator.'),
-      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws'],
-        'status/ is the domain: no GraphQL or server library.'),
+      intoLayers(['graphql', 'server', 'emulator', 'history'], 'status/ imports aws/ and dataloader, never graphql, server, emulator or history (it uses history through status/history-port.ts).'),
+      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws', 'kysely', 'pg', 'better-sqlite3'],
+        'status/ is the domain: no GraphQL, server or database library.'),
     ],
   },
   {
     files: ['src/graphql/**/*.ts'],
     patterns: [
-      intoLayers(['aws', 'server', 'emulator'], 'graphql/ reads status/ only; AWS details come through status/.'),
-      packages(['@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*'],
-        'graphql/ knows no server library and no AWS SDK.'),
+      intoLayers(['aws', 'server', 'emulator', 'history'], 'graphql/ reads status/ only; AWS details and history come through status/.'),
+      packages(['@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*', 'kysely', 'pg', 'better-sqlite3'],
+        'graphql/ knows no server library, no AWS SDK and no database.'),
+    ],
+  },
+  {
+    files: ['src/history/**/*.ts'],
+    patterns: [
+      intoLayers(['config', 'aws', 'graphql', 'server', 'emulator'], 'history/ implements status/ ports; it imports status/ only.'),
+      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*'],
+        'history/ is storage on the domain side: no GraphQL, server library or AWS SDK.'),
     ],
   },
   {
@@ -88,6 +96,26 @@ export default tseslint.config(
     // Tests walk untyped GraphQL responses; typing every shape there would hide what they check.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Sizes a reader can hold in mind: no file over 400 lines, no function over 80 (every line counted). Our IoT
+    // FleetWise SDK client keeps the shape of the generated AWS SDK clients it stands in for.
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/fleetwise-client/**'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  {
+    // TEMPORARY, to be split this session (issue 15 parts 1 and 2 are reshaping these files): each entry goes
+    // when its file is back under the limits.
+    files: ['src/status/status-service.ts', 'src/status/status-watcher.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+  {
+    files: ['src/server/http-server.ts', 'src/server/operation-guard.ts', 'src/server/start-statusgraph.ts'],
+    rules: { 'max-lines-per-function': 'off' },
   },
   {
     files: ['src/**/*.ts'],

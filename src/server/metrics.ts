@@ -1,14 +1,18 @@
 // Prometheus metrics: AWS calls by outcome and latency, status-cache hits and misses, DataLoader batch sizes.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AwsCallEvent } from '../aws/types.js';
+import type { AwsCallEvent, CredentialRenewalEvent } from '../aws/index.js';
 
 export interface Metrics {
   readonly registry: Registry;
   onAwsCall(event: AwsCallEvent): void;
+  onCredentialRenewal(event: CredentialRenewalEvent): void;
   onCacheLookup(kind: string, outcome: 'hit' | 'miss'): void;
   onLoaderBatch(loader: string, size: number): void;
   onGraphQLRequest(operationType: string, outcome: 'success' | 'error', durationSeconds: number): void;
 }
+
+/** From 5 ms (a warm answer) to 30 s (a cold organization-wide read). */
+const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -26,29 +30,20 @@ export function createMetrics(): Metrics {
     labelNames: ['service', 'operation'] as const,
     registers: [registry],
   });
+  const credentialRenewals = new Counter({
+    name: 'statusgraph_aws_credential_renewals_total',
+    help: 'Credentials AWS refused and statusgraph renewed (a member role assumed again), by whose and whether AWS then accepted them.',
+    labelNames: ['account', 'outcome'] as const,
+    registers: [registry],
+  });
   const awsDuration = new Histogram({
     name: 'statusgraph_aws_request_duration_seconds',
     help: 'Latency of AWS API calls, retries and rate-limit queueing included.',
     labelNames: ['service', 'operation'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
-  // A page of accounts looks the cache up hundreds of times: lookups are counted in a plain map and added to the
-  // counter when it is read (prom-client calls collect() on every scrape), not through prom-client one by one. The
-  // counter registers itself; nothing else holds it.
-  const pendingCacheLookups = new Map<string, { kind: string; outcome: string; count: number }>();
-  new Counter({
-    name: 'statusgraph_cache_lookups_total',
-    help: 'Status cache lookups by kind of entry and outcome (hit or miss).',
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [registry],
-    collect() {
-      for (const pending of pendingCacheLookups.values()) {
-        if (pending.count > 0) this.inc({ kind: pending.kind, outcome: pending.outcome }, pending.count);
-        pending.count = 0;
-      }
-    },
-  });
+  const onCacheLookup = cacheLookupCounter(registry);
   const batchSize = new Histogram({
     name: 'statusgraph_loader_batch_size',
     help: 'Keys per DataLoader batch.',
@@ -60,7 +55,7 @@ export function createMetrics(): Metrics {
     name: 'statusgraph_graphql_request_duration_seconds',
     help: 'GraphQL operations by type and outcome.',
     labelNames: ['operation_type', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
 
@@ -78,18 +73,43 @@ export function createMetrics(): Metrics {
       awsAttempts.inc({ service: event.service, operation: event.operation }, event.attempts);
       awsDuration.observe({ service: event.service, operation: event.operation }, event.durationMs / 1000);
     },
-    onCacheLookup(kind, outcome) {
-      const key = `${kind} ${outcome}`;
-      const pending = pendingCacheLookups.get(key);
-      if (pending) pending.count++;
-      else pendingCacheLookups.set(key, { kind, outcome, count: 1 });
+    onCredentialRenewal(event) {
+      credentialRenewals.inc({ account: event.account, outcome: event.outcome });
     },
+    onCacheLookup,
     onLoaderBatch(loader, size) {
       batchSizeOf(loader).observe(size);
     },
     onGraphQLRequest(operationType, outcome, durationSeconds) {
       graphqlRequestsOf(`${operationType} ${outcome}`).observe(durationSeconds);
     },
+  };
+}
+
+/**
+ * A page of accounts looks the cache up hundreds of times: lookups are counted in a plain map and added to the
+ * counter when it is read (prom-client calls collect() on every scrape), not through prom-client one by one. The
+ * counter registers itself; nothing else holds it.
+ */
+function cacheLookupCounter(registry: Registry): Metrics['onCacheLookup'] {
+  const pendingCacheLookups = new Map<string, { kind: string; outcome: string; count: number }>();
+  new Counter({
+    name: 'statusgraph_cache_lookups_total',
+    help: 'Status cache lookups by kind of entry and outcome (hit or miss).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const pending of pendingCacheLookups.values()) {
+        if (pending.count > 0) this.inc({ kind: pending.kind, outcome: pending.outcome }, pending.count);
+        pending.count = 0;
+      }
+    },
+  });
+  return (kind, outcome) => {
+    const key = `${kind} ${outcome}`;
+    const pending = pendingCacheLookups.get(key);
+    if (pending) pending.count++;
+    else pendingCacheLookups.set(key, { kind, outcome, count: 1 });
   };
 }
 

@@ -6,12 +6,13 @@
 // Several instances behind one Redis share the work through PollerLeases: each instance keeps its own watchers, but
 // only the holder of a status's lease polls it; the others hear its changes on the PubSub and answer `current()` from
 // the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the mutation ran.
-import { AwsCallError, type AwsCallErrorInit } from '../aws/errors.js';
+import type { AwsCallErrorInit } from '../aws/errors.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { Cached } from './status-cache.js';
 import { watchKey, type BatchResult, type StatusService, type WatchTarget } from './status-service.js';
 import { isTransitional } from './ttl.js';
+import { isUpstreamFailure, type UpstreamFailure } from './upstream-failure.js';
 
 /** A failure as it travels in a change message: plain data, so it can cross Redis too. */
 export type StatusFailure = Pick<AwsCallErrorInit, 'service' | 'operation' | 'code' | 'message' | 'retryable' | 'throttled'>;
@@ -41,6 +42,11 @@ export interface StatusWatcherOptions {
   readonly leases?: PollerLeases;
   /** Told when leases could not be claimed (their store is unreachable); polling pauses until a claim succeeds. */
   readonly onLeaseError?: (error: unknown) => void;
+  /**
+   * Told when a poll failed because of statusgraph itself, not AWS: a bug, to be logged at error level. Subscribers
+   * hear nothing of it (no made-up UPSTREAM_UNAVAILABLE event); the poller keeps its last reading and tries again.
+   */
+  readonly onInternalError?: (error: Error, key: string) => void;
 }
 
 /** Pollers due within this window of each other are polled in one batch. @default 250 // ms */
@@ -95,6 +101,7 @@ export class StatusWatcher {
   private readonly now: () => Date;
   private readonly leases: PollerLeases;
   private readonly onLeaseError: (error: unknown) => void;
+  private readonly onInternalError: (error: Error, key: string) => void;
   private readonly pollers = new Map<string, PollerState>();
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
@@ -117,6 +124,7 @@ export class StatusWatcher {
     this.now = options.now ?? (() => new Date());
     this.leases = options.leases ?? new InProcessPollerLeases();
     this.onLeaseError = options.onLeaseError ?? (() => undefined);
+    this.onInternalError = options.onInternalError ?? (() => undefined);
     if (!this.leases.shared) {
       this.leaseValidUntil = Number.POSITIVE_INFINITY;
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
@@ -224,6 +232,7 @@ export class StatusWatcher {
       state.stopHearing = this.pubsub.subscribe(this.topicOf(target), (message) => {
         state.heard = message as StatusChangeMessage;
         state.heardCount += 1;
+        state.resolveFirst(state.heard);
       });
       state.stopHearing.catch(() => undefined);
     }
@@ -250,21 +259,26 @@ export class StatusWatcher {
     if (this.mayPoll(state) && state.last) return Promise.resolve(this.messageOf(state));
     if (!state.reading) {
       const heardBefore = state.heardCount;
-      state.reading = this.readOne(state.target)
+      state.reading = this.readOne(state)
         .then((message) => (state.heardCount !== heardBefore && state.heard ? state.heard : message))
         .finally(() => (state.reading = undefined));
     }
     return state.reading;
   }
 
-  private async readOne(target: WatchTarget): Promise<StatusChangeMessage> {
+  private async readOne(state: PollerState): Promise<StatusChangeMessage> {
     let result: BatchResult<unknown>;
     try {
-      [result = new Error('no reading')] = await this.read([target]);
+      [result = new Error('no reading')] = await this.read([state.target]);
     } catch (error) {
       result = error instanceof Error ? error : new Error(String(error));
     }
-    return this.messageFor(target, this.readingOf(target, result));
+    if (result instanceof Error && !isUpstreamFailure(result)) {
+      // Not a reading: logged, and the watcher waits for the first one polled or heard instead.
+      this.onInternalError(result, state.key);
+      return state.firstReading;
+    }
+    return this.messageFor(state.target, this.readingOf(state.target, result));
   }
 
   private claimLeasesSoon(): void {
@@ -399,6 +413,13 @@ export class StatusWatcher {
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
     const now = this.now();
+    if (result instanceof Error && !isUpstreamFailure(result)) {
+      // Ours, not AWS's: logged as the bug it is, and nothing goes out; the poller tries again as if throttled.
+      this.onInternalError(result, state.key);
+      state.intervalMs = Math.min(Math.max(state.intervalMs * 2, this.fastMs), this.slowMs);
+      state.dueAt = now.getTime() + state.intervalMs;
+      return;
+    }
     const previous = state.last;
     const reading = this.readingOf(state.target, result);
     state.last = reading;
@@ -436,7 +457,7 @@ export class StatusWatcher {
 
   private readingOf(target: WatchTarget, result: BatchResult<unknown>): Reading {
     return result instanceof Error
-      ? { failure: toFailure(result) }
+      ? { failure: toFailure(result as UpstreamFailure) }
       : { status: statusOf(target, result), fetchedAt: result.fetchedAt };
   }
 
@@ -490,17 +511,15 @@ function sameReading(a: Reading, b: Reading): boolean {
   return a.status === b.status;
 }
 
-function toFailure(error: Error): StatusFailure {
-  if (error instanceof AwsCallError) {
-    return {
-      service: error.service,
-      operation: error.operation,
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      throttled: error.throttled,
-    };
-  }
-  return { service: 'statusgraph', operation: 'poll', code: 'InternalError', message: 'Internal error.', retryable: true, throttled: false };
+/** What a change message says of a failed AWS call (record() keeps statusgraph's own failures out of messages). */
+function toFailure(error: UpstreamFailure): StatusFailure {
+  return {
+    service: error.service,
+    operation: error.operation,
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    throttled: error.throttled,
+  };
 }
 

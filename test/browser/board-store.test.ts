@@ -44,6 +44,16 @@ describe('the board store', () => {
     expect(rowOf(store, '222222222222').cells.get(FLEETWISE)).toMatchObject({ known: false, error: { code: 'AWS_ACCESS_DENIED' } });
   });
 
+  it('moves "Last changed" only when the value changed, not for a read error or the recovery from it', () => {
+    const store = new BoardStore();
+    store.applyEvents([
+      fleetwise('111111111111', 'REGISTRATION_SUCCESS', '2026-01-01T00:00:00Z'),
+      fleetwise('111111111111', null, '2026-01-01T00:01:00Z', { code: 'UPSTREAM_UNAVAILABLE', message: 'try again later' }),
+      fleetwise('111111111111', 'REGISTRATION_SUCCESS', '2026-01-01T00:02:00Z'),
+    ]);
+    expect(rowOf(store, '111111111111').lastChangedAt).toBeNull();
+  });
+
   it('filters rows by tone and by one value of one column', () => {
     const store = new BoardStore();
     store.applyEvents([

@@ -147,6 +147,37 @@ describe('StatusWatcher', () => {
     watch.release();
   });
 
+  it('keeps a poll that failed because of statusgraph itself out of the stream, tells onInternalError, and goes on', async () => {
+    const org = organization();
+    let broken = false;
+    const aws = {
+      ...org.aws,
+      getFleetwiseRegistration: async (id: string) => {
+        if (broken) throw new TypeError('a bug of ours');
+        return org.aws.getFleetwiseRegistration(id, 'us-east-1');
+      },
+    } as unknown as AwsServices;
+    const status = new StatusService({ aws, cache: new InMemoryStatusCache(), ttl: { transitionalMs: 10, settledMs: 10 }, fleetwiseRegions: ['us-east-1'] });
+    const pubsub = new InProcessPubSub();
+    const internal: string[] = [];
+    watcher = new StatusWatcher({ status, pubsub, fastMs: 20, slowMs: 60, onInternalError: (error, key) => internal.push(`${key} ${error.message}`) });
+    const target: WatchTarget = { kind: 'fleetwise', accountId: members[2]!, region: 'us-east-1' };
+    const messages = await listen(pubsub, watcher, target);
+    const watch = watcher.watch(target);
+    expect((await watch.current()).current).toBeNull();
+    broken = true;
+    watcher.poke([target]);
+    await expect.poll(() => internal.length).toBeGreaterThan(0);
+    expect(internal[0]).toBe(`fleetwise:${members[2]}:us-east-1 a bug of ours`);
+    broken = false;
+    watcher.poke([target]);
+    await expect.poll(() => org.calls.filter((call) => call.startsWith('GetRegisterAccountStatus')).length).toBeGreaterThan(1);
+    // Neither the failure nor a "recovery" reached subscribers: the status never changed.
+    expect(messages).toEqual([]);
+    expect((await watch.current()).failure).toBeUndefined();
+    watch.release();
+  });
+
   it('looks again at once when a mutation says a status changed', async () => {
     const org = organization();
     const { watcher, status } = watcherOver(org.aws, 1_000, 5_000);

@@ -101,7 +101,7 @@ export class BoardStore {
 
   /**
    * Applies a batch of events. A cell that had a value and now has another counts as a change of its row; the first
-   * value of a cell (and the same value again, e.g. after a reconnect) does not.
+   * value of a cell, the same value again (e.g. after a reconnect), a read error and its recovery do not.
    */
   applyEvents(events: readonly StatusEvent[]): void {
     if (events.length === 0) return;
@@ -124,7 +124,8 @@ export class BoardStore {
             changedAt: event.changedAt,
           }
         : { value: event.current ?? null, known: true, changedAt: event.changedAt };
-      const changed = previous !== undefined && summaryValueOf(previous) !== summaryValueOf(cell);
+      // Only a status moves "Last changed": a read error, and the recovery from one, leave the value as it was.
+      const changed = previous !== undefined && previous.known && cell.error === undefined && previous.value !== cell.value;
       const cells = new Map(row.cells);
       cells.set(key, cell);
       this.rows.set(row.id, {
