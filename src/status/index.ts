@@ -20,9 +20,28 @@ export {
   IdempotencyKeyReusedError,
   IdempotencyKeyPendingError,
   IdempotencyStoreUnavailableError,
+  IDEMPOTENCY_WINDOW_MS,
+  failureRecord,
+  fingerprintOf,
+  reviveFailure,
+  type FailureRecord,
   type IdempotencyStore,
 } from './idempotency.js';
 export { isTransitional, type TtlPolicy } from './ttl.js';
+export {
+  CursorExpiredError,
+  HistoryUnavailableError,
+  InvalidCursorError,
+  sourceOf,
+  type HistorySource,
+  type ObservedBy,
+  type RecordedObservation,
+  type StatusEvent,
+  type StatusEventFilter,
+  type StatusEventPage,
+  type StatusHistory,
+  type StatusObservation,
+} from './history-port.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {
