@@ -118,7 +118,7 @@ for (const name of selected) {
       const lineFile = (line?: string) => join(RESULTS_DIR, `org-status${line ? `-node${line}` : ''}.json`);
       const stored = async (line?: string): Promise<NodeLineResults | undefined> =>
         existsSync(lineFile(line)) ? (JSON.parse(await readFile(lineFile(line), 'utf8')) as NodeLineResults) : undefined;
-      const machine = values.node || values.quick ? ((await stored()) ?? measuredLine) : measuredLine;
+      const machine = values.node ? ((await stored()) ?? measuredLine) : measuredLine;
       const others = values.quick ? [] : (await Promise.all(OTHER_NODE_LINES.map((line) => (line === values.node ? measuredLine : stored(line))))).filter((line) => line !== undefined);
       section = await reportOrgStatus({ ...machine, otherLines: others, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
       outcomes.orgStatus = machine.results.map(summarizeOrgStatus);
