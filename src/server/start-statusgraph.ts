@@ -14,6 +14,7 @@ import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory } from './history.js';
+import { DEGRADED, READY } from './readiness.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -106,19 +107,23 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,
-      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),
+      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs - config.readinessGraceMs),
+      readinessGraceMs: config.readinessGraceMs,
       security: {
         authenticator: createAuthenticator(config.auth, {
           onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
         }),
         limits: config.limits,
         introspection: config.introspection,
+        trustProxy: config.trustProxy,
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
-      checkReadiness: async () => {
-        await aws.getCallerIdentity();
-        return { degraded: [...shared.degraded(), ...history.degraded()] };
-      },
+      readiness: [
+        // AWS refusing the server's credentials leaves nothing to serve: unavailable (503).
+        { name: 'aws', run: async () => (await aws.getCallerIdentity(), READY) },
+        ...shared.readiness,
+        { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
+      ],
     });
     return {
       ...server,
@@ -127,12 +132,20 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       aws,
       watcher,
       async close() {
-        await server.close();
-        await watcher.close();
-        await pubsub.close();
-        await shared.close();
-        await history.close();
-        aws.destroy();
+        // In order: nothing new arrives once the server is closed; the pollers release their leases (another instance
+        // takes them) before the PubSub and Redis they use go away.
+        const steps: [string, () => Promise<void> | void][] = [
+          ['server', () => server.close()],
+          ['pollers', () => watcher.close()],
+          ['pubsub', () => pubsub.close()],
+          ['shared state', () => shared.close()],
+          ['history', () => history.close()],
+          ['aws clients', () => aws.destroy()],
+        ];
+        for (const [name, stop] of steps) {
+          await stop();
+          logger.debug({ step: name }, 'shutdown step done');
+        }
       },
     };
   } catch (error) {
