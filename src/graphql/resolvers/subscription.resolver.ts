@@ -4,7 +4,15 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { upstreamFailure, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
+import {
+  HistoryUnavailableError,
+  replayAfter,
+  ResumeGate,
+  upstreamFailure,
+  type StatusChangeMessage,
+  type StatusEventFilter,
+  type WatchTarget,
+} from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { StatusSource } from '../enums.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
@@ -26,7 +34,18 @@ interface AccountStatusArgs {
   accountIds?: string[] | null;
   sources?: StatusSource[] | null;
   regions?: string[] | null;
+  after?: string | null;
 }
+
+/** Where a resumed stream starts: after this cursor, the events matching this filter. */
+interface Resume {
+  readonly after: string;
+  readonly filter: StatusEventFilter;
+}
+
+const AFTER_DESCRIPTION =
+  'Resume after this cursor (the `cursor` of the last event received): every matching event recorded since is ' +
+  'replayed in order, then live ones follow, none twice. A cursor older than the history kept is CURSOR_EXPIRED.';
 
 @Resolver(() => AccountStatusChange)
 export class SubscriptionResolver {
@@ -47,6 +66,8 @@ export class SubscriptionResolver {
     _sources?: StatusSource[],
     @Arg('regions', () => [String], { nullable: true, description: 'FleetWise regions to watch; none = the configured ones.' })
     _regions?: string[],
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION })
+    _after?: string,
   ): AccountStatusChange {
     ctx.renewLoaders();
     return AccountStatusChange.from(eventOf(message));
@@ -55,19 +76,25 @@ export class SubscriptionResolver {
   @Subscription(() => CreateAccountRequest, {
     description:
       'Follows one account-creation request: its current state first, then each change; completes once it SUCCEEDED or FAILED.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GraphQLContext>) => creationRequestStream(context, String(args.id)),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GraphQLContext>) =>
+      creationRequestStream(context, String(args.id), (args.after as string | null | undefined) ?? undefined),
   })
   async createAccountRequestChanged(
     @Root() message: StatusChangeMessage,
     @Arg('id', () => CreateAccountRequestIdScalar, { description: 'The request id ("car-…").' }) id: string,
     @Ctx() ctx: GraphQLContext,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
   ): Promise<CreateAccountRequest> {
     ctx.renewLoaders();
     const event = eventOf(message);
     if (event.failure) throw toGraphQLError(upstreamFailure(event.failure));
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-    return CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt });
+    // A replayed event is the state it recorded, not today's.
+    const state = message.current ?? found.value.state;
+    return Object.assign(CreateAccountRequest.from({ value: { ...found.value, state }, fetchedAt: found.fetchedAt }), {
+      cursor: message.cursor ?? null,
+    });
   }
 
   @FieldResolver(() => Account, { description: 'The account, read when the event is sent.' })
@@ -106,44 +133,78 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
     if (sources.has(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT)) targets.push({ kind: 'enrollment', accountId });
     if (sources.has(StatusSource.CREATION_REQUEST)) targets.push({ kind: 'creation', accountId });
   }
-  return watchStream(ctx, targets, () => false);
+  const resume = args.after
+    ? {
+        after: args.after,
+        filter: { ...(args.accountIds ? { accountIds: [...new Set(accountIds)] } : {}), sources: [...sources], regions, accountStatusesOnly: true },
+      }
+    : undefined;
+  return watchStream(ctx, targets, () => false, resume);
 }
 
-async function creationRequestStream(ctx: GraphQLContext, id: string): Promise<AsyncIterable<StatusChangeMessage>> {
+async function creationRequestStream(ctx: GraphQLContext, id: string, after: string | undefined): Promise<AsyncIterable<StatusChangeMessage>> {
   const [found] = await ctx.services.status.creationRequests([id]);
   if (found instanceof Error) throw toGraphQLError(found);
   if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-  return watchStream(ctx, [{ kind: 'request', requestId: id }], (message) =>
-    message.current === 'SUCCEEDED' || message.current === 'FAILED',
+  return watchStream(
+    ctx,
+    [{ kind: 'request', requestId: id }],
+    (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
+    after === undefined ? undefined : { after, filter: { requestId: id } },
   );
 }
 
 /**
  * A stream over watched statuses: listens on each status's topic first, then reads the current state, so no change
- * falls between the two; a reading equal to the last one sent to this subscriber is not sent again.
+ * falls between the two; a reading equal to the last one sent to this subscriber is not sent again. Resumed (`after`),
+ * it replays history after the cursor instead of the current state, holding live messages until it has caught up.
  */
-function watchStream(
+async function watchStream(
   ctx: GraphQLContext,
   targets: readonly WatchTarget[],
   isFinal: (message: StatusChangeMessage) => boolean,
-): AsyncIterable<StatusChangeMessage> {
-  const { watcher, pubsub } = ctx.services;
+  resume?: Resume,
+): Promise<AsyncIterable<StatusChangeMessage>> {
+  const { watcher, pubsub, history } = ctx.services;
+  if (resume && !history) throw toGraphQLError(new HistoryUnavailableError());
+  // A bad or expired cursor, or history away, is the subscription's error, before the stream opens.
+  if (resume && history) await orFieldError(history.replay(resume.filter, resume.after, 1));
+  // Current-state events carry the newest cursor at the start: resuming from it misses nothing that came after.
+  const startCursor = resume || !history ? undefined : await history.latestCursor().catch(() => undefined);
   return new Repeater<StatusChangeMessage>(async (push, stop) => {
     const lastSent = new Map<string, string>();
-    const deliver = (message: StatusChangeMessage) => {
-      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
-      if (lastSent.get(message.key) === reading) return;
-      lastSent.set(message.key, reading);
+    const send = (message: StatusChangeMessage) => {
       push(message).catch(() => undefined);
       if (isFinal(message)) stop();
     };
+    const deliverOnce = (message: StatusChangeMessage) => {
+      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
+      if (lastSent.get(message.key) === reading) return;
+      lastSent.set(message.key, reading);
+      send(message);
+    };
+    const gate = resume ? new ResumeGate(resume.after, send) : undefined;
+    const deliver = gate ? (message: StatusChangeMessage) => gate.live(message) : deliverOnce;
     const unsubscribes = await Promise.all(
       targets.map((target) => pubsub.subscribe(watcher.topicOf(target), (message) => deliver(message as StatusChangeMessage))),
     );
     const watches = targets.map((target) => watcher.watch(target));
-    for (const watch of watches) void watch.current().then(deliver);
+    if (gate && resume && history) {
+      // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
+      void replayInto(gate, replayAfter(history, resume.filter, resume.after)).catch((error: unknown) => stop(toGraphQLError(error)));
+    } else {
+      for (const watch of watches) {
+        void watch.current().then((message) => deliverOnce(startCursor && !message.cursor && !message.failure ? { ...message, cursor: startCursor } : message));
+      }
+    }
     await stop;
     for (const watch of watches) watch.release();
     await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+}
+
+/** Sends the replayed events, then lets the live ones through. */
+async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>): Promise<void> {
+  for await (const message of replay) gate.replayed(message);
+  gate.caughtUp();
 }
