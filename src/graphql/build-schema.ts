@@ -9,6 +9,13 @@ import { CreateAccountRequestResolver } from './resolvers/create-account-request
 import { AccountHistoryResolver, OrganizationHistoryResolver } from './resolvers/history.resolver.js';
 import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
+import {
+  AccountShapeResolver,
+  OrganizationalUnitResolver,
+  OrganizationRootResolver,
+  OrganizationShapeResolver,
+  StatusSummaryByUnitResolver,
+} from './resolvers/organizational-unit.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { callResolversDirectly, type ResolverClass } from './direct-resolvers.js';
@@ -24,6 +31,11 @@ export const resolvers = [
   QueryResolver,
   AccountResolver,
   OrganizationResolver,
+  OrganizationShapeResolver,
+  OrganizationRootResolver,
+  OrganizationalUnitResolver,
+  AccountShapeResolver,
+  StatusSummaryByUnitResolver,
   CreateAccountRequestResolver,
   AccountHistoryResolver,
   OrganizationHistoryResolver,

@@ -4,7 +4,7 @@
 // history and createAccount's idempotency keys live in the history store (history.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { GraphQLFormattedError } from 'graphql';
-import { createAwsServices } from '../aws/index.js';
+import { createAwsServices, isAwsCallError } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
@@ -52,6 +52,12 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     circuitBreaker: {
       ...config.aws.circuitBreaker,
       onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
+    },
+    onCredentialRenewal: (event) => {
+      metrics.onCredentialRenewal(event);
+      const fields = { aws: { account: event.account, accountId: event.accountId } };
+      if (event.outcome === 'refused') logger.warn(fields, 'aws refused renewed credentials too');
+      else logger.info(fields, 'aws credentials renewed after a refusal');
     },
     onCall: (event) => {
       metrics.onAwsCall(event);
@@ -130,8 +136,16 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
       checkReadiness: async () => {
-        await aws.getCallerIdentity();
-        return { degraded: [...shared.degraded(), ...history.degraded()] };
+        // Refused credentials are degraded, not unready: every instance holds the same ones, and pulling them all
+        // out of the load balancer would not bring them back.
+        const credentials = await aws.getCallerIdentity().then(
+          () => [],
+          (error: unknown) => {
+            if (isAwsCallError(error) && error.credentialsRefused) return ['aws-credentials'];
+            throw error;
+          },
+        );
+        return { degraded: [...shared.degraded(), ...history.degraded(), ...credentials] };
       },
     });
     return {

@@ -46,3 +46,22 @@ export {
 export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
+export {
+  OrganizationShape,
+  parentFromPaths,
+  type AccountTag,
+  type OrganizationTree,
+  type OrganizationalUnitNode,
+  type Placements,
+} from './organization-shape.js';
+export {
+  selectAccounts,
+  placementMatcher,
+  needsStatuses,
+  UnknownOrganizationalUnitError,
+  UNREADABLE,
+  NOT_REGISTERED,
+  NO_CREATION_REQUEST,
+  type AccountFilter,
+  type TagCriterion,
+} from './account-filter.js';

@@ -15,6 +15,7 @@ import type {
 } from '../aws/types.js';
 import type { ObservedBy, StatusHistory, StatusObservation } from './history-port.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { OrganizationShape } from './organization-shape.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
@@ -114,6 +115,8 @@ const ENROLLMENT_SCAN_MIN = 2;
 
 export class StatusService {
   readonly fleetwiseRegions: readonly string[];
+  /** The OU tree, where each account sits in it, and account tags (organization-shape.ts). */
+  readonly shape: OrganizationShape;
   private readonly aws: AwsServices;
   private readonly cache: StatusCache;
   private readonly ttl: TtlPolicy;
@@ -134,6 +137,7 @@ export class StatusService {
     this.fleetwiseRegions = options.fleetwiseRegions;
     this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
     this.history = options.history;
+    this.shape = new OrganizationShape({ aws: this.aws, cache: this.cache, ttl: this.ttl });
   }
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
