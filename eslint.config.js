@@ -28,17 +28,25 @@ const layerRules = [
   {
     files: ['src/status/**/*.ts'],
     patterns: [
-      intoLayers(['graphql', 'server', 'emulator'], 'status/ imports aws/ and dataloader, never graphql, server or emulator.'),
-      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws'],
-        'status/ is the domain: no GraphQL or server library.'),
+      intoLayers(['graphql', 'server', 'emulator', 'history'], 'status/ imports aws/ and dataloader, never graphql, server, emulator or history (it uses history through status/history-port.ts).'),
+      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws', 'kysely', 'pg', 'better-sqlite3'],
+        'status/ is the domain: no GraphQL, server or database library.'),
     ],
   },
   {
     files: ['src/graphql/**/*.ts'],
     patterns: [
-      intoLayers(['aws', 'server', 'emulator'], 'graphql/ reads status/ only; AWS details come through status/.'),
-      packages(['@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*'],
-        'graphql/ knows no server library and no AWS SDK.'),
+      intoLayers(['aws', 'server', 'emulator', 'history'], 'graphql/ reads status/ only; AWS details and history come through status/.'),
+      packages(['@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*', 'kysely', 'pg', 'better-sqlite3'],
+        'graphql/ knows no server library, no AWS SDK and no database.'),
+    ],
+  },
+  {
+    files: ['src/history/**/*.ts'],
+    patterns: [
+      intoLayers(['config', 'aws', 'graphql', 'server', 'emulator'], 'history/ implements status/ ports; it imports status/ only.'),
+      packages(['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'express', 'ws', 'graphql-ws', '@aws-sdk/*', '@smithy/*'],
+        'history/ is storage on the domain side: no GraphQL, server library or AWS SDK.'),
     ],
   },
   {

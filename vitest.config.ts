@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'test/system/**', 'test/redis/**', 'node_modules/**'],
+    exclude: ['test/browser/**', 'test/system/**', 'test/redis/**', 'test/postgres/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,6 +1,7 @@
 // Test runner settings for system tests (`npm run test:system`): suites that drive programs from outside the Node
-// toolchain — Debian's AWS CLI (test/system), Chromium (test/browser) and redis-server (test/redis) — against the
-// real emulator and server. `npm test` excludes these folders, since .ci/run installs the programs only after it.
+// toolchain — Debian's AWS CLI (test/system), Chromium (test/browser), redis-server (test/redis) and PostgreSQL
+// (test/postgres) — against the real emulator and server. `npm test` excludes these folders, since .ci/run installs
+// the programs only after it.
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
@@ -20,7 +21,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/system/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/redis/**/*.test.ts'],
+    include: ['test/system/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/redis/**/*.test.ts', 'test/postgres/**/*.test.ts'],
     exclude: ['node_modules/**'],
     testTimeout: SYSTEM_TEST_TIMEOUT_MS,
     hookTimeout: SYSTEM_HOOK_TIMEOUT_MS,

@@ -5,3 +5,4 @@ export { CONFIG_VARIABLES } from './config-table.js';
 export type { ApiKeyConfig, AuthMode, Backend, Config, ConfigVariable, JwtConfig, LogLevel, NodeEnv, Role } from './config.js';
 export { ConfigError } from './config-error.js';
 export { isRegionName } from './aws-names.js';
+export type { HistoryConfig } from './settings/history.js';

@@ -84,3 +84,10 @@ export const redisUrl = z.string().refine((value) => {
   const url = new URL(value);
   return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^\/?\d*$/.test(url.pathname) && url.hash === '';
 });
+
+/** postgres:// (or postgresql://) with a host, as node-postgres reads it; a password, port and database may follow. */
+export const postgresUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.hash === '';
+});

@@ -2,7 +2,7 @@
 // AWS CLI, other SDKs, or a statusgraph started with STATUSGRAPH_BACKEND=aws. Prints what a client needs to reach it.
 import { parseArgs } from 'node:util';
 import { DEFAULT_DELAY_MS, DEFAULT_HOST, DEFAULT_MEMBER_ACCOUNTS, DEFAULT_PORT, startEmulator } from './node.js';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MEMBER_ACCOUNTS_RANGE } from './services/index.js';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MEMBER_ACCOUNTS_RANGE, ORGANIZATIONAL_UNITS_RANGE } from './services/index.js';
 
 /** Exit status for a command line the emulator cannot run with. */
 const EXIT_USAGE = 2;
@@ -11,7 +11,7 @@ const EXIT_START_FAILED = 1;
 /** The region printed for clients; the emulator answers any region its services are offered in. */
 const CLIENT_REGION = 'us-east-1';
 
-const USAGE = `Usage: npm run emulator -- [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--accounts ${DEFAULT_MEMBER_ACCOUNTS}] [--delay-ms ${DEFAULT_DELAY_MS}] [--seed N]`;
+const USAGE = `Usage: npm run emulator -- [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--accounts ${DEFAULT_MEMBER_ACCOUNTS}] [--delay-ms ${DEFAULT_DELAY_MS}] [--seed N] [--organizational-units ${ORGANIZATIONAL_UNITS_RANGE.min}] [--legacy-account-status]`;
 
 class UsageError extends Error {}
 
@@ -21,6 +21,8 @@ interface CliOptions {
   readonly memberAccounts: number;
   readonly delayMs: number;
   readonly seed?: number;
+  readonly organizationalUnits?: number;
+  readonly legacyAccountStatus: boolean;
 }
 
 function readOptions(argv: readonly string[]): CliOptions | 'help' {
@@ -35,6 +37,8 @@ function readOptions(argv: readonly string[]): CliOptions | 'help' {
         accounts: { type: 'string' },
         'delay-ms': { type: 'string' },
         seed: { type: 'string' },
+        'organizational-units': { type: 'string' },
+        'legacy-account-status': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -50,6 +54,17 @@ function readOptions(argv: readonly string[]): CliOptions | 'help' {
       values.accounts === undefined ? DEFAULT_MEMBER_ACCOUNTS : integerFlag('--accounts', values.accounts, MEMBER_ACCOUNTS_RANGE.min, MEMBER_ACCOUNTS_RANGE.max),
     delayMs: values['delay-ms'] === undefined ? DEFAULT_DELAY_MS : integerFlag('--delay-ms', values['delay-ms'], 0, Number.MAX_SAFE_INTEGER),
     ...(seed === undefined ? {} : { seed }),
+    ...(values['organizational-units'] === undefined
+      ? {}
+      : {
+          organizationalUnits: integerFlag(
+            '--organizational-units',
+            values['organizational-units'],
+            ORGANIZATIONAL_UNITS_RANGE.min,
+            ORGANIZATIONAL_UNITS_RANGE.max,
+          ),
+        }),
+    legacyAccountStatus: values['legacy-account-status'] ?? false,
   };
 }
 
@@ -94,6 +109,8 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`AWS_ACCESS_KEY_ID=${DEFAULT_ACCESS_KEY_ID}`);
   console.log(`AWS_SECRET_ACCESS_KEY=${DEFAULT_SECRET_ACCESS_KEY}`);
   console.log(`AWS_REGION=${CLIENT_REGION}`);
+  // AWS CLI v1 reads only AWS_DEFAULT_REGION; the SDKs and CLI v2 read AWS_REGION first.
+  console.log(`AWS_DEFAULT_REGION=${CLIENT_REGION}`);
   // AWS_ENDPOINT_URL is honoured by the JS SDK v3, AWS CLI 2.13+ and 1.29+; older CLIs (Debian's 2.9) need the flag.
   console.log(`Older AWS CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${emulator.endpoint} instead.`);
 

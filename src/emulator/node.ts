@@ -41,6 +41,10 @@ export interface StartEmulatorOptions extends ServeOptions {
   readonly delayMs?: number;
   /** Seed of the deterministic demo organization. @default the services' DEFAULT_SEED */
   readonly seed?: number;
+  /** OUs of the demo organization's tree. @default 7 (its base tree) */
+  readonly organizationalUnits?: number;
+  /** Answer the retired Account.Status beside State, for clients that still read it. @default false */
+  readonly legacyAccountStatus?: boolean;
   /**
    * The emulator clock. Signing times are checked against it and the Date header carries it, as on AWS: an SDK whose
    * clock is more than 15 minutes off is rejected once, corrects its skew from Date and retries (two calls counted).
@@ -75,6 +79,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     delayMs: options.delayMs ?? DEFAULT_DELAY_MS,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.organizationalUnits === undefined ? {} : { organizationalUnits: options.organizationalUnits }),
+    ...(options.legacyAccountStatus === undefined ? {} : { legacyAccountStatus: options.legacyAccountStatus }),
   });
   const clock = options.clock ?? (() => new Date());
   const emulator = createEmulator({ services: world.services, identity: world.identity, world: world.control, clock });

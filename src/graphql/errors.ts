@@ -1,17 +1,31 @@
-// Error codes of the API (public: clients switch on extensions.code) and the mapping of domain failures onto them.
+// Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
+// extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
 import { isUpstreamFailure } from '../status/index.js';
 
 export const ErrorCode = {
+  // A field's or an input's answer.
   BAD_USER_INPUT: 'BAD_USER_INPUT',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   THROTTLED: 'THROTTLED',
   AWS_ACCESS_DENIED: 'AWS_ACCESS_DENIED',
   REGION_NOT_SUPPORTED: 'REGION_NOT_SUPPORTED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The field's AWS calls had not settled by the query deadline; the rest of the response stands. */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Who may ask, and how much.
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** An operation type this transport does not carry: a subscription over HTTP (graphql-ws serves it). */
+  TRANSPORT_NOT_SUPPORTED: 'TRANSPORT_NOT_SUPPORTED',
+  // The request itself (Apollo Server's codes, the same strings).
+  BAD_REQUEST: 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

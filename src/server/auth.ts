@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { ApiKeyConfig, Config, Role } from '../config/index.js';
+import { ErrorCode } from '../graphql/errors.js';
 
 /** Leeway for `exp` and `nbf` between our clock and the identity provider's. @default 30 // seconds */
 const JWT_CLOCK_TOLERANCE_SECONDS = 30;
@@ -32,7 +33,7 @@ export const ANONYMOUS_OPERATOR: Principal = Object.freeze({ name: 'anonymous', 
 /** Why a caller was turned away; `status` and `challenge` are what HTTP answers with. */
 export interface AuthFailure {
   readonly status: 401 | 403;
-  readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  readonly code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN;
   readonly message: string;
   /** The WWW-Authenticate header value (RFC 6750 §3). */
   readonly challenge: string;
@@ -128,28 +129,28 @@ function sha256Hex(value: string): string {
 
 const MISSING_CREDENTIALS: AuthFailure = {
   status: 401,
-  code: 'UNAUTHENTICATED',
+  code: ErrorCode.UNAUTHENTICATED,
   message: 'Authentication required: send Authorization: Bearer <API key or access token>.',
   challenge: `Bearer realm="${REALM}"`,
 };
 
 const MALFORMED_CREDENTIALS: AuthFailure = {
   status: 401,
-  code: 'UNAUTHENTICATED',
+  code: ErrorCode.UNAUTHENTICATED,
   message: 'The Authorization header must be "Bearer <token>".',
   challenge: `Bearer realm="${REALM}", error="invalid_request"`,
 };
 
 const INVALID_TOKEN: AuthFailure = {
   status: 401,
-  code: 'UNAUTHENTICATED',
+  code: ErrorCode.UNAUTHENTICATED,
   message: 'The bearer token is not valid: unknown, expired, or issued for someone else.',
   challenge: `Bearer realm="${REALM}", error="invalid_token"`,
 };
 
 const NO_ROLE = (claim: string): AuthFailure => ({
   status: 403,
-  code: 'FORBIDDEN',
+  code: ErrorCode.FORBIDDEN,
   message: `The token is valid but grants no statusgraph role: its "${claim}" claim must be reader or operator.`,
   challenge: `Bearer realm="${REALM}", error="insufficient_scope"`,
 });

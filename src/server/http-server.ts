@@ -2,21 +2,19 @@
 // rest through express), graphql-ws on the same port and path, and the operational endpoints /healthz, /readyz and
 // /metrics. Every start returns a stop.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ConnectionInitMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
-import { ErrorCode } from '../graphql/errors.js';
 import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -26,7 +24,8 @@ import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
 import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
 import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
-import { createOperationGuard, principalOf, principalOfSocket, sendGraphQLErrors, type SocketState } from './operation-guard.js';
+import { createErrorExit, type ErrorExit } from './error-exit.js';
+import { createOperationGuard, principalOf, principalOfSocket, type SocketState } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -93,13 +92,6 @@ type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<voi
 
 export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
   const { logger, metrics, status } = options;
-  const onClientError = options.onClientError ?? (() => undefined);
-  /** The one way out for an error of an operation: formatted, masked in production, and shown to onClientError. */
-  const sendableError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const sent = formatError(formatted, error, options.production);
-    onClientError(sent);
-    return sent;
-  };
   let state: ServerPhase = { phase: 'started' };
   const app = express();
   app.disable('x-powered-by');
@@ -115,12 +107,20 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
 
   const { security } = options;
+  const exit = createErrorExit({
+    production: options.production,
+    logger,
+    maxTokens: security.limits.maxTokens,
+    maxBody: MAX_BODY,
+    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
+  });
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
   const guard = createOperationGuard({
     schema: options.schema,
     limits: security.limits,
     introspection: security.introspection,
     production: options.production,
+    exit,
     authenticator: security.authenticator,
     rateLimit,
     ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
@@ -140,21 +140,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       ...guard.ws,
       context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
-      // Results sent over the socket get the same treatment as HTTP responses: an error without a code is ours
-      // (Apollo calls it INTERNAL_SERVER_ERROR too), is logged, and is masked in production.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors?.length
-          ? {
-              ...result,
-              errors: result.errors.map((error) => {
-                const formatted = error.toJSON();
-                if (formatted.extensions?.code !== undefined) return sendableError(formatted, error);
-                logger.error({ path: error.path, err: { type: error.originalError?.name, message: error.message } }, 'internal error');
-                const internal = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
-                return sendableError(internal, error);
-              }),
-            }
-          : undefined,
+      // Results and refusals sent over the socket leave through the same exit as HTTP responses.
+      onNext: (_ctx, _id, _payload, args, result) =>
+        result.errors?.length ? { ...result, errors: exit.formatErrors(result.errors, (args.contextValue as ServerContext | undefined)?.requestId) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => exit.formatErrors(errors),
     },
     wsServer,
     // graphql-ws pings every socket at this interval and terminates one that has not answered the previous ping.
@@ -168,12 +157,17 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     validationRules: guard.apollo.validationRules,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // server/shutdown.ts owns SIGTERM/SIGINT. Apollo's own handlers (installed unless NODE_ENV=test) would stop
+    // Apollo behind its back and re-raise the signal, and the shutdown then never finished.
+    stopOnTerminationSignals: false,
     // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
     // register any document in the cache.
     persistedQueries: false,
     hideSchemaDetailsFromClientErrors: options.production,
+    // graphql-js's own switch, for every validation rule (Apollo's plugin above rewrites the messages afterwards).
+    validationOptions: { hideSuggestions: options.production },
     includeStacktraceInErrorResponses: !options.production,
-    formatError: sendableError,
+    formatError: (formatted, error) => exit.format(formatted, error),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
@@ -186,7 +180,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
         },
       },
       guard.apollo.plugin,
-      observabilityPlugin(logger, metrics),
+      observabilityPlugin(logger, metrics, exit),
     ],
   });
   await apollo.start();
@@ -226,7 +220,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(requestIdFrom(req.headers['x-request-id']), principalOf(res)),
     }),
-    bodyErrorHandler,
+    ((error, req, res, _next) => exit.requestFailed(error, req, res)) satisfies ErrorRequestHandler,
   );
   const handleGraphQLPost = graphqlPostHandler({
     apollo,
@@ -235,16 +229,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     parseBody,
     documents: guard.httpDocuments,
     context: async (req, principal) => createContext(requestIdFrom(req.headers['x-request-id']), principal),
-    onError: (error, req, res) => {
-      if (answerRequestError(error, req, res)) return;
-      // What express's final handler would do, as a GraphQL answer: log it, and never show it.
-      logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : undefined }, 'internal error');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendGraphQLErrors(req, res, 500, [new GraphQLError('Internal server error.', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })]);
-    },
+    onError: exit.requestFailed,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -284,82 +269,19 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   };
 }
 
-/**
- * The body parser's refusals (too large: 413, not JSON: 400, …) as GraphQL errors rather than express's HTML page,
- * which would show a stack trace outside production.
- */
-const bodyErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (!answerRequestError(error, req, res)) next(error);
-};
-
-/** Answers a client error of the body parser (4xx); false for anything else, which is ours. */
-function answerRequestError(error: unknown, req: IncomingMessage, res: ServerResponse): boolean {
-  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : NaN;
-  if (res.headersSent || !(status >= 400 && status < 500)) return false;
-  const message =
-    status === 413 ? `The request body is larger than ${MAX_BODY}.` : 'The request body could not be read as JSON.';
-  sendGraphQLErrors(req, res, status, [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })]);
-  return true;
-}
-
 /** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
 function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
-/**
- * Our scalars report bad ids as BAD_USER_INPUT, but Apollo files every validation error under
- * GRAPHQL_VALIDATION_FAILED; the client should see the code it can act on. In production an internal error's
- * message is replaced: it may describe our internals.
- */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
-  let result = formatted;
-  if (formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT && causedByBadUserInput(error)) {
-    result = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
-  }
-  if (production && result.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
-    result = { message: 'Internal server error.', locations: result.locations, path: result.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-  }
-  // A stack trace helps a developer with our own bugs; on an AWS refusal or a bad input it only buries the answer.
-  if (result.extensions?.stacktrace && result.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    const { stacktrace: _stacktrace, ...extensions } = result.extensions;
-    result = { ...result, extensions };
-  }
-  return result;
-}
-
-/** How graphql-js words an argument value it refuses while executing (graphql/execution/values.js). */
-const ARGUMENT_REFUSAL = /^Argument "[^"]+" (of (non-null|required) type|has invalid value)/;
-
-/** Whether a GraphQLError in the error's originalError chain carries BAD_USER_INPUT (our scalars' parse errors do). */
-function causedByBadUserInput(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    if (current instanceof GraphQLError && current.extensions?.code === ErrorCode.BAD_USER_INPUT) return true;
-    // graphql-js's own refusal of an argument value met during execution (a null variable for a non-null argument
-    // with a default), which it raises without a code.
-    if (current instanceof GraphQLError && current.originalError === undefined && ARGUMENT_REFUSAL.test(current.message)) return true;
-    current = current instanceof GraphQLError ? current.originalError : undefined;
-  }
-  return false;
-}
-
 /** One log line per operation (name, type, duration, error codes — never variables) and request metrics. */
-function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
+function observabilityPlugin(logger: Logger, metrics: Metrics, exit: ErrorExit): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
-              const cause = unwrapResolverError(error);
-              logger.error(
-                { requestId: contextValue.requestId, path: error.path, err: cause instanceof Error ? { type: cause.name, message: cause.message, stack: cause.stack } : undefined },
-                'internal error',
-              );
-            }
-          }
+          exit.logInternal(errors, contextValue.requestId);
         },
         async willSendResponse({ operation, operationName, errors }) {
           const durationSeconds = (performance.now() - started) / 1000;

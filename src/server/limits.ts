@@ -30,11 +30,6 @@ export const WS_CONNECTION_INIT_TIMEOUT_MS = 3_000;
 /** The rate limit's window. @default 60_000 // 1 minute */
 const RATE_WINDOW_MS = 60_000;
 
-export const LimitErrorCode = {
-  RATE_LIMITED: 'RATE_LIMITED',
-  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
-} as const;
-
 export type DocumentLimits = Pick<Config['limits'], 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
 
 /** Parse options for every document: graphql-js stops reading past maxTokens, before building an AST. */
@@ -50,10 +45,10 @@ export function parseOptions(limits: DocumentLimits): ParseOptions {
  */
 export function validationRules(limits: DocumentLimits, options: { introspection: boolean }): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...REPORT_AS_VALIDATION_ERROR }),
-    maxAliasesRule({ n: limits.maxAliases, ...REPORT_AS_VALIDATION_ERROR }),
-    maxDirectivesRule({ n: limits.maxDirectives, ...REPORT_AS_VALIDATION_ERROR }),
-    costWithoutPageSizes(costLimitRule({ maxCost: limits.maxCost, flattenFragments: true, ...REPORT_AS_VALIDATION_ERROR })),
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...reportAsValidationError('maxDepth') }),
+    maxAliasesRule({ n: limits.maxAliases, ...reportAsValidationError('maxAliases') }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...reportAsValidationError('maxDirectives') }),
+    costWithoutPageSizes(costLimitRule({ maxCost: limits.maxCost, flattenFragments: true, ...reportAsValidationError('maxCost') })),
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
@@ -89,25 +84,24 @@ function withoutPageSizes<Node extends ASTNode>(node: Node): Node {
   return visit(node, { Argument: (argument) => (PAGE_SIZE_ARGUMENTS.has(argument.name.value) ? null : undefined) });
 }
 
+/** How graphql-armor begins every refusal, though none is a syntax error. */
+const ARMOR_PREFIX = 'Syntax Error: ';
+
 /**
  * By default the armor rules throw from inside graphql-js's validate(), which Apollo turns into a 500; reported
- * through the validation context they are ordinary validation errors (400, GRAPHQL_VALIDATION_FAILED).
+ * through the validation context they are ordinary validation errors (400, GRAPHQL_VALIDATION_FAILED), named by the
+ * limit they broke (`extensions.limit`: `maxDepth`) and without armor's "Syntax Error: " prefix.
  */
-const REPORT_AS_VALIDATION_ERROR = {
-  propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-};
-
-/** graphql-js suggests field and type names it knows ("Did you mean …?"), which describes the schema to a prober. */
-const SUGGESTION = / ?Did you mean(.+?)\?$/;
-
-/** The same masking Apollo applies with hideSchemaDetailsFromClientErrors, for graphql-ws's validation errors. */
-export function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((error) =>
-    SUGGESTION.test(error.message)
-      ? new GraphQLError(error.message.replace(SUGGESTION, ''), { nodes: error.nodes, extensions: error.extensions })
-      : error,
-  );
+function reportAsValidationError(limit: keyof DocumentLimits) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const message = error.message.startsWith(ARMOR_PREFIX) ? error.message.slice(ARMOR_PREFIX.length) : error.message;
+        context?.reportError(new GraphQLError(message, { nodes: error.nodes, extensions: { limit } }));
+      },
+    ],
+  };
 }
 
 /** Who a request counts against: the principal when one was authenticated, otherwise the client's address. */

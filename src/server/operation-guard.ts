@@ -5,8 +5,8 @@
 // check is an Apollo plugin; on graphql-ws they are the onConnect and onSubscribe hooks. All of it happens before
 // any AWS call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServerPlugin } from '@apollo/server';
-import express, { type RequestHandler, type Response } from 'express';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { RequestHandler, Response } from 'express';
 import {
   getOperationAST,
   GraphQLError,
@@ -19,16 +19,10 @@ import {
 import type { ConnectionInitMessage, Context, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { ANONYMOUS_OPERATOR, mayRun, type Authenticator, type Principal } from './auth.js';
-import {
-  clientKey,
-  LimitErrorCode,
-  parseOptions,
-  validationRules,
-  withoutSuggestions,
-  WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
-  type ClientRateLimit,
-  type DocumentLimits,
-} from './limits.js';
+import { ErrorCode } from '../graphql/errors.js';
+import { SUBSCRIPTION_OVER_HTTP_MESSAGE, type ErrorExit } from './error-exit.js';
+import { clientKey, parseOptions, validationRules, WS_MAX_SUBSCRIPTIONS_PER_SOCKET, type ClientRateLimit, type DocumentLimits } from './limits.js';
+import { checkVariables } from './variable-check.js';
 import { resolveOperation, trustedDocumentsMiddleware, type NodeMiddleware, type TrustedDocuments } from './trusted-documents.js';
 
 /** What we keep per socket beside graphql-ws's own state: once authenticated, who it is. */
@@ -46,8 +40,10 @@ export interface OperationGuardOptions {
   readonly schema: GraphQLSchema;
   readonly limits: DocumentLimits;
   readonly introspection: boolean;
-  /** Production hides "Did you mean" suggestions, which describe the schema. */
+  /** Production hides "Did you mean" suggestions, which describe the schema, and never quotes an input value. */
   readonly production: boolean;
+  /** Where refusals are answered. */
+  readonly exit: ErrorExit;
   readonly authenticator: Authenticator;
   readonly rateLimit: ClientRateLimit;
   /** When set, only these documents run. */
@@ -76,19 +72,19 @@ export interface OperationGuard {
 }
 
 export function createOperationGuard(options: OperationGuardOptions): OperationGuard {
-  const { schema, limits, authenticator, rateLimit, trustedDocuments } = options;
+  const { schema, limits, authenticator, rateLimit, trustedDocuments, exit, production } = options;
   const rules = [...specifiedRules, ...validationRules(limits, { introspection: options.introspection })];
 
   async function admitHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
     const result = await authenticator.authenticate(req.headers.authorization);
     // express's req.ip is the socket's address: 'trust proxy' is off.
     if (!(await rateLimit.take(clientKey(result.ok ? result.principal : undefined, req.socket.remoteAddress), res))) {
-      sendGraphQLErrors(req, res, 429, [rateLimited()]);
+      exit.refuse(req, res, 429, [rateLimited()]);
       return undefined;
     }
     if (result.ok) return result.principal;
     res.setHeader('WWW-Authenticate', result.challenge);
-    sendGraphQLErrors(req, res, result.status, [new GraphQLError(result.message, { extensions: { code: result.code } })]);
+    exit.refuse(req, res, result.status, [new GraphQLError(result.message, { extensions: { code: result.code } })]);
     return undefined;
   }
 
@@ -101,7 +97,7 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
       next();
     },
     httpDocuments: trustedDocuments
-      ? [trustedDocumentsMiddleware(trustedDocuments, (req, res, error) => sendGraphQLErrors(req, res, 400, [error]))]
+      ? [trustedDocumentsMiddleware(trustedDocuments, (req, res, error) => exit.refuse(req, res, 400, [error]))]
       : [],
     apollo: {
       parseOptions: parseOptions(limits),
@@ -111,7 +107,16 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
           return {
             // The operation type is known once the document is parsed and validated, and nothing has run yet.
             async didResolveOperation({ operation, contextValue }) {
+              if (operation?.operation === 'subscription') throw subscriptionOverHttp();
               if (operation && !mayRun(contextValue.principal.role, operation.operation)) throw forbidden(operation.operation);
+            },
+            // Every invalid variable at once, none echoed; Apollo would otherwise run graphql-js's coercion.
+            async responseForOperation({ operation, request, schema: operationSchema }) {
+              // Apollo's types say an operation is resolved here; without one (an unknown operationName) it is not,
+              // and execution answers that itself.
+              if (!(operation as typeof operation | undefined)) return null;
+              const errors = checkVariables(operationSchema, operation, request.variables, { production });
+              return errors.length > 0 ? refusedVariables(errors, exit) : null;
             },
           };
         },
@@ -132,7 +137,7 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
         if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
             new GraphQLError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} operations may run on one socket; complete some first.`, {
-              extensions: { code: LimitErrorCode.TOO_MANY_SUBSCRIPTIONS },
+              extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS },
             }),
           ];
         }
@@ -145,13 +150,17 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
         try {
           document = parse(source, parseOptions(limits));
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed.')];
+          const message = error instanceof GraphQLError ? error.message : 'The document could not be parsed.';
+          return [new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return options.production ? withoutSuggestions(errors) : [...errors];
+        // graphql-js's own switch drops "Did you mean" in production (Apollo's validationOptions carry the same).
+        const errors = validate(schema, document, rules, { hideSuggestions: production });
+        if (errors.length > 0) return errors.map(asValidationError);
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Unable to identify the operation to run: name it with operationName.')];
+        if (!operation) return [new GraphQLError('Unable to identify the operation to run: name it with operationName.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
         if (!mayRun(principal.role, operation.operation)) return [forbidden(operation.operation)];
+        const invalid = checkVariables(schema, operation, payload.variables ?? undefined, { production });
+        if (invalid.length > 0) return invalid;
         return {
           schema,
           document,
@@ -172,33 +181,36 @@ function documentOf(payload: SubscribePayload & { documentId?: unknown }, truste
 
 function forbidden(operation: string): GraphQLError {
   return new GraphQLError(`Your role may not run a ${operation}; an operator role is needed.`, {
-    extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+    extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
   });
+}
+
+/**
+ * A subscription is a stream, which a GraphQL-over-HTTP answer is not: refused before anything runs (README, "Which
+ * operation over which transport").
+ */
+function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, { extensions: { code: ErrorCode.TRANSPORT_NOT_SUPPORTED, http: { status: 400 } } });
 }
 
 export function rateLimited(): GraphQLError {
   return new GraphQLError('Too many requests: the per-minute budget of this client is spent; try again later.', {
-    extensions: { code: LimitErrorCode.RATE_LIMITED },
+    extensions: { code: ErrorCode.RATE_LIMITED },
   });
 }
 
-/** express's req.accepts (the `accepts` package), which only reads the request's headers. */
-const acceptsOneOf = express.request.accepts as (this: IncomingMessage, types: string[]) => string | false;
-/** The media types a GraphQL error answer may take, preferred first (GraphQL over HTTP). */
-const ERROR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'];
+/** graphql-ws sends validation errors as they are; on HTTP Apollo files them under GRAPHQL_VALIDATION_FAILED. */
+function asValidationError(error: GraphQLError): GraphQLError {
+  if (error.extensions.code !== undefined) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, originalError: error, extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED } });
+}
 
-/**
- * A request error in the shape of a GraphQL response, in the media type the client asked for (GraphQL over HTTP:
- * application/graphql-response+json when accepted, else application/json). Plain node:http, so the POST fast path
- * and express answer alike; the Accept header is judged by express's own req.accepts.
- */
-export function sendGraphQLErrors(req: IncomingMessage, res: ServerResponse, status: number, errors: readonly GraphQLError[]): void {
-  const type = acceptsOneOf.call(req, ERROR_MEDIA_TYPES) || 'application/json';
-  const body = JSON.stringify({ errors: errors.map((error) => ({ message: error.message, extensions: { code: error.extensions.code } })) });
-  res.statusCode = status;
-  res.setHeader('Content-Type', `${type}; charset=utf-8`);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+/** The variables' errors as Apollo's answer (400), formatted by the exit like every other error. */
+function refusedVariables(errors: readonly GraphQLError[], exit: ErrorExit): GraphQLResponse {
+  return {
+    http: { status: 400, headers: new HeaderMap() },
+    body: { kind: 'single', singleResult: { errors: errors.map((error) => exit.format(error.toJSON(), error)) } },
+  };
 }
 
 /** Makes the context of a graphql-ws operation carry its socket's principal, as HTTP contexts do. */

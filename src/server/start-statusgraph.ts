@@ -1,9 +1,10 @@
 // Composes one statusgraph instance from a Config: AWS services, the shared status cache, the domain service,
 // the schema and the HTTP/WebSocket server. main.ts and the end-to-end tests both start it this way. With
-// STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts).
+// STATUSGRAPH_REDIS_URL the cache, PubSub, idempotency keys and poller leases are shared (shared-state.ts); status
+// history and createAccount's idempotency keys live in the history store (history.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { GraphQLFormattedError } from 'graphql';
-import { createAwsServices } from '../aws/index.js';
+import { createAwsServices, isAwsCallError } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
@@ -12,6 +13,7 @@ import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { startHistory } from './history.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -51,6 +53,12 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       ...config.aws.circuitBreaker,
       onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
     },
+    onCredentialRenewal: (event) => {
+      metrics.onCredentialRenewal(event);
+      const fields = { aws: { account: event.account, accountId: event.accountId } };
+      if (event.outcome === 'refused') logger.warn(fields, 'aws refused renewed credentials too');
+      else logger.info(fields, 'aws credentials renewed after a refusal');
+    },
     onCall: (event) => {
       metrics.onAwsCall(event);
       if (event.outcome !== 'success') {
@@ -65,7 +73,15 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     (error: unknown) => logger.warn({ code: (error as { code?: string }).code }, 'aws credentials not usable yet'),
   );
   const shared = await createSharedState(config, logger, metrics);
-  const { cache, pubsub, idempotency } = shared;
+  const history = await startHistory(config, logger, metrics).catch(async (error: unknown) => {
+    await shared.close();
+    aws.destroy();
+    throw error;
+  });
+  const { cache, pubsub } = shared;
+  // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
+  // they stay in Redis, where every instance finds them.
+  const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
   const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
   const watcher = new StatusWatcher({
     status,
@@ -106,8 +122,16 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
       checkReadiness: async () => {
-        await aws.getCallerIdentity();
-        return { degraded: shared.degraded() };
+        // Refused credentials are degraded, not unready: every instance holds the same ones, and pulling them all
+        // out of the load balancer would not bring them back.
+        const credentials = await aws.getCallerIdentity().then(
+          () => [],
+          (error: unknown) => {
+            if (isAwsCallError(error) && error.credentialsRefused) return ['aws-credentials'];
+            throw error;
+          },
+        );
+        return { degraded: [...shared.degraded(), ...history.degraded(), ...credentials] };
       },
     });
     return {
@@ -121,12 +145,14 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         await watcher.close();
         await pubsub.close();
         await shared.close();
+        await history.close();
         aws.destroy();
       },
     };
   } catch (error) {
     await watcher.close();
     await shared.close();
+    await history.close();
     aws.destroy();
     throw error;
   }

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../graphql/errors.js';
 
-export const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
 const SHA256_PREFIX = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -146,7 +146,7 @@ function trustedDocumentsOf(documents: ReadonlyMap<string, string>): TrustedDocu
 }
 
 function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: PERSISTED_QUERY_NOT_FOUND } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } });
 }
 
 function parseJson(text: string): unknown {

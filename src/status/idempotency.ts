@@ -2,6 +2,7 @@
 // One key → one CreateAccount call for 24 hours, however often and however concurrently the client retries.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { AwsCallError, type AwsCallErrorInit } from '../aws/errors.js';
 
 /** How long a key is remembered. @default 86_400_000 // 24 hours */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -83,4 +84,22 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([name, entry]) => `${JSON.stringify(name)}:${canonicalJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
+}
+
+/** A failure as plain data, for a shared store to hand to a retry: AwsCallError's fields when it was one. */
+export interface FailureRecord {
+  readonly message: string;
+  readonly aws?: AwsCallErrorInit;
+}
+
+export function failureRecord(error: unknown): FailureRecord {
+  if (error instanceof AwsCallError) {
+    const { service, operation, code, message, retryable, throttled, httpStatus, accountId, region, requestId } = error;
+    return { message, aws: { service, operation, code, message, retryable, throttled, httpStatus, accountId, region, requestId } };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+export function reviveFailure(record: FailureRecord): Error {
+  return record.aws ? new AwsCallError(record.aws) : new Error(record.message);
 }

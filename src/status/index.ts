@@ -21,8 +21,46 @@ export {
   IdempotencyKeyReusedError,
   IdempotencyKeyPendingError,
   IdempotencyStoreUnavailableError,
+  IDEMPOTENCY_WINDOW_MS,
+  failureRecord,
+  fingerprintOf,
+  reviveFailure,
+  type FailureRecord,
   type IdempotencyStore,
 } from './idempotency.js';
 export { isTransitional, type TtlPolicy } from './ttl.js';
+export {
+  CursorExpiredError,
+  HistoryUnavailableError,
+  InvalidCursorError,
+  sourceOf,
+  type HistorySource,
+  type ObservedBy,
+  type RecordedObservation,
+  type StatusEvent,
+  type StatusEventFilter,
+  type StatusEventPage,
+  type StatusHistory,
+  type StatusObservation,
+} from './history-port.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
+export {
+  OrganizationShape,
+  parentFromPaths,
+  type AccountTag,
+  type OrganizationTree,
+  type OrganizationalUnitNode,
+  type Placements,
+} from './organization-shape.js';
+export {
+  selectAccounts,
+  placementMatcher,
+  needsStatuses,
+  UnknownOrganizationalUnitError,
+  UNREADABLE,
+  NOT_REGISTERED,
+  NO_CREATION_REQUEST,
+  type AccountFilter,
+  type TagCriterion,
+} from './account-filter.js';

@@ -23,6 +23,7 @@ import {
   type CreationRequestIndex,
 } from './followed-creations.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { OrganizationShape } from './organization-shape.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
@@ -86,6 +87,8 @@ const ENROLLMENT_SCAN_MIN = 2;
 
 export class StatusService {
   readonly fleetwiseRegions: readonly string[];
+  /** The OU tree, where each account sits in it, and account tags (organization-shape.ts). */
+  readonly shape: OrganizationShape;
   private readonly aws: AwsServices;
   private readonly cache: StatusCache;
   private readonly ttl: TtlPolicy;
@@ -103,6 +106,7 @@ export class StatusService {
     this.ttl = options.ttl;
     this.fleetwiseRegions = options.fleetwiseRegions;
     this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
+    this.shape = new OrganizationShape({ aws: this.aws, cache: this.cache, ttl: this.ttl });
     this.followed = new FollowedCreations({
       cache: this.cache,
       ttl: this.ttl,

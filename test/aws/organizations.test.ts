@@ -58,7 +58,8 @@ describe('listAccounts', () => {
       email: expect.stringContaining('@'),
       name: expect.any(String),
       state: 'ACTIVE',
-      status: 'ACTIVE',
+      // Account.Status was retired on 2026-09-09; Paths place the account in the organization's tree.
+      paths: [expect.stringMatching(/^o-[a-z0-9]{10}\/r-[0-9a-z]{4}\/000000000000\/$/)],
       joinedMethod: expect.stringMatching(/^(INVITED|CREATED)$/),
       joinedTimestamp: expect.any(Date),
     });

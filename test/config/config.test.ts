@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       limits: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000, rateLimitPerMinute: 600, wsPingIntervalMs: 12000 },
       introspection: true,
       shutdownTimeoutMs: 10000,
+      history: { store: 'embedded', dataDir: '.statusgraph-data', retentionDays: 400 },
     } satisfies Config);
   });
 
@@ -237,6 +238,9 @@ const badValues: [string, string, string][] = [
   ['STATUSGRAPH_AWS_CIRCUIT_HALF_OPEN_MS', '5s', 'milliseconds'],
   ['STATUSGRAPH_REDIS_URL', 'http://localhost:6379', 'redis:// or rediss:// URL'],
   ['STATUSGRAPH_POLLER_LEASE_MS', '100', 'from 300 to'],
+  ['STATUSGRAPH_DATA_DIR', 'x'.repeat(1025), 'directory path'],
+  ['STATUSGRAPH_DATABASE_URL', 'mysql://db/sg', 'postgres:// URL'],
+  ['STATUSGRAPH_HISTORY_RETENTION_DAYS', '0', 'from 1 to 36500'],
 ];
 
 /** Variables whose names announce a secret: their values are never echoed, even when wrong. */

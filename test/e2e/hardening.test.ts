@@ -121,7 +121,7 @@ describe('abuse limits', () => {
   it.each([
     ['a selection deeper than 6', tooDeep, 'Query depth limit of 6 exceeded'],
     ['more than 15 aliases', tooManyAliases, 'Aliases limit of 15 exceeded'],
-    ['more than 1,000 tokens', tooManyTokens, 'more that 1000 tokens'],
+    ['more than 1,000 tokens', tooManyTokens, "longer than this server's limit of 1000 tokens"],
     ['a cost over 5,000', tooCostly, 'Query Cost limit of 5000 exceeded'],
   ])('refuses %s with 400 before any AWS call, on HTTP and on graphql-ws alike', async (_what, query, message) => {
     let answer: Awaited<ReturnType<typeof post>> | undefined;

@@ -1,14 +1,12 @@
 // Graceful shutdown of the real process: `tsx src/main.ts` against a slow emulator receives SIGTERM while
 // queries are in flight and WebSocket clients are connected. The queries finish, the sockets get 1001 going away,
 // and the process exits on its own — also when AWS hangs and only the shutdown timeout can end it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/node.js';
+import { startMainProcess, type MainProcess } from '../support/main-process.js';
 import { connect, post, runOverSocket } from './hardening-support.js';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const SLOW_QUERY = '{ viewer { id fleetwiseRegistration { accountStatus } } }';
 const WATCH = 'subscription { accountStatusChanged(accountIds: ["000000000000"], sources: [CREATION_REQUEST]) { accountId } }';
 
@@ -35,43 +33,10 @@ async function callsOf(operation: string): Promise<number> {
   return calls[operation] ?? 0;
 }
 
-/**
- * statusgraph as deployed against the emulator, in its own process group so that tsx and node get the signal
- * together, as in a container. tsx exits with main's exit code; npx would not (it dies of the signal itself).
- */
-async function startMain(variables: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(TSX, ['src/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      npm_config_update_notifier: 'false',
-      PORT: '0',
-      STATUSGRAPH_BACKEND: 'aws',
-      STATUSGRAPH_AUTH: 'none',
-      STATUSGRAPH_LOG_LEVEL: 'warn',
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      ...variables,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /playground: (http:\/\/\S+)/.exec(output)?.[1];
-      if (found) resolve(found);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`statusgraph exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, url, exited };
+async function startMain(variables: Record<string, string> = {}): Promise<MainProcess> {
+  const main = await startMainProcess(emulator.endpoint, variables);
+  children.push(main.child);
+  return main;
 }
 
 /** Resolves once the emulator has received `count` calls of `operation`: the queries are in flight. */
@@ -101,6 +66,17 @@ describe('SIGTERM', () => {
     expect(await socket.closed).toEqual({ code: 1001, reason: 'Going away' });
     expect(await main.exited).toBe(0);
   }, 60_000);
+
+  it('exits 0 in the default mode, with the embedded emulator, well before the shutdown timeout', async () => {
+    // Apollo Server stops itself on SIGTERM unless NODE_ENV=test or told not to; racing server/shutdown.ts, it left
+    // this shutdown waiting until the timeout forced exit 1.
+    const main = await startMain({ STATUSGRAPH_BACKEND: 'emulator', STATUSGRAPH_SHUTDOWN_TIMEOUT_MS: '120000' });
+    expect((await post(main.url, { query: '{ viewer { id } }' })).body.data.viewer.id).toBe('000000000000');
+
+    main.signal('SIGTERM');
+
+    expect(await main.exited).toBe(0);
+  }, 30_000);
 
   it('exits within the shutdown timeout when AWS hangs and an in-flight query cannot finish', async () => {
     const main = await startMain({ STATUSGRAPH_SHUTDOWN_TIMEOUT_MS: '2000', STATUSGRAPH_AWS_TIMEOUT_MS: '120000' });

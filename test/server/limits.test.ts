@@ -1,10 +1,10 @@
 // The document limits on the real schema: the queries people are shown and the tests' big queries pass, hostile
 // shapes do not, and a page size written as a literal costs what the same query costs with a variable.
 import { readFileSync } from 'node:fs';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { type GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStatusGraphSchema } from '../../src/graphql/build-schema.js';
-import { parseOptions, validationRules, withoutSuggestions, type DocumentLimits } from '../../src/server/limits.js';
+import { parseOptions, validationRules, type DocumentLimits } from '../../src/server/limits.js';
 
 const LIMITS: DocumentLimits = { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000 };
 
@@ -91,12 +91,5 @@ describe('the document limits', () => {
     expect(check('{ __type(name: "Account") { name } }', { introspection: false })).toContainEqual(
       expect.stringContaining('introspection has been disabled'),
     );
-  });
-});
-
-describe('withoutSuggestions', () => {
-  it('removes "Did you mean" from validation messages, which would describe the schema', () => {
-    const [error] = withoutSuggestions([new GraphQLError('Cannot query field "acount" on type "Query". Did you mean "account" or "accounts"?')]);
-    expect(error?.message).toBe('Cannot query field "acount" on type "Query".');
   });
 });

@@ -23,6 +23,10 @@ function recordingAws(options: { scanDenied?: boolean } = {}): [AwsServices, str
     describeOrganization: async () => (record('DescribeOrganization'), null),
     listAccounts: async () => (record('ListAccounts'), accounts),
     describeAccount: async (id) => (record(`DescribeAccount ${id}`), accounts.find((account) => account.id === id) ?? null),
+    listRoots: async () => (record('ListRoots'), [{ id: 'r-test', arn: 'arn:root', name: 'Root' }]),
+    listOrganizationalUnitsForParent: async (parentId) => (record(`ListOrganizationalUnitsForParent ${parentId}`), []),
+    listAccountIdsForParent: async (parentId) => (record(`ListChildren ${parentId}`), []),
+    listTagsForResource: async (id) => (record(`ListTagsForResource ${id}`), []),
     listCreateAccountStatuses: async () => (
       record('ListCreateAccountStatus'),
       accounts

@@ -52,6 +52,7 @@ function cliEnvironment(overrides: Record<string, string> = {}): NodeJS.ProcessE
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
     ...overrides,
   };
 }
@@ -115,8 +116,9 @@ describe('aws organizations list-accounts', () => {
   it('lists every account of the organization, as the SDK sees them', async () => {
     const output = await awsJson(['organizations', 'list-accounts']);
     const accounts = output.Accounts.map((account: Record<string, string>) => ({ ...account, JoinedTimestamp: new Date(account.JoinedTimestamp!) }));
-    // Account.State came to the Organizations model after awscli 2.9.19, whose parser drops it; Status is there.
-    expect(accounts).toEqual(organizationAccounts.map(({ State: _state, ...known }) => known));
+    // Account.State and Paths came to the Organizations model after awscli 2.9.19, whose parser drops them; Status,
+    // which it knows, AWS retired on 2026-09-09, and the emulator no longer answers it.
+    expect(accounts).toEqual(organizationAccounts.map(({ State: _state, Paths: _paths, ...known }) => known));
     expect(ids(output.Accounts)).toContain(MANAGEMENT_ACCOUNT_ID);
     expect(output.NextToken).toBeUndefined();
   });
@@ -137,6 +139,63 @@ describe('aws organizations list-accounts', () => {
   });
 });
 
+describe('aws organizations on the organization’s shape: roots, OUs, moves and tags', () => {
+  async function unitsUnder(parentId: string): Promise<Array<Record<string, string>>> {
+    return (await awsJson(['organizations', 'list-organizational-units-for-parent', '--parent-id', parentId])).OrganizationalUnits;
+  }
+
+  it('lists the root and its OUs, and describes an OU as the SDK lists it', async () => {
+    const { Roots } = await awsJson(['organizations', 'list-roots']);
+    expect(Roots).toEqual([expect.objectContaining({ Id: expect.stringMatching(/^r-[0-9a-z]{4}$/), Name: 'Root' })]);
+    const units = await unitsUnder(Roots[0].Id);
+    expect(units.map((unit) => unit.Name)).toEqual(['Security', 'Infrastructure', 'Workloads', 'Sandbox', 'Suspended']);
+    const described = await awsJson(['organizations', 'describe-organizational-unit', '--organizational-unit-id', units[0]!.Id!]);
+    // awscli 2.9.19 predates OrganizationalUnit.Path too.
+    expect(described.OrganizationalUnit).toEqual({ Id: units[0]!.Id, Arn: units[0]!.Arn, Name: 'Security' });
+  });
+
+  it('creates an OU, moves an account into it and back, tags it, and deletes it', async () => {
+    const rootId = (await awsJson(['organizations', 'list-roots'])).Roots[0].Id as string;
+    const { OrganizationalUnit: unit } = await awsJson(['organizations', 'create-organizational-unit', '--parent-id', rootId, '--name', 'cli-made']);
+    const account = organizationAccounts.find((candidate) => candidate.Paths?.[0]?.split('/').length === 4)!;
+    const move = (from: string, to: string) =>
+      aws(['organizations', 'move-account', '--account-id', account.Id!, '--source-parent-id', from, '--destination-parent-id', to]);
+    expect((await move(rootId, unit.Id)).exitCode).toBe(0);
+    expect((await awsJson(['organizations', 'list-parents', '--child-id', account.Id!])).Parents).toEqual([
+      { Id: unit.Id, Type: 'ORGANIZATIONAL_UNIT' },
+    ]);
+    const children = await awsJson(['organizations', 'list-children', '--parent-id', unit.Id, '--child-type', 'ACCOUNT']);
+    expect(children.Children).toEqual([{ Id: account.Id, Type: 'ACCOUNT' }]);
+    const notEmpty = await aws(['organizations', 'delete-organizational-unit', '--organizational-unit-id', unit.Id]);
+    expect(notEmpty.stderr).toContain('(OrganizationalUnitNotEmptyException) when calling the DeleteOrganizationalUnit operation');
+    expect((await move(unit.Id, rootId)).exitCode).toBe(0);
+
+    expect((await aws(['organizations', 'tag-resource', '--resource-id', unit.Id, '--tags', 'Key=team,Value=maps'])).exitCode).toBe(0);
+    expect((await awsJson(['organizations', 'list-tags-for-resource', '--resource-id', unit.Id])).Tags).toEqual([{ Key: 'team', Value: 'maps' }]);
+    expect((await aws(['organizations', 'untag-resource', '--resource-id', unit.Id, '--tag-keys', 'team'])).exitCode).toBe(0);
+    expect((await aws(['organizations', 'delete-organizational-unit', '--organizational-unit-id', unit.Id])).exitCode).toBe(0);
+  });
+
+  it('prints AWS’s errors for malformed ids, unknown parents and children, duplicate names and malformed tag keys', async () => {
+    const rootId = (await awsJson(['organizations', 'list-roots'])).Roots[0].Id as string;
+    const cases: Array<[string[], string, string]> = [
+      [['list-organizational-units-for-parent', '--parent-id', 'ou-bad'], 'InvalidInputException', 'ListOrganizationalUnitsForParent'],
+      [['list-children', '--parent-id', 'r-zzzz', '--child-type', 'ACCOUNT'], 'ParentNotFoundException', 'ListChildren'],
+      [['list-parents', '--child-id', '999999999999'], 'ChildNotFoundException', 'ListParents'],
+      [['create-organizational-unit', '--parent-id', rootId, '--name', 'Security'], 'DuplicateOrganizationalUnitException', 'CreateOrganizationalUnit'],
+      [['describe-organizational-unit', '--organizational-unit-id', 'ou-zzzz-zzzzzzzz'], 'OrganizationalUnitNotFoundException', 'DescribeOrganizationalUnit'],
+      [['move-account', '--account-id', MANAGEMENT_ACCOUNT_ID, '--source-parent-id', 'ou-zzzz-zzzzzzzz', '--destination-parent-id', rootId], 'SourceParentNotFoundException', 'MoveAccount'],
+      [['list-tags-for-resource', '--resource-id', '999999999999'], 'TargetNotFoundException', 'ListTagsForResource'],
+      [['tag-resource', '--resource-id', rootId, '--tags', 'Key=bad#key,Value=x'], 'InvalidInputException', 'TagResource'],
+    ];
+    for (const [args, code, operation] of cases) {
+      const result = await aws(['organizations', ...args]);
+      expect(result.exitCode).toBe(CLI_SERVICE_ERROR_EXIT);
+      expect(result.stderr).toContain(`An error occurred (${code}) when calling the ${operation} operation`);
+    }
+  });
+});
+
 describe('aws sts', () => {
   it('get-caller-identity names the management account for the test credentials', async () => {
     expect(await awsJson(['sts', 'get-caller-identity'])).toEqual({
@@ -147,7 +206,7 @@ describe('aws sts', () => {
   });
 
   it('assume-role returns credentials that the CLI then uses as the member account', async () => {
-    const member = organizationAccounts.find((account) => account.JoinedMethod === 'CREATED' && account.Status === 'ACTIVE')!.Id!;
+    const member = organizationAccounts.find((account) => account.JoinedMethod === 'CREATED' && account.State === 'ACTIVE')!.Id!;
     const roleArn = `arn:aws:iam::${member}:role/${MEMBER_ROLE_NAME}`;
     const assumed = await awsJson(['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'new-user']);
     expect(assumed.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${member}:assumed-role/${MEMBER_ROLE_NAME}/new-user`);

@@ -14,6 +14,7 @@
 import { authSettings } from './auth.js';
 import { awsSettings } from './aws.js';
 import { emulatorSettings } from './emulator.js';
+import { historySettings } from './history.js';
 import { limitSettings } from './limits.js';
 import { serverSettings } from './server.js';
 import { statusSettings } from './status.js';
@@ -24,6 +25,7 @@ export const SETTINGS = {
   ...awsSettings,
   ...statusSettings,
   ...authSettings,
+  ...historySettings,
   /** What one client may ask of the server; everything past a limit is refused before any AWS call. */
   limits: limitSettings,
 };

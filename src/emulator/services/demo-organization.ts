@@ -73,13 +73,13 @@ const YEAR_S = 365 * DAY_S;
 const FLEETWISE_REGISTRATION_S = 5 * MINUTE_S;
 const FLEETWISE_ROLE_NAME = 'IoTFleetWiseServiceRole';
 
-const TEAMS = [
+export const TEAMS = [
   'payments', 'telemetry', 'fleet-ops', 'vehicle-data', 'ota-updates', 'maps', 'billing', 'identity',
   'analytics', 'ml-platform', 'edge-gateway', 'diagnostics', 'charging', 'infotainment', 'logistics', 'security',
   'networking', 'observability', 'data-lake', 'customer-portal', 'dealer-services', 'warranty', 'supply-chain',
   'simulation',
 ] as const;
-const ENVIRONMENTS = ['prod', 'staging', 'dev', 'sandbox', 'qa', 'dr'] as const;
+export const ENVIRONMENTS = ['prod', 'staging', 'dev', 'sandbox', 'qa', 'dr'] as const;
 const EMAIL_DOMAINS = ['example.com', 'eu.example.com', 'labs.example.com'] as const;
 
 const ENROLLMENT_FAILURE_REASON =
@@ -127,8 +127,10 @@ export function buildDemoOrganization(options: DemoOrganizationOptions): DemoOrg
 
   // One member has no role the management account can assume, so a partial failure shows; an invited one, as
   // invited accounts get the role only when someone creates it.
-  const invited = joined.filter((account) => account.joinedMethod === 'INVITED');
-  const withoutRole = joined.length > 0 ? random.pick(invited.length > 0 ? invited : joined) : undefined;
+  // Not a suspended, closing or closed one: AWS lets no one into those anyway, so the failure would not show.
+  const reachable = joined.filter((account) => !['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(account.state));
+  const invited = reachable.filter((account) => account.joinedMethod === 'INVITED');
+  const withoutRole = reachable.length > 0 ? random.pick(invited.length > 0 ? invited : reachable) : undefined;
   const members = joined.map((member) =>
     member === withoutRole ? accountRecord(member, member.state, member.joinedMethod, member.joinedAt, undefined) : member,
   );
@@ -142,7 +144,7 @@ export function buildDemoOrganization(options: DemoOrganizationOptions): DemoOrg
     enrollments: enrollments(management, members, options, random),
     registrations: registrations(
       management,
-      members.filter((account) => account !== withoutRole),
+      reachable.filter((account) => account !== withoutRole),
       options,
       random,
     ),

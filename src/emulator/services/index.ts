@@ -4,9 +4,11 @@ import type { IdentityStore, ServiceDefinition } from '../core/types.js';
 import type { WorldControl } from '../core/world-control.js';
 import { ComputeOptimizerEnrollments, computeOptimizerService } from './compute-optimizer.js';
 import { buildDemoOrganization } from './demo-organization.js';
+import { buildDemoTree, DEMO_BASE_UNIT_COUNT } from './demo-organization-tree.js';
 import { FleetwiseRegistrations, fleetwiseService } from './fleetwise.js';
 import { IdentityRegistry } from './identity.js';
 import { Organization } from './organization-state.js';
+import { MAX_ORGANIZATIONAL_UNITS } from './organization-tree.js';
 import { organizationsService } from './organizations.js';
 import { SeededRandom } from './random.js';
 import { stsService } from './sts.js';
@@ -22,6 +24,8 @@ export const MEMBER_ACCOUNTS_RANGE = { min: 1, max: 10_000 } as const;
 export const DEFAULT_SEED = 2024;
 /** Accounts the organization may grow by through CreateAccount beyond its demo members, by default. */
 export const DEFAULT_ACCOUNT_HEADROOM = 50;
+/** OUs the demo organization can have: its base tree at least, AWS's default quota at most. */
+export const ORGANIZATIONAL_UNITS_RANGE = { min: DEMO_BASE_UNIT_COUNT, max: MAX_ORGANIZATIONAL_UNITS } as const;
 
 export interface AwsWorldOptions {
   /** Member accounts of the demo organization at start, 1–10,000 (the management account comes on top). */
@@ -37,6 +41,13 @@ export interface AwsWorldOptions {
    * @default memberAccounts + 1 + DEFAULT_ACCOUNT_HEADROOM (the demo's pending creation takes one of the headroom)
    */
   readonly maxAccounts?: number;
+  /** OUs of the demo organization's tree (team OUs are added beyond the base seven). @default 7 */
+  readonly organizationalUnits?: number;
+  /**
+   * Answer the deprecated Account.Status beside State, as AWS did until 2026-09-09, for clients that still read it.
+   * @default false
+   */
+  readonly legacyAccountStatus?: boolean;
 }
 
 export interface AwsWorld {
@@ -62,6 +73,17 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
     throw new RangeError(`maxAccounts must be an integer of at least memberAccounts + 1 (${memberAccounts + 1}), got ${maxAccounts}`);
   }
 
+  const organizationalUnits = options.organizationalUnits ?? ORGANIZATIONAL_UNITS_RANGE.min;
+  if (
+    !Number.isInteger(organizationalUnits) ||
+    organizationalUnits < ORGANIZATIONAL_UNITS_RANGE.min ||
+    organizationalUnits > ORGANIZATIONAL_UNITS_RANGE.max
+  ) {
+    throw new RangeError(
+      `organizationalUnits must be an integer from ${ORGANIZATIONAL_UNITS_RANGE.min} to ${ORGANIZATIONAL_UNITS_RANGE.max}, got ${organizationalUnits}`,
+    );
+  }
+
   const startedAt = (options.clock ?? (() => new Date()))();
   const demo = buildDemoOrganization({ memberAccounts, seed, startedAt, delayMs });
   const holds = new TransitionHolds();
@@ -76,13 +98,20 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
     random: new SeededRandom(seed + 1),
     gate: holds,
   });
+  const tree = buildDemoTree({
+    organizationId: demo.organizationId,
+    managementAccountId: demo.management.id,
+    members: demo.members.filter((member) => member.joinedAt <= startedAt),
+    seed,
+    organizationalUnits,
+  });
   const identity = new IdentityRegistry(demo.management.id);
   const enrollments = new ComputeOptimizerEnrollments(demo.enrollments, delayMs, holds);
   const registrations = new FleetwiseRegistrations(demo.registrations, delayMs, holds);
   return {
     services: [
       stsService(organization, identity),
-      organizationsService(organization),
+      organizationsService(organization, tree, { legacyAccountStatus: options.legacyAccountStatus ?? false }),
       computeOptimizerService(organization, enrollments),
       fleetwiseService(registrations),
     ],

@@ -9,6 +9,11 @@ import { checkInteger, checkString, parseInteger, validationMessage, violations 
 const SESSION_DURATION_SECONDS = { min: 900, max: 43_200, default: 3_600 } as const;
 const ROLE_ARN_LENGTH = { min: 20, max: 2048 } as const;
 const ROLE_SESSION_NAME_PATTERN = /[\w+=,.@-]*/;
+/**
+ * States in which AWS lets no one into an account (the Organizations guide's account states): a suspended account is
+ * locked by AWS, and one closing or closed is on its way out. Nothing in them can be read or changed through a role.
+ */
+const LOCKED_ACCOUNT_STATES = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
 /** `arn:aws:iam::<account>:role/<optional path/><name>` */
 const ROLE_ARN_PARTS = /^arn:aws:iam::(\d{12}):role\/(?:[\u0021-\u007E]*\/)?([\w+=,.@-]+)$/;
 
@@ -61,6 +66,7 @@ function assumeRole(
     organization.isManagementAccount(ctx.caller.accountId) &&
     target !== undefined &&
     !organization.isManagementAccount(target.id) &&
+    !LOCKED_ACCOUNT_STATES.has(target.state) &&
     target.memberRoleName === roleName;
   if (!mayAssume) {
     throw new AwsServiceError(

@@ -1,7 +1,8 @@
 // Input of createAccount, checked against CreateAccount's model before any AWS call. Email and name are
 // sensitive: error messages name the field, never echo its value.
 import { ArrayMaxSize, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, InputType, registerEnumType } from 'type-graphql';
+import { SENSITIVE } from '../sensitive.js';
 
 /** Organizations' Email pattern (6–64 characters, one @, a dotted domain). */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -37,11 +38,13 @@ export class TagInput {
 @InputType({ description: 'Create a member account in the organization (asynchronous: follow it with createAccountRequestChanged).' })
 export class CreateAccountInput {
   @Field(() => String, { description: 'Root email of the new account, 6–64 characters, unique across AWS. Sensitive.' })
+  @Extensions(SENSITIVE)
   @Length(6, 64, { message: 'must be 6 to 64 characters' })
   @Matches(EMAIL_PATTERN, { message: 'must be an email address' })
   email!: string;
 
   @Field(() => String, { description: 'Name of the new account, 1–50 printable ASCII characters. Sensitive.' })
+  @Extensions(SENSITIVE)
   @Length(1, 50, { message: 'must be 1 to 50 characters' })
   @Matches(PRINTABLE_ASCII, { message: 'must be printable ASCII' })
   accountName!: string;

@@ -4,9 +4,11 @@
 // for that outcome and answers with it, and one with other input is refused.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AwsCallError, type AwsCallErrorInit } from '../../aws/errors.js';
 import {
+  failureRecord,
   fingerprintOf,
+  reviveFailure,
+  type FailureRecord,
   IDEMPOTENCY_WINDOW_MS,
   IdempotencyKeyPendingError,
   IdempotencyKeyReusedError,
@@ -31,12 +33,6 @@ type Claim =
   | { readonly state: 'pending'; readonly fingerprint: string; readonly token: string }
   | { readonly state: 'done'; readonly fingerprint: string; readonly value: unknown }
   | { readonly state: 'failed'; readonly fingerprint: string; readonly failure: FailureRecord };
-
-/** A failure as plain data: AwsCallError's fields when it was one. */
-interface FailureRecord {
-  readonly message: string;
-  readonly aws?: AwsCallErrorInit;
-}
 
 /** Replaces the claim only if it still is `ARGV[1]` (ours, pending). KEYS[1] key, ARGV[2] the new value. */
 const SETTLE_SCRIPT = `
@@ -152,16 +148,4 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     await commands.settleClaim(redisKey, claim, encode({ state: 'done', fingerprint, value } satisfies Claim)).catch(() => undefined);
     return value;
   }
-}
-
-function failureRecord(error: unknown): FailureRecord {
-  if (error instanceof AwsCallError) {
-    const { service, operation, code, message, retryable, throttled, httpStatus, accountId, region, requestId } = error;
-    return { message, aws: { service, operation, code, message, retryable, throttled, httpStatus, accountId, region, requestId } };
-  }
-  return { message: error instanceof Error ? error.message : String(error) };
-}
-
-function reviveFailure(record: FailureRecord): Error {
-  return record.aws ? new AwsCallError(record.aws) : new Error(record.message);
 }

@@ -16,12 +16,18 @@ import {
 
 let emulator: ContractEmulator;
 let management: Clients;
+/** Members in a state AWS lets a role into (not suspended, closing or closed). */
 let members: string[];
+/** Members AWS lets no one into: suspended, closing or closed. */
+let locked: string[];
 
 beforeAll(async () => {
   emulator = await startContractEmulator({ delayMs: 60_000 });
   management = emulator.clients();
-  members = (await listAllAccounts(management.organizations)).map((account) => account.Id!).filter((id) => id !== MANAGEMENT);
+  const accounts = (await listAllAccounts(management.organizations)).filter((account) => account.Id !== MANAGEMENT);
+  const isLocked = (state: string | undefined) => ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'].includes(state ?? '');
+  members = accounts.filter((account) => !isLocked(account.State)).map((account) => account.Id!);
+  locked = accounts.filter((account) => isLocked(account.State)).map((account) => account.Id!);
 });
 
 afterAll(async () => {
@@ -90,6 +96,11 @@ describe('AssumeRole through the STS client', () => {
     const error = await sdkFailure(management.sts.send(assumeRole(denied!)));
     expectSdkError(error, 'AccessDenied', 403);
     expect(error.message).toContain('is not authorized to perform: sts:AssumeRole');
+  });
+
+  it('denies every suspended, closing or closed member with AccessDenied 403, as AWS lets no one into them', async () => {
+    expect(locked.length).toBeGreaterThan(0);
+    for (const id of locked) expectSdkError(await sdkFailure(management.sts.send(assumeRole(id))), 'AccessDenied', 403);
   });
 
   it('denies an unknown role and an account outside the organization with AccessDenied 403', async () => {

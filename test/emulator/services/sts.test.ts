@@ -3,8 +3,13 @@ import { allAccounts, MANAGEMENT, testWorld, type TestWorld } from './world-fixt
 
 const MEMBER_ROLE = 'OrganizationAccountAccessRole';
 
+const LOCKED_STATES = ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'];
+
+/** Members in a state AWS lets a role into (not suspended, closing or closed). */
 async function memberIds(world: TestWorld): Promise<string[]> {
-  return (await allAccounts(world)).map((account) => account.Id as string).filter((id) => id !== MANAGEMENT);
+  return (await allAccounts(world))
+    .filter((account) => account.Id !== MANAGEMENT && !LOCKED_STATES.includes(account.State as string))
+    .map((account) => account.Id as string);
 }
 
 function assumeInput(accountId: string, extra: Record<string, unknown> = {}) {
@@ -91,6 +96,15 @@ describe('AssumeRole', () => {
   it('denies exactly one demo member, the one with no member role', async () => {
     const world = testWorld();
     expect(await assumableMembers(world)).toHaveLength((await memberIds(world)).length - 1);
+  });
+
+  it('denies a suspended, closing or closed member, as AWS lets no one into them', async () => {
+    const world = testWorld({ memberAccounts: 200 });
+    const locked = (await allAccounts(world)).filter((account) => LOCKED_STATES.includes(account.State as string));
+    expect(new Set(locked.map((account) => account.State))).toEqual(new Set(LOCKED_STATES));
+    for (const account of locked) {
+      expect(await world.failure('sts', 'AssumeRole', assumeInput(account.Id as string))).toMatchObject({ code: 'AccessDenied', status: 403 });
+    }
   });
 
   it.each([

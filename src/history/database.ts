@@ -1,0 +1,80 @@
+// Opens the history store: the embedded SQLite file (better-sqlite3) in the data directory, or PostgreSQL (node-postgres)
+// when a database URL is set, behind one Kysely query builder, and brings its schema up to date (migrations.ts).
+// The embedded engine was chosen by measurement over PGlite (docs/architecture.md, "Status history").
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { HistoryDatabase } from './schema.js';
+
+/** The embedded store's file inside the data directory. */
+export const EMBEDDED_FILE = 'history.db';
+/** How long SQLite waits for another connection's write lock (a second process on the same file). @default 5_000 // ms */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/** A PostgreSQL connection that cannot be made in this long counts as the database being away. @default 5_000 // ms */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+/** One statement longer than this is abandoned (history must never hold a request up for long). @default 10_000 // ms */
+const PG_QUERY_TIMEOUT_MS = 10_000;
+/** Connections per instance: recording is one writer, reads are short. @default 5 */
+const PG_POOL_SIZE = 5;
+
+export type Engine = 'sqlite' | 'postgres';
+
+export type StoreLocation =
+  | { readonly engine: 'sqlite'; /** No directory: in memory (tests). */ readonly dataDir?: string }
+  | { readonly engine: 'postgres'; readonly url: string };
+
+export interface HistoryDb {
+  readonly engine: Engine;
+  readonly db: Kysely<HistoryDatabase>;
+  /** The embedded store's online backup to a file (SQLite's backup API: safe while the server writes). */
+  backup?(destination: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store without touching it yet (PostgreSQL connects on the first query); `migrate` brings its schema up
+ * to date and throws while the database cannot be reached.
+ */
+export function openHistoryDb(location: StoreLocation, options: { onPoolError?: (error: Error) => void } = {}): HistoryDb & { migrate(): Promise<string[]> } {
+  const opened = location.engine === 'sqlite' ? openSqlite(location.dataDir) : openPostgres(location.url, options.onPoolError);
+  return { ...opened, migrate: () => migrateToLatest(opened.db, opened.engine) };
+}
+
+function openSqlite(dataDir: string | undefined): HistoryDb {
+  let file = ':memory:';
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, EMBEDDED_FILE);
+  }
+  const database = new Database(file);
+  // WAL: readers never wait for the writer; NORMAL sync keeps every commit through a crash of the process (kill -9),
+  // and only a power loss may take the last ones.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  const db = new Kysely<HistoryDatabase>({ dialect: new SqliteDialect({ database }) });
+  return {
+    engine: 'sqlite',
+    db,
+    async backup(destination) {
+      await database.backup(destination);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, onPoolError?: (error: Error) => void): HistoryDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    query_timeout: PG_QUERY_TIMEOUT_MS,
+  });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => onPoolError?.(error));
+  const db = new Kysely<HistoryDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return { engine: 'postgres', db, close: () => db.destroy() };
+}

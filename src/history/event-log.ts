@@ -1,0 +1,199 @@
+// The status_events table: appending changes (each follows the last event of its status, once), pages newest first,
+// replays oldest first after a cursor, and pruning past the retention. Queries only — when to write, and what to do
+// while the database is away, is the recorder's (recorder.ts).
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import {
+  InvalidCursorError,
+  type HistorySource,
+  type ObservedBy,
+  type StatusEvent,
+  type StatusEventFilter,
+  type WatchTarget,
+} from '../status/index.js';
+import type { HistoryDatabase, StatusEventTable } from './schema.js';
+
+/** An event to write: the last event of its status it follows (0: none, the first reading). */
+export interface NewEvent extends Omit<StatusEvent, 'cursor'> {
+  readonly followsId: number;
+}
+
+/** The last event of a status: its id and value. */
+export interface LatestEvent {
+  readonly id: number;
+  readonly current: string | null;
+}
+
+/** Deleting this many events per statement keeps each step short (SQLite blocks the event loop while it runs). */
+const PRUNE_BATCH = 5_000;
+const PRUNED_THROUGH = 'pruned_through';
+
+type Row = Omit<StatusEventTable, 'id'> & { id: number | string };
+type Db = Kysely<HistoryDatabase>;
+
+export function parseCursor(cursor: string): number {
+  if (!/^\d{1,15}$/.test(cursor)) throw new InvalidCursorError();
+  return Number(cursor);
+}
+
+export class EventLog {
+  constructor(private readonly db: Db) {}
+
+  /** The last event of each of these statuses (absent: none recorded). */
+  async latest(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
+    const found = new Map<string, LatestEvent>();
+    if (keys.length === 0) return found;
+    const rows = await this.db
+      .selectFrom('status_events')
+      .select(['id', 'watch_key', 'current'])
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('status_events').select((inner) => inner.fn.max('id').as('id')).where('watch_key', 'in', [...keys]).groupBy('watch_key'),
+      )
+      .execute();
+    for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+    return found;
+  }
+
+  /**
+   * Writes the events in one transaction; each answers with its new id, or undefined when another writer already
+   * recorded a successor of the same event (the same change seen twice): the caller reads the latest again.
+   */
+  async append(events: readonly NewEvent[]): Promise<(number | undefined)[]> {
+    if (events.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const ids: (number | undefined)[] = [];
+      for (const event of events) {
+        const inserted = await trx
+          .insertInto('status_events')
+          .values(toRow(event))
+          .onConflict((conflict) => conflict.columns(['watch_key', 'follows_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        ids.push(inserted ? Number(inserted.id) : undefined);
+      }
+      return ids;
+    });
+  }
+
+  /** Newest first; `before` excludes it and everything newer. One more row than asked says whether more follow. */
+  async page(filter: StatusEventFilter, first: number, before?: number): Promise<{ events: StatusEvent[]; hasMore: boolean }> {
+    let query = this.filtered(filter);
+    if (before !== undefined) query = query.where('id', '<', before);
+    const rows = (await query.orderBy('id', 'desc').limit(first + 1).execute()) as Row[];
+    return { events: rows.slice(0, first).map(fromRow), hasMore: rows.length > first };
+  }
+
+  /** Oldest first, after the cursor. */
+  async replay(filter: StatusEventFilter, after: number, limit: number): Promise<StatusEvent[]> {
+    const rows = (await this.filtered(filter).where('id', '>', after).orderBy('id', 'asc').limit(limit).execute()) as Row[];
+    return rows.map(fromRow);
+  }
+
+  async latestId(): Promise<number | undefined> {
+    const row = await this.db.selectFrom('status_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return row?.id == null ? undefined : Number(row.id);
+  }
+
+  /** The highest id retention has deleted: a stream cannot resume from a cursor below it. */
+  async prunedThrough(): Promise<number> {
+    const row = await this.db.selectFrom('history_marks').select('value').where('name', '=', PRUNED_THROUGH).executeTakeFirst();
+    return row ? Number(row.value) : 0;
+  }
+
+  /**
+   * Deletes the events observed before `cutoff`, a batch at a time, except each status's latest (it holds the value
+   * the next change follows). Answers how many went.
+   */
+  async prune(cutoff: Date, pause: () => Promise<void> = async () => undefined): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.db
+        .selectFrom('status_events as old')
+        .select('old.id')
+        .where('old.observed_at', '<', cutoff.getTime())
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('status_events as newer').select('newer.id').whereRef('newer.watch_key', '=', 'old.watch_key').whereRef('newer.id', '>', 'old.id')),
+        )
+        .orderBy('old.id')
+        .limit(PRUNE_BATCH)
+        .execute();
+      if (batch.length === 0) return deleted;
+      const ids = batch.map((row) => Number(row.id));
+      const highest = ids.at(-1)!;
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('status_events').where('id', 'in', ids).execute();
+        const mark = await trx.selectFrom('history_marks').select('value').where('name', '=', PRUNED_THROUGH).executeTakeFirst();
+        if (!mark) await trx.insertInto('history_marks').values({ name: PRUNED_THROUGH, value: highest }).execute();
+        else if (Number(mark.value) < highest) await trx.updateTable('history_marks').set({ value: highest }).where('name', '=', PRUNED_THROUGH).execute();
+      });
+      deleted += ids.length;
+      await pause();
+    }
+  }
+
+  private filtered(filter: StatusEventFilter): SelectQueryBuilder<HistoryDatabase, 'status_events', Row> {
+    let query = this.db.selectFrom('status_events').selectAll() as SelectQueryBuilder<HistoryDatabase, 'status_events', Row>;
+    if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
+    if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId).where('watch_key', 'like', 'request:%');
+    if (filter.sources && filter.sources.length > 0) query = query.where('source', 'in', [...filter.sources]);
+    if (filter.regions && filter.regions.length > 0) {
+      const regions = [...filter.regions];
+      query = query.where((eb: ExpressionBuilder<HistoryDatabase, 'status_events'>) =>
+        eb.or([eb('region', 'is', null), eb('region', 'in', regions)]),
+      );
+    }
+    if (filter.since) query = query.where('observed_at', '>=', filter.since.getTime());
+    if (filter.until) query = query.where('observed_at', '<', filter.until.getTime());
+    return query;
+  }
+}
+
+function toRow(event: NewEvent): Omit<StatusEventTable, 'id'> {
+  return {
+    watch_key: event.key,
+    follows_id: event.followsId,
+    account_id: event.accountId ?? null,
+    request_id: event.requestId ?? null,
+    source: event.source,
+    region: event.region ?? null,
+    has_previous: event.hasPrevious ? 1 : 0,
+    previous: event.previous,
+    current: event.current,
+    observed_at: event.observedAt.getTime(),
+    observed_by: event.observedBy,
+    caller: event.caller ?? null,
+    idempotency_key: event.idempotencyKey ?? null,
+  };
+}
+
+function fromRow(row: Row): StatusEvent {
+  return {
+    cursor: String(row.id),
+    key: row.watch_key,
+    target: targetOf(row),
+    source: row.source as HistorySource,
+    ...(row.account_id === null ? {} : { accountId: row.account_id }),
+    ...(row.request_id === null ? {} : { requestId: row.request_id }),
+    ...(row.region === null ? {} : { region: row.region }),
+    hasPrevious: Number(row.has_previous) === 1,
+    previous: row.previous,
+    current: row.current,
+    observedAt: new Date(Number(row.observed_at)),
+    observedBy: row.observed_by as ObservedBy,
+    ...(row.caller === null ? {} : { caller: row.caller }),
+    ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
+  };
+}
+
+/** The watched status a row belongs to, from its key (`kind:…`). */
+function targetOf(row: Row): WatchTarget {
+  const [kind = '', first = '', second = ''] = row.watch_key.split(':');
+  switch (kind) {
+    case 'fleetwise':
+      return { kind, accountId: first, region: second };
+    case 'enrollment':
+    case 'creation':
+      return { kind, accountId: first };
+    default:
+      return { kind: 'request', requestId: first };
+  }
+}

@@ -1,0 +1,46 @@
+// The embedded history store (SQLite through better-sqlite3, in a temporary data directory): the store contract,
+// its versioned migrations, and the online backup.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { openHistoryStore } from '../../src/history/index.js';
+import { describeHistoryStore, enrollment } from './store-contract.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'statusgraph-history-'));
+let runs = 0;
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** A fresh directory per test, reused when a test opens the store again (a restart). */
+let currentDir = '';
+function freshDir(): string {
+  runs += 1;
+  currentDir = join(dataDir, String(runs));
+  return currentDir;
+}
+
+describeHistoryStore('embedded', {
+  open: (options) =>
+    openHistoryStore({
+      location: { engine: 'sqlite', dataDir: currentDir },
+      retentionDays: options?.retentionDays ?? 400,
+    }),
+});
+
+// Each test starts in its own directory.
+beforeEach(() => void freshDir());
+
+describe('embedded history store', () => {
+  it('applies its versioned migrations once, and an online backup is a working copy', async () => {
+    const store = await openHistoryStore({ location: { engine: 'sqlite', dataDir: currentDir }, retentionDays: 400 });
+    await store.history.record([enrollment('Inactive', 1)]);
+    const backup = join(currentDir, 'backup.db');
+    await store.backup!(backup);
+    await store.close();
+    const copy = new Database(backup, { readonly: true });
+    expect(copy.prepare('select name from statusgraph_migrations').all()).toEqual([{ name: '0001-status-events-and-idempotency-keys' }]);
+    expect(copy.prepare('select current from status_events').all()).toEqual([{ current: 'Inactive' }]);
+    copy.close();
+  });
+});
