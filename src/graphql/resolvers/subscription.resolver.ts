@@ -1,16 +1,15 @@
 // Subscriptions: accountStatusChanged and createAccountRequestChanged. Each stream starts with the current state of
 // every watched status, then sends one event per change. Streams share pollers through the StatusWatcher (one per
 // watched status, however many subscribers) and hear about changes on the StatusPubSub.
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import {
   HistoryUnavailableError,
-  replayAfter,
-  ResumeGate,
+  openStatusStream,
   upstreamFailure,
   type StatusChangeMessage,
   type StatusEventFilter,
+  type StatusStreamOptions,
   type WatchTarget,
 } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
@@ -23,24 +22,11 @@ import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { fleetwiseRegionOrThrow } from './account.resolver.js';
 import { MAX_ACCOUNT_IDS } from './query.resolver.js';
 
-/**
- * Events a slow subscriber may have waiting before the oldest are dropped. The first burst is one event per watched
- * status (3 sources × 10,000 accounts at most), so this holds a whole organization's current state.
- * @default 50_000 events
- */
-const SUBSCRIBER_BUFFER = 50_000;
-
 interface AccountStatusArgs {
   accountIds?: string[] | null;
   sources?: StatusSource[] | null;
   regions?: string[] | null;
   after?: string | null;
-}
-
-/** Where a resumed stream starts: after this cursor, the events matching this filter. */
-interface Resume {
-  readonly after: string;
-  readonly filter: StatusEventFilter;
 }
 
 const AFTER_DESCRIPTION =
@@ -91,9 +77,9 @@ export class SubscriptionResolver {
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
     // A replayed event is the state it recorded, not today's.
-    const state = message.current ?? found.value.state;
+    const state = event.current ?? found.value.state;
     return Object.assign(CreateAccountRequest.from({ value: { ...found.value, state }, fetchedAt: found.fetchedAt }), {
-      cursor: message.cursor ?? null,
+      cursor: event.cursor ?? null,
     });
   }
 
@@ -125,86 +111,51 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   const accountIds =
     args.accountIds ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id);
 
-  const targets: WatchTarget[] = [];
-  for (const accountId of new Set(accountIds)) {
-    if (sources.has(StatusSource.FLEETWISE_REGISTRATION)) {
-      for (const region of regions) targets.push({ kind: 'fleetwise', accountId, region });
-    }
-    if (sources.has(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT)) targets.push({ kind: 'enrollment', accountId });
-    if (sources.has(StatusSource.CREATION_REQUEST)) targets.push({ kind: 'creation', accountId });
-  }
-  const resume = args.after
-    ? {
-        after: args.after,
-        filter: { ...(args.accountIds ? { accountIds: [...new Set(accountIds)] } : {}), sources: [...sources], regions, accountStatusesOnly: true },
+  const targetsOf = (ids: readonly string[]): WatchTarget[] => {
+    const targets: WatchTarget[] = [];
+    for (const accountId of new Set(ids)) {
+      if (sources.has(StatusSource.FLEETWISE_REGISTRATION)) {
+        for (const region of regions) targets.push({ kind: 'fleetwise', accountId, region });
       }
-    : undefined;
-  return watchStream(ctx, targets, () => false, resume);
+      if (sources.has(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT)) targets.push({ kind: 'enrollment', accountId });
+      if (sources.has(StatusSource.CREATION_REQUEST)) targets.push({ kind: 'creation', accountId });
+    }
+    return targets;
+  };
+  const filter: StatusEventFilter = {
+    ...(args.accountIds ? { accountIds: [...new Set(accountIds)] } : {}),
+    sources: [...sources],
+    regions,
+    accountStatusesOnly: true,
+  };
+  // The whole organization includes the accounts that join it while the stream is open.
+  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, targetsOf(accountIds), {
+    ...(args.accountIds ? {} : { targetsOfJoined: targetsOf }),
+    ...(await historyOptions(ctx, args.after ?? undefined, filter)),
+  });
+}
+
+/**
+ * What history adds to a stream: resumed after a cursor, the replay (a bad or expired cursor, or history away, is the
+ * subscription's own error, before it opens); otherwise the newest cursor, which the current-state events carry.
+ */
+async function historyOptions(ctx: GraphQLContext, after: string | undefined, filter: StatusEventFilter): Promise<Partial<StatusStreamOptions>> {
+  const { history } = ctx.services;
+  if (after === undefined) {
+    const startCursor = await history?.latestCursor().catch(() => undefined);
+    return startCursor === undefined ? {} : { startCursor };
+  }
+  if (!history) throw toGraphQLError(new HistoryUnavailableError());
+  await orFieldError(history.replay(filter, after, 1));
+  return { resume: { history, after, filter } };
 }
 
 async function creationRequestStream(ctx: GraphQLContext, id: string, after: string | undefined): Promise<AsyncIterable<StatusChangeMessage>> {
   const [found] = await ctx.services.status.creationRequests([id]);
   if (found instanceof Error) throw toGraphQLError(found);
   if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-  return watchStream(
-    ctx,
-    [{ kind: 'request', requestId: id }],
-    (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
-    after === undefined ? undefined : { after, filter: { requestId: id } },
-  );
-}
-
-/**
- * A stream over watched statuses: listens on each status's topic first, then reads the current state, so no change
- * falls between the two; a reading equal to the last one sent to this subscriber is not sent again. Resumed (`after`),
- * it replays history after the cursor instead of the current state, holding live messages until it has caught up.
- */
-async function watchStream(
-  ctx: GraphQLContext,
-  targets: readonly WatchTarget[],
-  isFinal: (message: StatusChangeMessage) => boolean,
-  resume?: Resume,
-): Promise<AsyncIterable<StatusChangeMessage>> {
-  const { watcher, pubsub, history } = ctx.services;
-  if (resume && !history) throw toGraphQLError(new HistoryUnavailableError());
-  // A bad or expired cursor, or history away, is the subscription's error, before the stream opens.
-  if (resume && history) await orFieldError(history.replay(resume.filter, resume.after, 1));
-  // Current-state events carry the newest cursor at the start: resuming from it misses nothing that came after.
-  const startCursor = resume || !history ? undefined : await history.latestCursor().catch(() => undefined);
-  return new Repeater<StatusChangeMessage>(async (push, stop) => {
-    const lastSent = new Map<string, string>();
-    const send = (message: StatusChangeMessage) => {
-      push(message).catch(() => undefined);
-      if (isFinal(message)) stop();
-    };
-    const deliverOnce = (message: StatusChangeMessage) => {
-      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
-      if (lastSent.get(message.key) === reading) return;
-      lastSent.set(message.key, reading);
-      send(message);
-    };
-    const gate = resume ? new ResumeGate(resume.after, send) : undefined;
-    const deliver = gate ? (message: StatusChangeMessage) => gate.live(message) : deliverOnce;
-    const unsubscribes = await Promise.all(
-      targets.map((target) => pubsub.subscribe(watcher.topicOf(target), (message) => deliver(message as StatusChangeMessage))),
-    );
-    const watches = targets.map((target) => watcher.watch(target));
-    if (gate && resume && history) {
-      // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-      void replayInto(gate, replayAfter(history, resume.filter, resume.after)).catch((error: unknown) => stop(toGraphQLError(error)));
-    } else {
-      for (const watch of watches) {
-        void watch.current().then((message) => deliverOnce(startCursor && !message.cursor && !message.failure ? { ...message, cursor: startCursor } : message));
-      }
-    }
-    await stop;
-    for (const watch of watches) watch.release();
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-  }, new SlidingBuffer(SUBSCRIBER_BUFFER));
-}
-
-/** Sends the replayed events, then lets the live ones through. */
-async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>): Promise<void> {
-  for await (const message of replay) gate.replayed(message);
-  gate.caughtUp();
+  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, [{ kind: 'request', requestId: id }], {
+    isFinal: (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
+    ...(await historyOptions(ctx, after, { requestId: id })),
+  });
 }
