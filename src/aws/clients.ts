@@ -10,7 +10,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DefaultsMode } from '@smithy/core/client';
-import type { AwsCredentialIdentityProvider, MiddlewareStack, Provider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack, Provider } from '@smithy/types';
+import { credentialRenewalPlugin, type CredentialRenewal } from './credential-renewal.js';
 import { IoTFleetWiseClient } from './fleetwise-client/index.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
@@ -53,6 +54,8 @@ export function createSharedHttpHandler({ timeoutMs, maxSockets }: HttpOptions):
 export interface AccountAccess {
   readonly accountId: string;
   readonly credentials: AwsCredentialIdentityProvider;
+  /** Gets new credentials when AWS refuses these; absent when new ones cannot be had (fixed keys). */
+  readonly renewal?: CredentialRenewal;
 }
 
 export interface AwsClientsOptions {
@@ -67,6 +70,8 @@ export interface AwsClientsOptions {
   readonly requestHandler: NodeHttpHandler;
   /** The server's own credentials: the management account's. */
   readonly baseCredentials: AwsCredentialIdentityProvider;
+  /** Renews them when AWS refuses them (the default credential chain); absent for fixed keys. */
+  readonly baseRenewal?: CredentialRenewal;
   readonly limiter: RateLimiter;
 }
 
@@ -101,14 +106,20 @@ export class AwsClients {
   /** STS with the base credentials, in the configured region. */
   sts(): STSClient {
     return this.reuse('sts', 'base', this.options.region, () =>
-      new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+      withRenewal(
+        new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+        this.options.baseRenewal,
+      ),
     );
   }
 
   /** Organizations with the base credentials: every Organizations API we use is a management-account API. */
   organizations(): OrganizationsClient {
     return this.reuse('organizations', 'base', ORGANIZATIONS_REGION, () =>
-      new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+      withRenewal(
+        new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+        this.options.baseRenewal,
+      ),
     );
   }
 
@@ -129,11 +140,14 @@ export class AwsClients {
       account.accountId,
       region,
       () =>
-        this.withSharedSettings(
-          'compute-optimizer',
-          region,
-          (config) => new ComputeOptimizerClient(config),
-          this.clientConfig(region, account.credentials),
+        withRenewal(
+          this.withSharedSettings(
+            'compute-optimizer',
+            region,
+            (config) => new ComputeOptimizerClient(config),
+            this.clientConfig(region, account.credentials),
+          ),
+          account.renewal,
         ),
       account.accountId,
     );
@@ -146,11 +160,14 @@ export class AwsClients {
       account.accountId,
       region,
       () =>
-        this.withSharedSettings(
-          'iotfleetwise',
-          region,
-          (config) => new IoTFleetWiseClient(config),
-          this.clientConfig(region, account.credentials),
+        withRenewal(
+          this.withSharedSettings(
+            'iotfleetwise',
+            region,
+            (config) => new IoTFleetWiseClient(config),
+            this.clientConfig(region, account.credentials),
+          ),
+          account.renewal,
         ),
       account.accountId,
     );
@@ -254,4 +271,10 @@ export class AwsClients {
     this.clients.set(key, client);
     return client;
   }
+}
+
+/** Sends a call refused for its credentials once more with new ones (credential-renewal.ts), when they can be renewed. */
+function withRenewal<Client extends SdkClient>(client: Client, renewal: CredentialRenewal | undefined): Client {
+  if (renewal) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).use(credentialRenewalPlugin(renewal));
+  return client;
 }

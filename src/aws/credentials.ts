@@ -7,12 +7,16 @@
 // Roles are assumed through the one shared STS client rather than with fromTemporaryCredentials, which builds an
 // STS client per provider: with 1,000 members that is 1,000 client constructions (configuration resolution,
 // middleware stacks) on the hot path of a cold query, for the same AssumeRole call.
+//
+// Credentials AWS refuses (a revoked session, a restarted endpoint) are renewed through each account's
+// CredentialRenewal: a member role is assumed again, once for all the calls refused with the same credentials.
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AccountAccess } from './clients.js';
 import type { CallAws } from './call.js';
+import type { CredentialRenewal, CredentialRenewalOutcome } from './credential-renewal.js';
 import { required } from './response.js';
 import type { CallerIdentity } from './types.js';
 
@@ -28,19 +32,34 @@ export interface StaticCredentials {
   readonly sessionToken?: string;
 }
 
-/** The server's own credentials: the given keys, or the default credential chain, resolved once and shared. */
-export function baseCredentialProvider(credentials: StaticCredentials | undefined): AwsCredentialIdentityProvider {
-  return markMemoized(
-    memoizeIdentityProvider<AwsCredentialIdentity>(
-      credentials ? { ...credentials } : fromNodeProviderChain(),
-      isIdentityExpired,
-      doesIdentityRequireRefresh,
-    )!,
-  );
+/** A renewal's outcome, for metrics and logs: whose credentials were refused, and whether new ones worked. */
+export interface CredentialRenewalEvent {
+  /** `management`: the server's own credentials; `member`: an assumed member role. */
+  readonly account: 'management' | 'member';
+  readonly accountId?: string;
+  readonly outcome: CredentialRenewalOutcome;
+}
+
+/** Credentials and, when new ones can be had, how to renew them. */
+export interface AccountCredentials {
+  readonly credentials: AwsCredentialIdentityProvider;
+  readonly renewal?: CredentialRenewal;
+}
+
+/**
+ * The server's own credentials: the given keys (nothing to renew: the same keys would be refused again), or the
+ * default credential chain, resolved once, shared, and resolved again when AWS refuses them.
+ */
+export function baseCredentials(
+  credentials: StaticCredentials | undefined,
+  onRenewal?: (event: CredentialRenewalEvent) => void,
+): AccountCredentials {
+  if (credentials) return { credentials: markMemoized(memoizeIdentityProvider<AwsCredentialIdentity>({ ...credentials }, isIdentityExpired, doesIdentityRequireRefresh)!) };
+  return renewable(fromNodeProviderChain(), (outcome) => onRenewal?.({ account: 'management', outcome }));
 }
 
 export interface AccountAccessOptions {
-  readonly baseCredentials: AwsCredentialIdentityProvider;
+  readonly baseCredentials: AccountCredentials;
   /** The caller's identity (cached by the caller): decides which account is the management account. */
   readonly callerIdentity: () => Promise<CallerIdentity>;
   readonly memberRoleName: string;
@@ -50,6 +69,8 @@ export interface AccountAccessOptions {
   readonly region: string;
   /** Reports the AssumeRole call to the call hook and maps its failure. */
   readonly callAws: CallAws;
+  /** Told of every renewal of refused member credentials. */
+  readonly onRenewal?: (event: CredentialRenewalEvent) => void;
 }
 
 export interface AccountAccessResolver {
@@ -63,7 +84,10 @@ export function createAccountAccessResolver(options: AccountAccessOptions): Acco
   const memberAccess = (accountId: string, partition: string): AccountAccess => {
     let access = members.get(accountId);
     if (!access) {
-      access = { accountId, credentials: assumeMemberRole(options, accountId, partition) };
+      const assumed = renewable(assumeMemberRole(options, accountId, partition), (outcome) =>
+        options.onRenewal?.({ account: 'member', accountId, outcome }),
+      );
+      access = { accountId, ...assumed };
       members.set(accountId, access);
     }
     return access;
@@ -72,7 +96,7 @@ export function createAccountAccessResolver(options: AccountAccessOptions): Acco
   return {
     async forAccount(accountId) {
       const caller = await options.callerIdentity();
-      if (caller.accountId === accountId) return { accountId, credentials: options.baseCredentials };
+      if (caller.accountId === accountId) return { accountId, ...options.baseCredentials };
       return memberAccess(accountId, partitionOf(caller.arn));
     },
   };
@@ -87,7 +111,7 @@ function assumeMemberRole(options: AccountAccessOptions, accountId: string, part
   };
   // The call wrapper reports the call and turns a failure into AwsCallError(sts, AssumeRole, accountId), which
   // then passes unchanged through the client call that needed the credentials.
-  const provider: AwsCredentialIdentityProvider = () =>
+  return (): Promise<AwsCredentialIdentity> =>
     options.callAws(target, async () => {
       const { Credentials: credentials } = await options.sts().send(new AssumeRoleCommand(params));
       return {
@@ -97,7 +121,27 @@ function assumeMemberRole(options: AccountAccessOptions, accountId: string, part
         expiration: credentials?.Expiration,
       };
     });
-  return markMemoized(memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh)!);
+}
+
+/**
+ * Memoizes a provider (refreshed 5 minutes before expiry) and renews it on demand: `renew(refused)` forces a new
+ * resolution unless one happened since `refused` was handed out, and calls refused together share it.
+ */
+function renewable(source: AwsCredentialIdentityProvider, report: (outcome: CredentialRenewalOutcome) => void): Required<AccountCredentials> {
+  const memoized = memoizeIdentityProvider(source, isIdentityExpired, doesIdentityRequireRefresh)!;
+  let current: AwsCredentialIdentity | undefined;
+  let renewing: Promise<unknown> | undefined;
+  const credentials: AwsCredentialIdentityProvider = async (properties) => (current = await memoized(properties));
+  const renewal: CredentialRenewal = {
+    renew(refused) {
+      if (renewing) return renewing.then(() => undefined);
+      if (current !== undefined && refused !== undefined && current.accessKeyId !== refused.accessKeyId) return Promise.resolve();
+      renewing = credentials({ forceRefresh: true }).finally(() => (renewing = undefined));
+      return renewing.then(() => undefined);
+    },
+    report,
+  };
+  return { credentials: markMemoized(credentials), renewal };
 }
 
 /** `arn:aws-cn:iam::…` → `aws-cn`: member role ARNs live in the caller's partition. */

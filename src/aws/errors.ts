@@ -44,10 +44,25 @@ export class AwsCallError extends Error {
     this.requestId = init.requestId;
   }
 
+  /** AWS did not accept the credentials the call was signed with, even after they were renewed once. */
+  get credentialsRefused(): boolean {
+    return isCredentialRefusalCode(this.code);
+  }
+
   /** Access was refused by IAM, an SCP, the organization, or the member role. */
   get accessDenied(): boolean {
     return /AccessDenied|UnauthorizedOperation|NotAuthorized|AWSOrganizationsNotInUse/.test(this.code);
   }
+}
+
+/**
+ * Codes AWS answers when it does not accept the credentials a request was signed with: an expired or revoked session
+ * (an endpoint restart, a rotated role), an unknown key. New credentials may cure them (credential-renewal.ts).
+ */
+const CREDENTIAL_REFUSAL_CODES = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException']);
+
+export function isCredentialRefusalCode(code: string): boolean {
+  return CREDENTIAL_REFUSAL_CODES.has(code);
 }
 
 export function isAwsCallError(value: unknown): value is AwsCallError {

@@ -5,9 +5,10 @@ import { createCircuitBreakers, type CircuitStateName } from './circuit-breaker.
 import { AwsClients, createSharedHttpHandler } from './clients.js';
 import * as computeOptimizer from './compute-optimizer.js';
 import type { AwsContext } from './context.js';
-import { baseCredentialProvider, createAccountAccessResolver, type StaticCredentials } from './credentials.js';
+import { baseCredentials, createAccountAccessResolver, type CredentialRenewalEvent, type StaticCredentials } from './credentials.js';
 import * as fleetwise from './fleetwise.js';
 import * as organizations from './organizations.js';
+import * as organizationsTree from './organizations-tree.js';
 import { ASSUME_ROLE_RATE_KEY, createRateLimiter, DEFAULT_MINIMUM_RATES } from './rate-limiter.js';
 import * as sts from './sts.js';
 import type { AwsCallEvent, AwsServices, CallerIdentity } from './types.js';
@@ -15,7 +16,7 @@ import type { AwsCallEvent, AwsServices, CallerIdentity } from './types.js';
 export type * from './types.js';
 export { AwsCallError, isAwsCallError, type AwsCallErrorInit } from './errors.js';
 export { FLEETWISE_REGIONS, REGION_NOT_SUPPORTED, isFleetwiseRegion } from './fleetwise.js';
-export type { StaticCredentials } from './credentials.js';
+export type { CredentialRenewalEvent, StaticCredentials } from './credentials.js';
 export { CIRCUIT_OPEN, type CircuitStateName } from './circuit-breaker.js';
 
 export interface AwsServicesOptions {
@@ -50,11 +51,13 @@ export interface AwsServicesOptions {
   readonly assumeRoleRatePerSecond?: number;
   /** Observes every call (metrics, logs); must not throw. */
   readonly onCall?: (event: AwsCallEvent) => void;
+  /** Observes every renewal of refused credentials and whether the call then went through; must not throw. */
+  readonly onCredentialRenewal?: (event: CredentialRenewalEvent) => void;
 }
 
 export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const requestHandler = createSharedHttpHandler({ timeoutMs: options.timeoutMs, maxSockets: options.maxSockets });
-  const baseCredentials = baseCredentialProvider(options.credentials);
+  const base = baseCredentials(options.credentials, options.onCredentialRenewal);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
   const limiter = createRateLimiter({
     requestsPerSecond: options.rateLimitPerSecond,
@@ -68,7 +71,8 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     maxAttempts: options.maxAttempts,
     throttleMaxAttempts,
     requestHandler,
-    baseCredentials,
+    baseCredentials: base.credentials,
+    ...(base.renewal ? { baseRenewal: base.renewal } : {}),
     limiter,
     ...endpoint,
   });
@@ -81,7 +85,8 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const callerIdentity = cacheSuccess((): Promise<CallerIdentity> => sts.getCallerIdentity(ctx));
   const callerAccountId = async () => (await callerIdentity()).accountId;
   const access = createAccountAccessResolver({
-    baseCredentials,
+    baseCredentials: base,
+    ...(options.onCredentialRenewal ? { onRenewal: options.onCredentialRenewal } : {}),
     callerIdentity,
     memberRoleName: options.memberRoleName,
     sts: () => clients.sts(),
@@ -103,6 +108,10 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     describeOrganization: () => organizations.describeOrganization(ctx),
     listAccounts: (listOptions) => organizations.listAccounts(ctx, listOptions),
     describeAccount: (accountId) => organizations.describeAccount(ctx, accountId),
+    listRoots: () => organizationsTree.listRoots(ctx),
+    listOrganizationalUnitsForParent: (parentId) => organizationsTree.listOrganizationalUnitsForParent(ctx, parentId),
+    listAccountIdsForParent: (parentId) => organizationsTree.listAccountIdsForParent(ctx, parentId),
+    listTagsForResource: (resourceId) => organizationsTree.listTagsForResource(ctx, resourceId),
     listCreateAccountStatuses: () => organizations.listCreateAccountStatuses(ctx),
     describeCreateAccountStatus: (requestId) => organizations.describeCreateAccountStatus(ctx, requestId),
     createAccount: (params) => organizations.createAccount(ctx, params),

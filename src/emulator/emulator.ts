@@ -94,6 +94,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       }
       if (decision.outcome === 'throttle') throw throttlingError(service);
       if (decision.outcome === 'fail') throw internalError(service, codec.protocol);
+      if (decision.outcome === 'refuse') throw commonError('unrecognizedClient', family, 'The security token included in the request is invalid.');
 
       const input = codec.decodeInput(request);
       const now = clock();

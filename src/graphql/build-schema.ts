@@ -6,8 +6,16 @@ import { InProcessPubSub, type StatusPubSub } from '../status/index.js';
 import { typeGraphQLPubSub } from './pubsub-adapter.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreateAccountRequestResolver } from './resolvers/create-account-request.resolver.js';
+import { AccountHistoryResolver, OrganizationHistoryResolver } from './resolvers/history.resolver.js';
 import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
+import {
+  AccountShapeResolver,
+  OrganizationalUnitResolver,
+  OrganizationRootResolver,
+  OrganizationShapeResolver,
+  StatusSummaryByUnitResolver,
+} from './resolvers/organizational-unit.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { callResolversDirectly, type ResolverClass } from './direct-resolvers.js';
@@ -23,7 +31,14 @@ export const resolvers = [
   QueryResolver,
   AccountResolver,
   OrganizationResolver,
+  OrganizationShapeResolver,
+  OrganizationRootResolver,
+  OrganizationalUnitResolver,
+  AccountShapeResolver,
+  StatusSummaryByUnitResolver,
   CreateAccountRequestResolver,
+  AccountHistoryResolver,
+  OrganizationHistoryResolver,
   MutationResolver,
   SubscriptionResolver,
 ] as const;

@@ -16,7 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
-import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
+import type { StatusHistory, StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { opsEndpoints } from './ops-endpoints.js';
@@ -46,6 +46,8 @@ export interface StatusGraphServerOptions {
   readonly watcher: StatusWatcher;
   /** Carries status changes from pollers to subscriptions. */
   readonly pubsub: StatusPubSub;
+  /** Status history, for the history fields and resumed subscriptions. */
+  readonly history?: StatusHistory;
   /** What /readyz asks (readiness.ts): AWS credentials, Redis, the history store… */
   readonly readiness: readonly ReadinessCheck[];
   readonly logger: Logger;
@@ -106,10 +108,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     else app(req, res);
   });
 
-  const services = { status, watcher: options.watcher, pubsub: options.pubsub };
+  const services = { status, watcher: options.watcher, pubsub: options.pubsub, ...(options.history ? { history: options.history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
   const createContext = (requestId: string, principal: Principal): ServerContext =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name });
 
   const { security } = options;
   const exit = createErrorExit({
@@ -162,10 +164,11 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     parseOptions: guard.apollo.parseOptions,
     validationRules: guard.apollo.validationRules,
     allowBatchedHttpRequests: false,
-    // Shutdown is ours (shutdown.ts: readiness grace first, then the drain); Apollo's own SIGTERM handler would drain
-    // at once, under the grace, and send the signal again once done.
-    stopOnTerminationSignals: false,
     csrfPrevention: true,
+    // server/shutdown.ts owns SIGTERM/SIGINT (readiness grace first, then the drain). Apollo's own handlers (installed
+    // unless NODE_ENV=test) would stop Apollo behind its back, under the grace, and re-raise the signal, and the
+    // shutdown then never finished.
+    stopOnTerminationSignals: false,
     // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
     // register any document in the cache.
     persistedQueries: false,

@@ -1,10 +1,11 @@
 // Prometheus metrics: AWS calls by outcome and latency, status-cache hits and misses, DataLoader batch sizes.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AwsCallEvent } from '../aws/types.js';
+import type { AwsCallEvent, CredentialRenewalEvent } from '../aws/index.js';
 
 export interface Metrics {
   readonly registry: Registry;
   onAwsCall(event: AwsCallEvent): void;
+  onCredentialRenewal(event: CredentialRenewalEvent): void;
   onCacheLookup(kind: string, outcome: 'hit' | 'miss'): void;
   onLoaderBatch(loader: string, size: number): void;
   onGraphQLRequest(operationType: string, outcome: 'success' | 'error', durationSeconds: number): void;
@@ -27,6 +28,12 @@ export function createMetrics(): Metrics {
     name: 'statusgraph_aws_attempts_total',
     help: 'HTTP attempts behind the AWS calls, retries included.',
     labelNames: ['service', 'operation'] as const,
+    registers: [registry],
+  });
+  const credentialRenewals = new Counter({
+    name: 'statusgraph_aws_credential_renewals_total',
+    help: 'Credentials AWS refused and statusgraph renewed (a member role assumed again), by whose and whether AWS then accepted them.',
+    labelNames: ['account', 'outcome'] as const,
     registers: [registry],
   });
   const awsDuration = new Histogram({
@@ -65,6 +72,9 @@ export function createMetrics(): Metrics {
       awsRequests.inc({ service: event.service, operation: event.operation, outcome: event.outcome });
       awsAttempts.inc({ service: event.service, operation: event.operation }, event.attempts);
       awsDuration.observe({ service: event.service, operation: event.operation }, event.durationMs / 1000);
+    },
+    onCredentialRenewal(event) {
+      credentialRenewals.inc({ account: event.account, outcome: event.outcome });
     },
     onCacheLookup,
     onLoaderBatch(loader, size) {

@@ -4,11 +4,11 @@
 // history and createAccount's idempotency keys live in the history store (history.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { GraphQLFormattedError } from 'graphql';
-import { createAwsServices } from '../aws/index.js';
+import { createAwsServices, isAwsCallError } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
-import { StatusService, StatusWatcher } from '../status/index.js';
+import { messageOfEvent, StatusService, StatusWatcher } from '../status/index.js';
 import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -54,6 +54,12 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       ...config.aws.circuitBreaker,
       onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
     },
+    onCredentialRenewal: (event) => {
+      metrics.onCredentialRenewal(event);
+      const fields = { aws: { account: event.account, accountId: event.accountId } };
+      if (event.outcome === 'refused') logger.warn(fields, 'aws refused renewed credentials too');
+      else logger.info(fields, 'aws credentials renewed after a refusal');
+    },
     onCall: (event) => {
       metrics.onAwsCall(event);
       if (event.outcome !== 'success') {
@@ -77,9 +83,17 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
   // they stay in Redis, where every instance finds them.
   const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
-  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
+  const status = new StatusService({
+    aws,
+    cache,
+    idempotency,
+    history: history.history,
+    ttl: config.cacheTtl,
+    fleetwiseRegions: config.fleetwiseRegions,
+  });
   const watcher = new StatusWatcher({
-    status,
+    status: status.forPolling(),
+    history: history.history,
     pubsub,
     fastMs: config.poll.fastMs,
     slowMs: config.poll.slowMs,
@@ -87,6 +101,11 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     onLeaseError: shared.onLeaseError,
     onInternalError: (error, key) =>
       logger.error({ key, err: { type: error.name, message: error.message, stack: error.stack } }, 'status poll failed inside statusgraph'),
+  });
+  // Every recorded change reaches the subscribers watching its status (on every instance, through the PubSub),
+  // whoever observed it: a mutation's answer and a query's read too, not only the pollers'.
+  const stopPublishingHistory = history.history.onRecorded((event) => {
+    pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
   const schema = await buildStatusGraphSchema({ pubsub });
 
@@ -101,6 +120,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       status,
       watcher,
       pubsub,
+      history: history.history,
       logger,
       metrics,
       production: config.nodeEnv === 'production',
@@ -119,8 +139,20 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
       readiness: [
-        // AWS refusing the server's credentials leaves nothing to serve: unavailable (503).
-        { name: 'aws', run: async () => (await aws.getCallerIdentity(), READY) },
+        // AWS not answering leaves nothing to serve: unavailable (503). Refused credentials are degraded, not
+        // unready: every instance holds the same ones, and pulling them all out of the load balancer would not
+        // bring them back.
+        {
+          name: 'aws-credentials',
+          run: () =>
+            aws.getCallerIdentity().then(
+              () => READY,
+              (error: unknown) => {
+                if (isAwsCallError(error) && error.credentialsRefused) return DEGRADED;
+                throw error;
+              },
+            ),
+        },
         ...shared.readiness,
         { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
       ],
@@ -136,6 +168,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
         // takes them) before the PubSub and Redis they use go away.
         const steps: [string, () => Promise<void> | void][] = [
           ['server', () => server.close()],
+          ['history publishing', () => stopPublishingHistory()],
           ['pollers', () => watcher.close()],
           ['pubsub', () => pubsub.close()],
           ['shared state', () => shared.close()],

@@ -15,7 +15,9 @@ export interface FaultSettings {
   readonly tpsLimit?: number;
   readonly errorRate?: number;
   readonly hangRate?: number;
+  readonly refuseCredentialsRate?: number;
   readonly operations?: readonly string[];
+  readonly accounts?: readonly string[];
 }
 
 export interface Harness {

@@ -1,5 +1,5 @@
 // Fault injection for tests and benchmarks: added latency, throttling (by rate or by a requests-per-second limit),
-// 5xx answers and requests that never get one — per operation or for all of them. Settings come from the control API.
+// 5xx answers, refused credentials and requests that never get one — per operation or for all of them. Settings come from the control API.
 import { z } from 'zod';
 
 /** Longest latency or jitter one request may be given; longer is a hang, and hangRate says that better. */
@@ -23,6 +23,8 @@ export const faultSettingsSchema = z.strictObject({
   errorRate: rate.optional(),
   /** Share of affected requests never answered (until the client gives up or the emulator closes). */
   hangRate: rate.optional(),
+  /** Share of affected requests refused for their credentials (UnrecognizedClientException, STS: InvalidClientTokenId). */
+  refuseCredentialsRate: rate.optional(),
   /** `"<signing name>:<Operation>"` keys the faults apply to; absent = every operation. */
   operations: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, 'expected "<signing name>:<Operation>"')).optional(),
   /** Caller account ids (from the request's credentials) the faults apply to; absent = every account. */
@@ -32,7 +34,7 @@ export const faultSettingsSchema = z.strictObject({
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
 /** What happens to one request after its delay. */
-export type FaultOutcome = 'answer' | 'hang' | 'throttle' | 'fail';
+export type FaultOutcome = 'answer' | 'hang' | 'throttle' | 'fail' | 'refuse';
 
 export interface FaultDecision {
   readonly delayMs: number;
@@ -83,12 +85,13 @@ export class FaultInjector {
     const settings = this.#settings;
     if (this.#operations && !this.#operations.has(operationKey)) return NO_FAULT;
     if (this.#accounts && (accountId === undefined || !this.#accounts.has(accountId))) return NO_FAULT;
-    const { latencyMs = 0, jitterMs = 0, hangRate = 0, throttleRate = 0, errorRate = 0, tpsLimit } = settings;
-    if (latencyMs === 0 && jitterMs === 0 && hangRate === 0 && throttleRate === 0 && errorRate === 0 && tpsLimit === undefined) {
+    const { latencyMs = 0, jitterMs = 0, hangRate = 0, throttleRate = 0, errorRate = 0, refuseCredentialsRate = 0, tpsLimit } = settings;
+    if (latencyMs === 0 && jitterMs === 0 && hangRate === 0 && throttleRate === 0 && errorRate === 0 && refuseCredentialsRate === 0 && tpsLimit === undefined) {
       return NO_FAULT;
     }
     const delayMs = latencyMs + (jitterMs > 0 ? Math.floor(this.#random() * jitterMs) : 0);
     if (hangRate > 0 && this.#random() < hangRate) return { delayMs, outcome: 'hang' };
+    if (refuseCredentialsRate > 0 && this.#random() < refuseCredentialsRate) return { delayMs, outcome: 'refuse' };
     if (tpsLimit !== undefined && !this.#admit(operationKey, tpsLimit)) return { delayMs, outcome: 'throttle' };
     if (throttleRate > 0 && this.#random() < throttleRate) return { delayMs, outcome: 'throttle' };
     if (errorRate > 0 && this.#random() < errorRate) return { delayMs, outcome: 'fail' };
