@@ -10,9 +10,11 @@ export {
   type BatchResult,
   type WatchTarget,
   type StatusServiceOptions,
+  type MutationOrigin,
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
+export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
 export {
@@ -42,6 +44,7 @@ export {
   type StatusHistory,
   type StatusObservation,
 } from './history-port.js';
+export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {
