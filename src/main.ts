@@ -37,9 +37,9 @@ async function main(): Promise<void> {
     logger,
     ...(emulator ? { awsEndpoint: emulator.endpoint, awsCredentials: EMULATOR_CREDENTIALS } : {}),
   });
-  logger.info({ url: server.url, backend: config.backend }, 'statusgraph is listening');
+  logger.info({ url: server.url, backend: config.backend, node: process.version }, 'statusgraph is listening');
   const board = new URL('/', server.url).href;
-  console.log(`\n  statusgraph API and playground: ${server.url}\n  status board:                  ${board}\n`);
+  console.log(`\n  statusgraph API and playground: ${server.url}\n  status board:                  ${board}\n  on Node.js ${process.version}\n`);
 
   handleShutdownSignals({
     timeoutMs: config.shutdownTimeoutMs,

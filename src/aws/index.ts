@@ -8,6 +8,7 @@ import type { AwsContext } from './context.js';
 import { baseCredentials, createAccountAccessResolver, type CredentialRenewalEvent, type StaticCredentials } from './credentials.js';
 import * as fleetwise from './fleetwise.js';
 import * as organizations from './organizations.js';
+import * as organizationsTree from './organizations-tree.js';
 import { ASSUME_ROLE_RATE_KEY, createRateLimiter, DEFAULT_MINIMUM_RATES } from './rate-limiter.js';
 import * as sts from './sts.js';
 import type { AwsCallEvent, AwsServices, CallerIdentity } from './types.js';
@@ -107,6 +108,10 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     describeOrganization: () => organizations.describeOrganization(ctx),
     listAccounts: (listOptions) => organizations.listAccounts(ctx, listOptions),
     describeAccount: (accountId) => organizations.describeAccount(ctx, accountId),
+    listRoots: () => organizationsTree.listRoots(ctx),
+    listOrganizationalUnitsForParent: (parentId) => organizationsTree.listOrganizationalUnitsForParent(ctx, parentId),
+    listAccountIdsForParent: (parentId) => organizationsTree.listAccountIdsForParent(ctx, parentId),
+    listTagsForResource: (resourceId) => organizationsTree.listTagsForResource(ctx, resourceId),
     listCreateAccountStatuses: () => organizations.listCreateAccountStatuses(ctx),
     describeCreateAccountStatus: (requestId) => organizations.describeCreateAccountStatus(ctx, requestId),
     createAccount: (params) => organizations.createAccount(ctx, params),

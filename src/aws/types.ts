@@ -124,6 +124,27 @@ export interface ListAccountsOptions {
   readonly onPage?: (accounts: readonly OrgAccount[]) => void;
 }
 
+/** The organization's root. */
+export interface OrganizationRootInfo {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+}
+
+/** An organizational unit and the root or OU it sits under. */
+export interface OrganizationalUnitInfo {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly parentId: string;
+}
+
+/** A tag on an account, OU or root. */
+export interface ResourceTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 export interface AwsServices {
   /** STS GetCallerIdentity with the server's own credentials. */
   getCallerIdentity(): Promise<CallerIdentity>;
@@ -134,6 +155,14 @@ export interface AwsServices {
    * arrives, so a caller can start work on them while the next pages are read.
    */
   listAccounts(options?: ListAccountsOptions): Promise<OrgAccount[]>;
+  /** ListRoots: the organization's root. */
+  listRoots(): Promise<OrganizationRootInfo[]>;
+  /** ListOrganizationalUnitsForParent, every page. */
+  listOrganizationalUnitsForParent(parentId: string): Promise<OrganizationalUnitInfo[]>;
+  /** ListChildren (accounts), every page: the accounts directly under a parent. */
+  listAccountIdsForParent(parentId: string): Promise<string[]>;
+  /** ListTagsForResource, every page. */
+  listTagsForResource(resourceId: string): Promise<ResourceTag[]>;
   /** DescribeAccount; null when AccountNotFoundException. */
   describeAccount(accountId: string): Promise<OrgAccount | null>;
   /** Every creation request on record (ListCreateAccountStatus, 20 a page). */

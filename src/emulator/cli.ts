@@ -109,6 +109,8 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`AWS_ACCESS_KEY_ID=${DEFAULT_ACCESS_KEY_ID}`);
   console.log(`AWS_SECRET_ACCESS_KEY=${DEFAULT_SECRET_ACCESS_KEY}`);
   console.log(`AWS_REGION=${CLIENT_REGION}`);
+  // AWS CLI v1 reads only AWS_DEFAULT_REGION; the SDKs and CLI v2 read AWS_REGION first.
+  console.log(`AWS_DEFAULT_REGION=${CLIENT_REGION}`);
   // AWS_ENDPOINT_URL is honoured by the JS SDK v3, AWS CLI 2.13+ and 1.29+; older CLIs (Debian's 2.9) need the flag.
   console.log(`Older AWS CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${emulator.endpoint} instead.`);
 

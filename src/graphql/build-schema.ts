@@ -8,6 +8,13 @@ import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreateAccountRequestResolver } from './resolvers/create-account-request.resolver.js';
 import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
+import {
+  AccountShapeResolver,
+  OrganizationalUnitResolver,
+  OrganizationRootResolver,
+  OrganizationShapeResolver,
+  StatusSummaryByUnitResolver,
+} from './resolvers/organizational-unit.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { callResolversDirectly, type ResolverClass } from './direct-resolvers.js';
@@ -23,6 +30,11 @@ export const resolvers = [
   QueryResolver,
   AccountResolver,
   OrganizationResolver,
+  OrganizationShapeResolver,
+  OrganizationRootResolver,
+  OrganizationalUnitResolver,
+  AccountShapeResolver,
+  StatusSummaryByUnitResolver,
   CreateAccountRequestResolver,
   MutationResolver,
   SubscriptionResolver,

@@ -157,6 +157,9 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     validationRules: guard.apollo.validationRules,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // server/shutdown.ts owns SIGTERM/SIGINT. Apollo's own handlers (installed unless NODE_ENV=test) would stop
+    // Apollo behind its back and re-raise the signal, and the shutdown then never finished.
+    stopOnTerminationSignals: false,
     // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
     // register any document in the cache.
     persistedQueries: false,

@@ -13,6 +13,7 @@ export {
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
+export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
 export {
@@ -44,3 +45,22 @@ export {
 } from './history-port.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
+export {
+  OrganizationShape,
+  parentFromPaths,
+  type AccountTag,
+  type OrganizationTree,
+  type OrganizationalUnitNode,
+  type Placements,
+} from './organization-shape.js';
+export {
+  selectAccounts,
+  placementMatcher,
+  needsStatuses,
+  UnknownOrganizationalUnitError,
+  UNREADABLE,
+  NOT_REGISTERED,
+  NO_CREATION_REQUEST,
+  type AccountFilter,
+  type TagCriterion,
+} from './account-filter.js';

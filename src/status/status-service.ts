@@ -13,22 +13,21 @@ import type {
   RegisterFleetwiseParams,
   UpdateEnrollmentParams,
 } from '../aws/types.js';
+import {
+  cacheKeys,
+  FollowedCreations,
+  indexOf,
+  joinedAfter,
+  type AccountDirectory,
+  type AccountsJoinedListener,
+  type CreationRequestIndex,
+} from './followed-creations.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { OrganizationShape } from './organization-shape.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
-/** Every account of the organization, in ListAccounts order, with an index by id. */
-export interface AccountDirectory {
-  readonly accounts: readonly OrgAccount[];
-  readonly byId: ReadonlyMap<string, OrgAccount>;
-}
-
-/** Every creation request on record, indexed by the account it created and by its own id. */
-export interface CreationRequestIndex {
-  readonly requests: readonly CreateAccountStatusRecord[];
-  readonly byAccountId: ReadonlyMap<string, CreateAccountStatusRecord>;
-  readonly byId: ReadonlyMap<string, CreateAccountStatusRecord>;
-}
+export { cacheKeys, type AccountDirectory, type CreationRequestIndex };
 
 export interface FleetwiseKey {
   readonly accountId: string;
@@ -74,21 +73,6 @@ export type DirectoryPageListener = (accounts: readonly OrgAccount[]) => void;
 
 export type StatusChangeListener = (targets: readonly WatchTarget[]) => void;
 
-/** Cache keys, one place: the pollers and mutations invalidate the same ones. */
-export const cacheKeys = {
-  organization: 'org:info',
-  directory: 'org:accounts',
-  creationIndex: 'org:creation-requests',
-  enrollmentScan: 'org:enrollments',
-  enrollmentScanDenied: 'org:enrollments-denied',
-  account: (id: string) => `account:${id}`,
-  enrollment: (id: string) => `enrollment:${id}`,
-  /** The parent of every account's enrollment entry, to forget them all at once. */
-  enrollments: 'enrollment',
-  fleetwise: (id: string, region: string) => `fleetwise:${id}:${region}`,
-  creationRequest: (id: string) => `creation-request:${id}`,
-} as const;
-
 /**
  * Up to this many accounts not yet known are looked up one DescribeAccount each; more than that and one
  * ListAccounts scan (20 a page) is cheaper for the organizations we serve, and answers every later lookup too.
@@ -103,10 +87,13 @@ const ENROLLMENT_SCAN_MIN = 2;
 
 export class StatusService {
   readonly fleetwiseRegions: readonly string[];
+  /** The OU tree, where each account sits in it, and account tags (organization-shape.ts). */
+  readonly shape: OrganizationShape;
   private readonly aws: AwsServices;
   private readonly cache: StatusCache;
   private readonly ttl: TtlPolicy;
   private readonly idempotency: IdempotencyStore;
+  private readonly followed: FollowedCreations;
   private readonly changeListeners = new Set<StatusChangeListener>();
   /** Who wants the directory's pages while this process reads it (directory()). */
   private readonly directoryPageListeners = new Set<DirectoryPageListener>();
@@ -119,6 +106,18 @@ export class StatusService {
     this.ttl = options.ttl;
     this.fleetwiseRegions = options.fleetwiseRegions;
     this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
+    this.shape = new OrganizationShape({ aws: this.aws, cache: this.cache, ttl: this.ttl });
+    this.followed = new FollowedCreations({
+      cache: this.cache,
+      ttl: this.ttl,
+      describeRequests: (ids) => this.describeCreationRequests(ids),
+      describeAccount: (id) => this.describeAccount(id),
+    });
+  }
+
+  /** Told of accounts a creation added to the organization (followed-creations.ts), as soon as it SUCCEEDED. */
+  onAccountsJoined(listener: AccountsJoinedListener): () => void {
+    return this.followed.onJoined(listener);
   }
 
   /** Told which statuses a mutation changed, so the pollers watching them look again now. */
@@ -150,6 +149,9 @@ export class StatusService {
     const record = await this.aws.updateEnrollmentStatus(params);
     const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
     await this.cache.invalidate(cacheKeys.enrollment(params.accountId));
+    // The org-wide scan lists this account too: kept, it would answer the old status for it once the account's own
+    // entry is gone. The other members' entries it filled stay.
+    await this.cache.invalidate(cacheKeys.enrollmentScan);
     if (params.includeMemberAccounts) {
       await this.cache.invalidate(cacheKeys.enrollmentScan);
       await this.cache.invalidate(cacheKeys.enrollments, { withChildren: true });
@@ -172,7 +174,8 @@ export class StatusService {
       async () => {
         const record = await this.aws.createAccount(params);
         const cached = await this.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(this.ttl, record.state));
-        await this.cache.invalidate(cacheKeys.creationIndex);
+        // Followed by id from now on: the index is not read again (every ListCreateAccountStatus page) for it.
+        await this.followed.follow([record.id]);
         this.changed([{ kind: 'request', requestId: record.id }]);
         return cached;
       },
@@ -247,11 +250,12 @@ export class StatusService {
       this.directoryPageListeners.add(onPage);
     }
     try {
-      return await this.load(
+      const read = await this.load(
         cacheKeys.directory,
-        async () => {
+        async (): Promise<AccountDirectory> => {
           const pagesRead: (readonly OrgAccount[])[] = [];
           this.directoryPagesRead = pagesRead;
+          const readAt = new Date();
           try {
             const accounts = await this.aws.listAccounts({
               onPage: (page) => {
@@ -259,13 +263,17 @@ export class StatusService {
                 for (const listener of this.directoryPageListeners) listener(page);
               },
             });
-            return { accounts, byId: new Map(accounts.map((account) => [account.id, account])) };
+            return { accounts, byId: new Map(accounts.map((account) => [account.id, account])), readAt };
           } finally {
             this.directoryPagesRead = undefined;
           }
         },
         (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
       );
+      // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
+      if (this.followed.anyNow() === false) return read;
+      await this.followed.look();
+      return (await this.cache.peek<AccountDirectory>(cacheKeys.directory)) ?? read;
     } finally {
       if (onPage) this.directoryPageListeners.delete(onPage);
     }
@@ -404,6 +412,8 @@ export class StatusService {
 
   /** Every account, when the cache holds the directory fresh. */
   cachedDirectory(): Cached<AccountDirectory> | undefined {
+    // With creations followed, directory() looks at them first (one may have added an account).
+    if (this.followed.anyNow() !== false) return undefined;
     return this.cache.peekNow?.(cacheKeys.directory);
   }
 
@@ -449,9 +459,17 @@ export class StatusService {
     if (accounts.every((account) => account.joinedMethod === 'INVITED')) {
       return accounts.map(() => ({ value: null, fetchedAt: now }));
     }
+    // Pollers of creation statuses (a whole-organization subscription) come here: a followed creation that finished
+    // then reaches them as an account that joined.
+    await this.followed.look();
     try {
       let index = await this.creationIndex();
-      // An account that joined after the index was read cannot be in it: read the index again, once.
+      // An account that joined after the index was read cannot be in it. The followed requests (in progress when the
+      // index was read, or created here since) usually name it; else (created elsewhere) read the index again, once.
+      if (accounts.some((account) => joinedAfter(index, account))) {
+        await this.followed.look();
+        index = await this.creationIndex();
+      }
       if (accounts.some((account) => joinedAfter(index, account))) {
         await this.cache.invalidate(cacheKeys.creationIndex);
         index = await this.creationIndex();
@@ -469,8 +487,15 @@ export class StatusService {
     }
   }
 
-  /** Creation requests by id; null when AWS has no such request. */
+  /** Creation requests by id; null when AWS has no such request. One that finished adds its account to the views. */
   async creationRequests(ids: readonly string[]): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
+    const results = await this.describeCreationRequests(ids);
+    const finished = results.flatMap((result) => (result instanceof Error || !result.value || isTransitional(result.value.state) ? [] : [result.value]));
+    if (finished.length > 0) await this.followed.finished(finished);
+    return results;
+  }
+
+  private async describeCreationRequests(ids: readonly string[]): Promise<BatchResult<CreateAccountStatusRecord | null>[]> {
     const index = await this.cache.peek<CreationRequestIndex>(cacheKeys.creationIndex);
     return settleEach(ids, async (id) => {
       const fromIndex = index?.value.byId.get(id);
@@ -487,13 +512,10 @@ export class StatusService {
     return this.load(
       cacheKeys.creationIndex,
       async () => {
+        const readAt = new Date();
         const requests = await this.aws.listCreateAccountStatuses();
-        const byAccountId = new Map<string, CreateAccountStatusRecord>();
-        // Several requests can name one account (a retried creation); the most recent one describes it.
-        for (const request of [...requests].sort(byRequestedTime)) {
-          if (request.accountId) byAccountId.set(request.accountId, request);
-        }
-        return { requests, byAccountId, byId: new Map(requests.map((request) => [request.id, request])) };
+        await this.followed.followScanned(requests.filter((request) => isTransitional(request.state)).map((request) => request.id));
+        return indexOf(requests, readAt);
       },
       // The index answers "which request created this account": records that name an account are settled. Requests
       // still in progress are followed by id (creationRequests), so one of them does not make 5,000 accounts' index
@@ -501,15 +523,6 @@ export class StatusService {
       () => this.ttl.settledMs,
     );
   }
-}
-
-/** Whether an account joined after the creation index was read, and so cannot be in it. */
-function joinedAfter(index: Cached<CreationRequestIndex>, account: OrgAccount): boolean {
-  return !index.value.byAccountId.has(account.id) && account.joinedTimestamp !== undefined && account.joinedTimestamp > index.fetchedAt;
-}
-
-function byRequestedTime(a: CreateAccountStatusRecord, b: CreateAccountStatusRecord): number {
-  return (a.requestedTimestamp?.getTime() ?? 0) - (b.requestedTimestamp?.getTime() ?? 0);
 }
 
 /** Runs one lookup per key concurrently; a failure answers its own key only. */

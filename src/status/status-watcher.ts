@@ -54,6 +54,8 @@ const COALESCE_MS = 250;
 
 /** Where mutation pokes travel between instances when leases are shared. */
 const POKE_TOPIC = 'watcher:poke';
+/** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
+const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
 
 /** A reading: a status, or a failure. */
 type Reading = { readonly status: string | null; readonly fetchedAt: Date } | { readonly failure: StatusFailure };
@@ -107,6 +109,9 @@ export class StatusWatcher {
   private timerDueAt = Number.POSITIVE_INFINITY;
   private closed = false;
   private readonly stopListening: () => void;
+  private readonly stopJoined: () => void;
+  /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
+  readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
   /** Shared leases: until when the leases of the last successful claim are certainly ours. */
   private leaseValidUntil: number;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -125,6 +130,9 @@ export class StatusWatcher {
     this.leases = options.leases ?? new InProcessPollerLeases();
     this.onLeaseError = options.onLeaseError ?? (() => undefined);
     this.onInternalError = options.onInternalError ?? (() => undefined);
+    this.stopJoined = this.status.onAccountsJoined((accounts) => {
+      this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
+    });
     if (!this.leases.shared) {
       this.leaseValidUntil = Number.POSITIVE_INFINITY;
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
@@ -198,6 +206,7 @@ export class StatusWatcher {
     if (this.closed) return;
     this.closed = true;
     this.stopListening();
+    this.stopJoined();
     this.stopReconnects?.();
     clearTimeout(this.timer);
     clearInterval(this.leaseTimer);

@@ -67,6 +67,17 @@ describe('SIGTERM', () => {
     expect(await main.exited).toBe(0);
   }, 60_000);
 
+  it('exits 0 in the default mode, with the embedded emulator, well before the shutdown timeout', async () => {
+    // Apollo Server stops itself on SIGTERM unless NODE_ENV=test or told not to; racing server/shutdown.ts, it left
+    // this shutdown waiting until the timeout forced exit 1.
+    const main = await startMain({ STATUSGRAPH_BACKEND: 'emulator', STATUSGRAPH_SHUTDOWN_TIMEOUT_MS: '120000' });
+    expect((await post(main.url, { query: '{ viewer { id } }' })).body.data.viewer.id).toBe('000000000000');
+
+    main.signal('SIGTERM');
+
+    expect(await main.exited).toBe(0);
+  }, 30_000);
+
   it('exits within the shutdown timeout when AWS hangs and an in-flight query cannot finish', async () => {
     const main = await startMain({ STATUSGRAPH_SHUTDOWN_TIMEOUT_MS: '2000', STATUSGRAPH_AWS_TIMEOUT_MS: '120000' });
     await setFaults({ hangRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus'] });

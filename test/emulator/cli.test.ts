@@ -19,7 +19,7 @@ describe('npm run emulator', () => {
   it('prints its endpoint and the client environment, serves requests, and exits 0 on SIGTERM', async () => {
     const { child, output, exited } = runCli(['--port', '0', '--accounts', '2', '--delay-ms', '0']);
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => output.stdout.includes('AWS_REGION=') && resolve());
+      child.stdout.on('data', () => output.stdout.includes('Older AWS CLIs') && resolve());
       void exited.then(() => reject(new Error(`the CLI exited early: ${output.stderr}`)));
     });
 
@@ -28,6 +28,7 @@ describe('npm run emulator', () => {
     expect(output.stdout).toMatch(/^AWS_ACCESS_KEY_ID=test$/m);
     expect(output.stdout).toMatch(/^AWS_SECRET_ACCESS_KEY=test$/m);
     expect(output.stdout).toMatch(/^AWS_REGION=us-east-1$/m);
+    expect(output.stdout).toMatch(/^AWS_DEFAULT_REGION=us-east-1$/m);
     expect((await fetch(`${endpoint}/_emulator/health`)).status).toBe(200);
 
     child.kill('SIGTERM');

@@ -23,6 +23,10 @@ function recordingAws(options: { scanDenied?: boolean } = {}): [AwsServices, str
     describeOrganization: async () => (record('DescribeOrganization'), null),
     listAccounts: async () => (record('ListAccounts'), accounts),
     describeAccount: async (id) => (record(`DescribeAccount ${id}`), accounts.find((account) => account.id === id) ?? null),
+    listRoots: async () => (record('ListRoots'), [{ id: 'r-test', arn: 'arn:root', name: 'Root' }]),
+    listOrganizationalUnitsForParent: async (parentId) => (record(`ListOrganizationalUnitsForParent ${parentId}`), []),
+    listAccountIdsForParent: async (parentId) => (record(`ListChildren ${parentId}`), []),
+    listTagsForResource: async (id) => (record(`ListTagsForResource ${id}`), []),
     listCreateAccountStatuses: async () => (
       record('ListCreateAccountStatus'),
       accounts
@@ -64,6 +68,22 @@ function serviceOver(aws: AwsServices) {
 }
 
 describe('StatusService', () => {
+  it('answers enrollments updated since the org-wide scan with their new status, not the scan\'s', async () => {
+    const [base] = recordingAws();
+    const statuses = new Map(members.map((id) => [id, 'Inactive']));
+    const aws: AwsServices = {
+      ...base,
+      listOrganizationEnrollmentStatuses: async () => members.map((accountId) => ({ accountId, status: statuses.get(accountId)! })),
+      updateEnrollmentStatus: async ({ accountId }) => (statuses.set(accountId, 'Pending'), { accountId, status: 'Pending' }),
+    };
+    const service = serviceOver(aws);
+    await service.enrollments(members);
+    await service.updateEnrollment({ accountId: members[0]!, status: 'Active' });
+    await service.updateEnrollment({ accountId: members[1]!, status: 'Active' });
+    const [first, second, third] = await service.enrollments(members.slice(0, 3));
+    expect([first, second, third].map((result) => (result instanceof Error ? result : result!.value.status))).toEqual(['Pending', 'Pending', 'Inactive']);
+  });
+
   it('answers many members with one org-wide enrollment scan and the management account with its own call', async () => {
     const [aws, calls] = recordingAws();
     const results = await serviceOver(aws).enrollments([MANAGEMENT, ...members]);

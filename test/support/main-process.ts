@@ -1,16 +1,16 @@
-// statusgraph as deployed: `tsx src/main.ts` in its own process group (so tsx and node get a signal together, as in a
-// container), in aws mode against an emulator the test runs. For tests that signal or kill the real process.
+// statusgraph as deployed: one node process running src/main.ts (tsx as a loader, not the tsx CLI, whose signal relay
+// gives the child 30 ms to acknowledge a signal and SIGKILLs it after that on a loaded machine), in its own process
+// group as in a container, in aws mode against an emulator the test runs. For tests that signal or kill the real process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 export interface MainProcess {
   readonly child: ChildProcess;
   /** The GraphQL endpoint it printed. */
   readonly url: string;
-  /** Its exit code (tsx exits with main's; null when killed by a signal). */
+  /** Its exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
   /** Sends a signal to the whole process group. */
   signal(signal: NodeJS.Signals): void;
@@ -18,7 +18,7 @@ export interface MainProcess {
 
 /** Starts statusgraph against `awsEndpoint`; resolves once it listens. */
 export async function startMainProcess(awsEndpoint: string, variables: Record<string, string> = {}): Promise<MainProcess> {
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH,

@@ -52,6 +52,7 @@ function cliEnvironment(overrides: Record<string, string> = {}): NodeJS.ProcessE
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
     ...overrides,
   };
 }

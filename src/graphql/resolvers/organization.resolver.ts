@@ -8,8 +8,12 @@ import type {
   FleetwiseRegistrationRecord,
   OrgAccount,
 } from '../../status/index.js';
+import { GraphQLError } from 'graphql';
+import { selectAccounts, UnknownOrganizationalUnitError, type AccountFilter } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, orFieldError } from '../errors.js';
+import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
+import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
+import { fleetwiseRegionOrThrow } from './account.resolver.js';
 import {
   AccountState,
   CreateAccountState,
@@ -40,12 +44,14 @@ export class OrganizationResolver {
     after: string | undefined,
     @Arg('states', () => [AccountState], { nullable: true, description: 'Only accounts in these states.' })
     states: AccountState[] | undefined,
+    @Arg('filter', () => AccountFilterInput, { nullable: true, description: 'Only the accounts this filter chooses.' })
+    filter: AccountFilterInput | undefined,
     @Ctx() ctx: GraphQLContext,
   ): AccountConnection | Promise<AccountConnection> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
-    }
+    checkPageSize(first);
     const afterId = after == null ? undefined : decodeCursor(after);
+    const chosen = toAccountFilter(filter);
+    if (!isEmptyFilter(chosen)) return filteredAccounts(ctx, chosen).then((accounts) => connectionOf(accounts, first, afterId, states));
     const page = (directory: Cached<AccountDirectory>) => connectionOf(directory.value.accounts, first, afterId, states);
     const cached = ctx.services.status.cachedDirectory();
     return cached ? page(cached) : orFieldError(ctx.services.status.directory()).then(page);
@@ -55,27 +61,79 @@ export class OrganizationResolver {
     description:
       'Counts per status value, per source, over every account: reads every status of the organization (through the cache).',
   })
-  async statusSummary(@Ctx() ctx: GraphQLContext): Promise<StatusSummary> {
-    const { status } = ctx.services;
-    const cached = status.cachedDirectory();
+  async statusSummary(
+    @Arg('filter', () => AccountFilterInput, { nullable: true, description: 'Count only the accounts this filter chooses.' })
+    filter: AccountFilterInput | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<StatusSummary> {
+    const chosen = toAccountFilter(filter);
+    if (!isEmptyFilter(chosen)) return summaryOfAccounts(ctx, await filteredAccounts(ctx, chosen));
+    const cached = ctx.services.status.cachedDirectory();
     const { accounts, statuses } = cached
       ? { accounts: cached.value.accounts, statuses: await loadStatuses(ctx, cached.value.accounts) }
       : await readDirectoryAndStatuses(ctx);
-    const sources: SourceSummary[] = [
-      ...status.fleetwiseRegions.map((region, index) =>
-        summarize(StatusSource.FLEETWISE_REGISTRATION, statuses.map((each) => each.fleetwise[index]!), (record) =>
-          record ? toEnum(RegistrationStatus, record.accountStatus) : undefined, region),
-      ),
-      summarize(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT, statuses.map((each) => each.enrollment), (record) =>
-        toEnum(EnrollmentStatus, record.status)),
-      summarize(StatusSource.CREATION_REQUEST, statuses.map((each) => each.creation), (record) =>
-        (record ? toEnum(CreateAccountState, record.state) : undefined)),
-    ];
-    return Object.assign(new StatusSummary(), {
-      totalAccounts: accounts.length,
-      accountStates: countValues(accounts.map((account: OrgAccount) => toEnum(AccountState, account.state) ?? 'NONE')),
-      sources,
-    });
+    return buildSummary(ctx, accounts, statuses);
+  }
+}
+
+/** The summary of some accounts: their statuses read through the cache and the request's loaders. */
+export async function summaryOfAccounts(ctx: GraphQLContext, accounts: readonly OrgAccount[], scopeId?: string): Promise<StatusSummary> {
+  return buildSummary(ctx, accounts, await loadStatuses(ctx, accounts), scopeId);
+}
+
+/**
+ * Counts every source's values over the accounts. The summary keeps the statuses it read, so byOrganizationalUnit can
+ * count any subset of its accounts without another lookup.
+ */
+function buildSummary(
+  ctx: GraphQLContext,
+  accounts: readonly OrgAccount[],
+  statuses: readonly AccountStatuses[],
+  scopeId?: string,
+): StatusSummary {
+  const { status } = ctx.services;
+  const sources: SourceSummary[] = [
+    ...status.fleetwiseRegions.map((region, index) =>
+      summarize(StatusSource.FLEETWISE_REGISTRATION, statuses.map((each) => each.fleetwise[index]!), (record) =>
+        record ? toEnum(RegistrationStatus, record.accountStatus) : undefined, region),
+    ),
+    summarize(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT, statuses.map((each) => each.enrollment), (record) =>
+      toEnum(EnrollmentStatus, record.status)),
+    summarize(StatusSource.CREATION_REQUEST, statuses.map((each) => each.creation), (record) =>
+      (record ? toEnum(CreateAccountState, record.state) : undefined)),
+  ];
+  const statusesById = new Map(accounts.map((account, index) => [account.id, statuses[index]!]));
+  return Object.assign(new StatusSummary(), {
+    totalAccounts: accounts.length,
+    accountStates: countValues(accounts.map((account: OrgAccount) => toEnum(AccountState, account.state) ?? 'NONE')),
+    sources,
+    scope: {
+      accounts,
+      ...(scopeId !== undefined && { parentId: scopeId }),
+      summarize: (subset: readonly OrgAccount[], subsetScopeId?: string) =>
+        buildSummary(ctx, subset, subset.map((account) => statusesById.get(account.id)!), subsetScopeId),
+    },
+  });
+}
+
+/** The directory's accounts the filter chooses; an unknown OU is NOT_FOUND, an AWS failure the field's error. */
+export async function filteredAccounts(ctx: GraphQLContext, filter: AccountFilter): Promise<OrgAccount[]> {
+  const { status } = ctx.services;
+  if (filter.fleetwiseRegion !== undefined) fleetwiseRegionOrThrow(ctx, filter.fleetwiseRegion, 'filter.fleetwiseRegion');
+  try {
+    const directory = status.cachedDirectory() ?? (await status.directory());
+    return await selectAccounts(status, status.shape, directory.value.accounts, filter);
+  } catch (error) {
+    if (error instanceof UnknownOrganizationalUnitError) {
+      throw new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND, field: 'filter.organizationalUnitId' } });
+    }
+    throw toGraphQLError(error);
+  }
+}
+
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
   }
 }
 
@@ -157,7 +215,7 @@ function settled<T>(lookup: Promise<T>): Promise<T | Error> {
 }
 
 /** One page of the directory, ordered by account id, after `afterId`, of the accounts in `states` (all when absent). */
-function connectionOf(
+export function connectionOf(
   accounts: readonly OrgAccount[],
   first: number,
   afterId: string | undefined,
@@ -207,7 +265,7 @@ function encodeCursor(accountId: string): string {
   return Buffer.from(`${CURSOR_PREFIX}${accountId}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString();
   const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
   if (!/^\d{12}$/.test(id)) throw badUserInput('after is not a cursor this API returned.', 'after');

@@ -1,10 +1,9 @@
 // Subscriptions: accountStatusChanged and createAccountRequestChanged. Each stream starts with the current state of
 // every watched status, then sends one event per change. Streams share pollers through the StatusWatcher (one per
 // watched status, however many subscribers) and hear about changes on the StatusPubSub.
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { upstreamFailure, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
+import { openStatusStream, upstreamFailure, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { StatusSource } from '../enums.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
@@ -14,13 +13,6 @@ import { AccountStatusChange } from '../types/account-status-change.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { fleetwiseRegionOrThrow } from './account.resolver.js';
 import { MAX_ACCOUNT_IDS } from './query.resolver.js';
-
-/**
- * Events a slow subscriber may have waiting before the oldest are dropped. The first burst is one event per watched
- * status (3 sources × 10,000 accounts at most), so this holds a whole organization's current state.
- * @default 50_000 events
- */
-const SUBSCRIBER_BUFFER = 50_000;
 
 interface AccountStatusArgs {
   accountIds?: string[] | null;
@@ -98,52 +90,26 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   const accountIds =
     args.accountIds ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id);
 
-  const targets: WatchTarget[] = [];
-  for (const accountId of new Set(accountIds)) {
-    if (sources.has(StatusSource.FLEETWISE_REGISTRATION)) {
-      for (const region of regions) targets.push({ kind: 'fleetwise', accountId, region });
+  const targetsOf = (ids: readonly string[]): WatchTarget[] => {
+    const targets: WatchTarget[] = [];
+    for (const accountId of new Set(ids)) {
+      if (sources.has(StatusSource.FLEETWISE_REGISTRATION)) {
+        for (const region of regions) targets.push({ kind: 'fleetwise', accountId, region });
+      }
+      if (sources.has(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT)) targets.push({ kind: 'enrollment', accountId });
+      if (sources.has(StatusSource.CREATION_REQUEST)) targets.push({ kind: 'creation', accountId });
     }
-    if (sources.has(StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT)) targets.push({ kind: 'enrollment', accountId });
-    if (sources.has(StatusSource.CREATION_REQUEST)) targets.push({ kind: 'creation', accountId });
-  }
-  return watchStream(ctx, targets, () => false);
+    return targets;
+  };
+  // The whole organization includes the accounts that join it while the stream is open.
+  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, targetsOf(accountIds), args.accountIds ? {} : { targetsOfJoined: targetsOf });
 }
 
 async function creationRequestStream(ctx: GraphQLContext, id: string): Promise<AsyncIterable<StatusChangeMessage>> {
   const [found] = await ctx.services.status.creationRequests([id]);
   if (found instanceof Error) throw toGraphQLError(found);
   if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-  return watchStream(ctx, [{ kind: 'request', requestId: id }], (message) =>
-    message.current === 'SUCCEEDED' || message.current === 'FAILED',
-  );
-}
-
-/**
- * A stream over watched statuses: listens on each status's topic first, then reads the current state, so no change
- * falls between the two; a reading equal to the last one sent to this subscriber is not sent again.
- */
-function watchStream(
-  ctx: GraphQLContext,
-  targets: readonly WatchTarget[],
-  isFinal: (message: StatusChangeMessage) => boolean,
-): AsyncIterable<StatusChangeMessage> {
-  const { watcher, pubsub } = ctx.services;
-  return new Repeater<StatusChangeMessage>(async (push, stop) => {
-    const lastSent = new Map<string, string>();
-    const deliver = (message: StatusChangeMessage) => {
-      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
-      if (lastSent.get(message.key) === reading) return;
-      lastSent.set(message.key, reading);
-      push(message).catch(() => undefined);
-      if (isFinal(message)) stop();
-    };
-    const unsubscribes = await Promise.all(
-      targets.map((target) => pubsub.subscribe(watcher.topicOf(target), (message) => deliver(message as StatusChangeMessage))),
-    );
-    const watches = targets.map((target) => watcher.watch(target));
-    for (const watch of watches) void watch.current().then(deliver);
-    await stop;
-    for (const watch of watches) watch.release();
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-  }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, [{ kind: 'request', requestId: id }], {
+    isFinal: (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
+  });
 }

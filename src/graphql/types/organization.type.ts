@@ -1,5 +1,6 @@
 // Organization and its Relay-style account connection, and the status summary a dashboard shows on top.
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { OrgAccount } from '../../status/index.js';
 import type { Cached, OrganizationInfo } from '../../status/index.js';
 import { StatusSource } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
@@ -109,4 +110,14 @@ export class StatusSummary {
     description: 'Per source (and per region for FleetWise): how many accounts have each status value.',
   })
   sources!: SourceSummary[];
+
+  /** The accounts counted and how to count a subset of them with the statuses already read (byOrganizationalUnit). */
+  scope!: SummaryScope;
+}
+
+export interface SummaryScope {
+  readonly accounts: readonly OrgAccount[];
+  /** The OU (or root) whose summary this is; byOrganizationalUnit's one level starts below it. */
+  readonly parentId?: string;
+  summarize(subset: readonly OrgAccount[], scopeId?: string): StatusSummary;
 }

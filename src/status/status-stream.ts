@@ -1,0 +1,70 @@
+// A subscriber's stream of status changes: the protocol between the StatusWatcher's pollers, the StatusPubSub and
+// one subscriber, so no resolver has to know it. It listens on every watched status's topic first and then reads
+// each status's current state — no change can fall between the two — and drops a reading equal to the last one this
+// subscriber got (the read and a change heard meanwhile can say the same). A whole-organization stream also takes
+// on the accounts that join the organization while it is open (followed-creations.ts tells the watcher, whose topic
+// reaches every instance).
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import type { StatusPubSub } from './pubsub.js';
+import type { WatchTarget } from './status-service.js';
+import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+
+/**
+ * Events a slow subscriber may have waiting before the oldest are dropped. The first burst is one event per watched
+ * status (3 sources × 10,000 accounts at most), so this holds a whole organization's current state.
+ * @default 50_000 events
+ */
+const SUBSCRIBER_BUFFER = 50_000;
+
+export interface StatusStreamOptions {
+  /** Ends the stream after this message (a creation request that SUCCEEDED or FAILED). @default never */
+  readonly isFinal?: (message: StatusChangeMessage) => boolean;
+  /** For a whole-organization stream: the statuses to watch of accounts that join while it is open. */
+  readonly targetsOfJoined?: (accountIds: readonly string[]) => readonly WatchTarget[];
+}
+
+export function openStatusStream(
+  watcher: StatusWatcher,
+  pubsub: StatusPubSub,
+  targets: readonly WatchTarget[],
+  options: StatusStreamOptions = {},
+): AsyncIterable<StatusChangeMessage> {
+  const isFinal = options.isFinal ?? (() => false);
+  return new Repeater<StatusChangeMessage>(async (push, stop) => {
+    const lastSent = new Map<string, string>();
+    const deliver = (message: StatusChangeMessage) => {
+      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
+      if (lastSent.get(message.key) === reading) return;
+      lastSent.set(message.key, reading);
+      push(message).catch(() => undefined);
+      if (isFinal(message)) stop();
+    };
+    const watched = new Set<string>();
+    const unsubscribes: (() => Promise<void>)[] = [];
+    const watches: { release(): void }[] = [];
+    const watchAll = async (more: readonly WatchTarget[]) => {
+      const fresh = more.filter((target) => !watched.has(watcher.topicOf(target)));
+      for (const target of fresh) watched.add(watcher.topicOf(target));
+      unsubscribes.push(
+        ...(await Promise.all(
+          fresh.map((target) => pubsub.subscribe(watcher.topicOf(target), (message) => deliver(message as StatusChangeMessage))),
+        )),
+      );
+      for (const target of fresh) {
+        const watch = watcher.watch(target);
+        watches.push(watch);
+        void watch.current().then(deliver);
+      }
+    };
+    const { targetsOfJoined } = options;
+    if (targetsOfJoined) {
+      unsubscribes.push(
+        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watchAll(targetsOfJoined(accountIds as string[]))),
+      );
+    }
+    await watchAll(targets);
+    await stop;
+    for (const watch of watches) watch.release();
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+  }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+}

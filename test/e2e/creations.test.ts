@@ -1,0 +1,88 @@
+// What a createAccount changes, end to end (issue 14, "changes that invalidate precisely"): the creation index is not
+// read again for it — the request is followed by id — and once it SUCCEEDED its account is in the organization's
+// views and whole-organization subscriptions at once, not when the directory's settled entry expires (5 minutes).
+// Creations are held in IN_PROGRESS by the emulator's control API and released when the test says so.
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+import { record, wsClient } from '../support/ws.js';
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { id state } }
+`;
+
+const ORGANIZATION = /* GraphQL */ `
+  {
+    organization {
+      accounts(first: 1000) { totalCount nodes { id creationRequest { id state } } }
+      statusSummary { totalAccounts sources { source counts { value count } } }
+    }
+  }
+`;
+
+const CREATIONS = /* GraphQL */ `
+  subscription { accountStatusChanged(sources: [CREATION_REQUEST]) { accountId current } }
+`;
+
+describe('creations followed by id', () => {
+  let stack: Stack;
+  let client: Client;
+
+  beforeAll(async () => {
+    // Settled entries last the default five minutes: nothing here may wait for one to expire. Transitional ones (a
+    // request IN_PROGRESS) last a millisecond, so the next read after a release sees it finished.
+    stack = await startStack({ memberAccounts: 30, delayMs: 600_000, env: { STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '1' } });
+    client = wsClient(stack.graphqlUrl);
+    stack.emulator.hold('creation');
+    const cold = await stack.gql(ORGANIZATION);
+    expect(cold.errors).toBeUndefined();
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await stack?.close();
+  });
+
+  const create = async (name: string) => {
+    const created = await stack.gql(CREATE, { input: { email: `${name}@example.com`, accountName: name, idempotencyKey: `create-${name}` } });
+    expect(created.errors).toBeUndefined();
+    return created.data!.createAccount.id as string;
+  };
+
+  it('reads no ListCreateAccountStatus page for createAccounts: a warm organization query after three costs none', async () => {
+    await stack.resetCalls();
+    await Promise.all(['alpha', 'beta', 'gamma'].map(create));
+    const warm = await stack.gql(ORGANIZATION);
+    expect(warm.errors).toBeUndefined();
+    const calls = await stack.calls();
+    expect(calls['organizations:CreateAccount']).toBe(3);
+    expect(calls['organizations:ListCreateAccountStatus'] ?? 0).toBe(0);
+    expect(calls['organizations:ListAccounts'] ?? 0).toBe(0);
+  });
+
+  it('shows an account in the directory, the summary and whole-organization subscriptions as soon as its creation SUCCEEDED', async () => {
+    const before = await stack.gql(ORGANIZATION);
+    const total = before.data!.organization.accounts.totalCount as number;
+    const events = record(client, CREATIONS);
+    await events.waitFor((event) => event.accountStatusChanged !== undefined, 'the current state');
+    const requestId = await create('delta');
+
+    await stack.resetCalls();
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const after = await stack.gql(ORGANIZATION);
+    expect(after.errors).toBeUndefined();
+    const { accounts, statusSummary } = after.data!.organization;
+    expect(accounts.totalCount).toBe(total + 1);
+    expect(statusSummary.totalAccounts).toBe(total + 1);
+    const created = accounts.nodes.find((node: any) => node.creationRequest?.id === requestId);
+    expect(created?.creationRequest.state).toBe('SUCCEEDED');
+    const calls = await stack.calls();
+    // The followed requests were asked for by id; neither the directory nor the index was read again.
+    expect(calls['organizations:ListAccounts'] ?? 0).toBe(0);
+    expect(calls['organizations:ListCreateAccountStatus'] ?? 0).toBe(0);
+    expect(calls['organizations:DescribeCreateAccountStatus']).toBeGreaterThan(0);
+
+    const joined = await events.waitFor((event) => event.accountStatusChanged?.accountId === created.id, 'the new account');
+    expect(joined.accountStatusChanged.current).toBe('SUCCEEDED');
+    events.unsubscribe();
+  });
+});
