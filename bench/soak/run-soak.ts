@@ -180,11 +180,14 @@ async function memberIds(url: string): Promise<{ members: string[]; initial: Set
  * demo's account without a member role) are left out, since their subscribers get error events, not values.
  */
 async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] }> {
-  const answer = await graphql(url, `{ organization { accounts(first: 1000) { nodes { id creationRequest { id } } } } }`);
-  const unreadable = new Set<number>((answer.errors ?? []).map((error: { path: unknown[] }) => Number(error.path[3])));
+  const answer = await graphql(
+    url,
+    `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
+  );
+  // `organization.accounts.nodes.<index>.<field>` of each field that could not be read.
+  const unreadable = new Set<string>((answer.errors ?? []).map((error: { path: unknown[] }) => `${String(error.path[3])}.${String(error.path[4])}`));
   const nodes: { id: string; creationRequest: { id: string } | null }[] = answer.data.organization.accounts.nodes;
-  const readable = nodes.filter((_node, index) => !unreadable.has(index));
-  const keys = readable.flatMap((node) => [
+  const keys = nodes.flatMap((node) => [
     `fleetwise:${node.id}:${DEFAULT_FLEETWISE_REGION}`,
     `enrollment:${node.id}`,
     ...(node.creationRequest ? [`creation:${node.creationRequest.id}`] : []),
@@ -192,11 +195,16 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
   const histories = emulator.control.history(keys);
   const last = (key: string) => histories[key]?.at(-1)?.value ?? null;
   const expected = new Map<string, string | null>();
-  for (const node of readable) {
-    expected.set(`FLEETWISE_REGISTRATION:${node.id}:${DEFAULT_FLEETWISE_REGION}`, last(`fleetwise:${node.id}:${DEFAULT_FLEETWISE_REGION}`));
-    expected.set(`COMPUTE_OPTIMIZER_ENROLLMENT:${node.id}`, last(`enrollment:${node.id}`));
-    expected.set(`CREATION_REQUEST:${node.id}`, node.creationRequest ? last(`creation:${node.creationRequest.id}`) : null);
-  }
+  nodes.forEach((node, index) => {
+    const readable = (field: string) => !unreadable.has(`${index}.${field}`);
+    if (readable('fleetwiseRegistration')) {
+      expected.set(`FLEETWISE_REGISTRATION:${node.id}:${DEFAULT_FLEETWISE_REGION}`, last(`fleetwise:${node.id}:${DEFAULT_FLEETWISE_REGION}`));
+    }
+    if (readable('computeOptimizerEnrollment')) expected.set(`COMPUTE_OPTIMIZER_ENROLLMENT:${node.id}`, last(`enrollment:${node.id}`));
+    if (readable('creationRequest')) {
+      expected.set(`CREATION_REQUEST:${node.id}`, node.creationRequest ? last(`creation:${node.creationRequest.id}`) : null);
+    }
+  });
   return { expected, accounts: nodes.map((node) => node.id) };
 }
 
