@@ -35,6 +35,8 @@ export class Observations {
   /** Errors without a typed code: each is a bug (kept up to a few, with their path). */
   readonly untyped: string[] = [];
   untypedCount = 0;
+  /** Requests that got no GraphQL answer at all (connection reset), with their cause. */
+  readonly requestFailures: string[] = [];
   readonly samples = new Map<string, StatusSample>();
   readonly resources: ResourceSample[] = [];
   readonly #startedAt = performance.now();
@@ -60,7 +62,7 @@ export class Observations {
   /** A request that failed outright (HTTP or socket): counted under its own code. */
   failure(kind: string, reason: unknown): void {
     const cause = (reason as { cause?: { code?: string; message?: string } }).cause;
-    this.error(kind, { message: `${String(reason)} (${cause?.code ?? cause?.message ?? 'no cause'})`, extensions: { code: 'REQUEST_FAILED' } });
+    this.requestFailures.push(`${kind}: ${String(reason)} (${cause?.code ?? cause?.message ?? 'no cause'})`);
   }
 
   status(key: string, value: string | null, fetchedAt: string | undefined): void {

@@ -31,6 +31,8 @@ export interface SoakReport {
   readonly errorsByCode: Record<string, number>;
   readonly untypedErrors: number;
   readonly untypedExamples: readonly string[];
+  /** Requests answered by no GraphQL response at all (a reset connection), with their cause. */
+  readonly requestFailures: readonly string[];
   readonly freshness: FreshnessVerdict;
   readonly finalStates: FinalStateVerdict;
   readonly subscriberEvents: number;
@@ -208,7 +210,7 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
   return { expected, accounts: nodes.map((node) => node.id) };
 }
 
-function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'rssStartMb' | 'rssEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs'>): SoakReport {
+function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs'>): SoakReport {
   const operations: SoakReport['operations'] = {};
   for (const [kind, latencies] of observations.latencies) {
     operations[kind] = { count: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
@@ -225,6 +227,7 @@ function report(observations: Observations, rest: Omit<SoakReport, 'operations' 
     errorsByCode: Object.fromEntries(observations.errorsByCode),
     untypedErrors: observations.untypedCount,
     untypedExamples: observations.untyped,
+    requestFailures: observations.requestFailures.slice(0, 20),
     rssStartMb: mb(Math.max(...first.map((sample) => sample.rssBytes), 0)),
     rssEndMb: mb(Math.max(...last.map((sample) => sample.rssBytes), 0)),
     eventLoopP99FirstMs: round(Math.max(...first.map((sample) => sample.eventLoopP99Ms), 0)),
@@ -236,12 +239,29 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+/** What `soakFailures` may leave out, each an open bug reported by the soak rather than hidden. */
+export interface KnownGaps {
+  /**
+   * Statuses of accounts created during the soak that no whole-organization subscriber ever saw: statusgraph adds a
+   * created account to those streams only once something reads its creation request as SUCCEEDED (issue 14, part 2).
+   */
+  readonly createdAccountsOnSubscriptions?: boolean;
+  /**
+   * Requests whose kept-alive connection the server closed as the client reused it (ECONNRESET): seen when the
+   * process stalls for seconds on a loaded machine, which outlasts Node's 5-second keep-alive timeout.
+   */
+  readonly connectionResets?: boolean;
+}
+
 /** The checks of the issue, each a sentence when it failed. */
-export function soakFailures(report: SoakReport): string[] {
+export function soakFailures(report: SoakReport, known: KnownGaps = {}): string[] {
   const failures: string[] = [];
   if (report.untypedErrors > 0) failures.push(`${report.untypedErrors} untyped errors, e.g. ${report.untypedExamples.join(' | ')}`);
+  const failed = report.requestFailures.filter((failure) => !(known.connectionResets && failure.includes('(ECONNRESET)')));
+  if (failed.length > 0) failures.push(`${failed.length} requests without an answer: ${failed.join(' | ')}`);
   if (report.freshness.wrong.length > 0) failures.push(`${report.freshness.wrong.length} values never the emulator's state near their fetchedAt: ${report.freshness.wrong.join(' | ')}`);
-  if (report.finalStates.subscribersBehind > 0) failures.push(`${report.finalStates.subscribersBehind} subscribers missed final states: ${report.finalStates.examples.join(' | ')}`);
+  const behind = Object.entries(report.finalStates.behindBy).filter(([kind]) => !(known.createdAccountsOnSubscriptions && kind.startsWith('created account')));
+  if (behind.length > 0) failures.push(`subscribers missed final states (${JSON.stringify(Object.fromEntries(behind))}): ${report.finalStates.examples.join(' | ')}`);
   if (report.rssEndMb > 1.5 * report.rssStartMb + 50) failures.push(`RSS grew from ${report.rssStartMb} MB to ${report.rssEndMb} MB`);
   if ((report.readyAtEnd as { status?: string }).status !== 'ready') failures.push(`/readyz at the end: ${JSON.stringify(report.readyAtEnd)}`);
   return failures;
