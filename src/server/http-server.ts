@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
-import type { StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
+import type { StatusHistory, StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { corsMiddleware, webSocketOriginCheck } from './cors.js';
@@ -45,6 +45,8 @@ export interface StatusGraphServerOptions {
   readonly watcher: StatusWatcher;
   /** Carries status changes from pollers to subscriptions. */
   readonly pubsub: StatusPubSub;
+  /** Status history, for the history fields and resumed subscriptions. */
+  readonly history?: StatusHistory;
   /**
    * Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. What it resolves
    * with may name degraded parts (e.g. `redis`): the instance still serves, so /readyz says 200 with a degraded body.
@@ -101,10 +103,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     else app(req, res);
   });
 
-  const services = { status, watcher: options.watcher, pubsub: options.pubsub };
+  const services = { status, watcher: options.watcher, pubsub: options.pubsub, ...(options.history ? { history: options.history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
   const createContext = (requestId: string, principal: Principal): ServerContext =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal });
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name });
 
   const { security } = options;
   const exit = createErrorExit({

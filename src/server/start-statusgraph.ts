@@ -8,7 +8,7 @@ import { createAwsServices, isAwsCallError } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
-import { StatusService, StatusWatcher } from '../status/index.js';
+import { messageOfEvent, StatusService, StatusWatcher } from '../status/index.js';
 import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -82,9 +82,17 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
   // they stay in Redis, where every instance finds them.
   const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
-  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
+  const status = new StatusService({
+    aws,
+    cache,
+    idempotency,
+    history: history.history,
+    ttl: config.cacheTtl,
+    fleetwiseRegions: config.fleetwiseRegions,
+  });
   const watcher = new StatusWatcher({
-    status,
+    status: status.forPolling(),
+    history: history.history,
     pubsub,
     fastMs: config.poll.fastMs,
     slowMs: config.poll.slowMs,
@@ -92,6 +100,11 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     onLeaseError: shared.onLeaseError,
     onInternalError: (error, key) =>
       logger.error({ key, err: { type: error.name, message: error.message, stack: error.stack } }, 'status poll failed inside statusgraph'),
+  });
+  // Every recorded change reaches the subscribers watching its status (on every instance, through the PubSub),
+  // whoever observed it: a mutation's answer and a query's read too, not only the pollers'.
+  const stopPublishingHistory = history.history.onRecorded((event) => {
+    pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
   const schema = await buildStatusGraphSchema({ pubsub });
 
@@ -106,6 +119,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       status,
       watcher,
       pubsub,
+      history: history.history,
       logger,
       metrics,
       production: config.nodeEnv === 'production',
@@ -142,6 +156,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       watcher,
       async close() {
         await server.close();
+        stopPublishingHistory();
         await watcher.close();
         await pubsub.close();
         await shared.close();

@@ -10,6 +10,7 @@ export {
   type BatchResult,
   type WatchTarget,
   type StatusServiceOptions,
+  type MutationOrigin,
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
@@ -43,6 +44,7 @@ export {
   type StatusHistory,
   type StatusObservation,
 } from './history-port.js';
+export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {
