@@ -1,7 +1,7 @@
 // Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
 // extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
-import { isUpstreamFailure } from '../status/index.js';
+import { isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
 
 export const ErrorCode = {
   // A field's or an input's answer.
@@ -43,6 +43,9 @@ const INVALID_REQUEST_CODES = /^(ValidationException|InvalidInputException|Inval
  */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
+  if (error instanceof NotInOrganizationError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND, accountIds: [...error.accountIds] } });
+  }
   if (isUpstreamFailure(error)) {
     const aws = { service: error.service, operation: error.operation, code: error.code };
     const code: ErrorCode =

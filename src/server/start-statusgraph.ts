@@ -82,7 +82,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
   // they stay in Redis, where every instance finds them.
   const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
-  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions });
+  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions, memberRoleName: config.memberRoleName });
   const watcher = new StatusWatcher({
     status,
     pubsub,
