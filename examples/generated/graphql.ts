@@ -230,7 +230,7 @@ export type BoardDirectoryQueryVariables = Exact<{
 }>;
 
 
-export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null, path: Array<{ id: string, name: string }> | null, tags: Array<{ key: string, value: string }> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type BoardSummaryQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -241,6 +241,11 @@ export type BoardStatusChangesSubscriptionVariables = Exact<{ [key: string]: nev
 
 
 export type BoardStatusChangesSubscription = { accountStatusChanged: { source: StatusSource, region: string | null, current: string | null, changedAt: string, account: { id: string, name: string | null, state: AccountState | null }, error: { code: string, message: string } | null } };
+
+export type BoardTreeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BoardTreeQuery = { organization: { id: string, root: { id: string }, organizationalUnits: Array<{ id: string, name: string, parentId: string }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -473,6 +478,14 @@ export const BoardDirectoryDocument = new TypedDocumentString(`
         id
         name
         state
+        path {
+          id
+          name
+        }
+        tags {
+          key
+          value
+        }
       }
       pageInfo {
         hasNextPage
@@ -481,7 +494,7 @@ export const BoardDirectoryDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"sha256:a1858a9b9cf8ebdcc5d96ed6167e8786207abeea1a4342599a2cbbf12830681e"}) as unknown as TypedDocumentString<BoardDirectoryQuery, BoardDirectoryQueryVariables>;
+    `, {"hash":"sha256:eb99f97f7fe53bfac4d991c4432c8b17e03df87733494f7028e11f1e861c22d6"}) as unknown as TypedDocumentString<BoardDirectoryQuery, BoardDirectoryQueryVariables>;
 export const BoardSummaryDocument = new TypedDocumentString(`
     query BoardSummary {
   organization {
@@ -519,3 +532,18 @@ export const BoardStatusChangesDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:821bfadc0fa3cb24604cf00797529c41bfac9310d166e4f6385458bcb9db1ce8"}) as unknown as TypedDocumentString<BoardStatusChangesSubscription, BoardStatusChangesSubscriptionVariables>;
+export const BoardTreeDocument = new TypedDocumentString(`
+    query BoardTree {
+  organization {
+    id
+    root {
+      id
+    }
+    organizationalUnits {
+      id
+      name
+      parentId
+    }
+  }
+}
+    `, {"hash":"sha256:2a65a63bcb8f2304471ed28f8f728aa3f51bfffb3eec4158d78339a61f1c4055"}) as unknown as TypedDocumentString<BoardTreeQuery, BoardTreeQueryVariables>;

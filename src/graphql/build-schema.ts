@@ -6,6 +6,7 @@ import { InProcessPubSub, type StatusPubSub } from '../status/index.js';
 import { typeGraphQLPubSub } from './pubsub-adapter.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreateAccountRequestResolver } from './resolvers/create-account-request.resolver.js';
+import { AccountHistoryResolver, OrganizationHistoryResolver } from './resolvers/history.resolver.js';
 import { MutationResolver } from './resolvers/mutation.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
 import {
@@ -36,6 +37,8 @@ export const resolvers = [
   AccountShapeResolver,
   StatusSummaryByUnitResolver,
   CreateAccountRequestResolver,
+  AccountHistoryResolver,
+  OrganizationHistoryResolver,
   MutationResolver,
   SubscriptionResolver,
 ] as const;

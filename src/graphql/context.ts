@@ -4,6 +4,7 @@ import {
   createLoaders,
   type BatchObserver,
   type Loaders,
+  type StatusHistory,
   type StatusPubSub,
   type StatusService,
   type StatusWatcher,
@@ -13,6 +14,8 @@ export interface GraphQLServices {
   readonly status: StatusService;
   readonly watcher: StatusWatcher;
   readonly pubsub: StatusPubSub;
+  /** Status history; absent: history answers HISTORY_UNAVAILABLE. */
+  readonly history?: StatusHistory;
 }
 
 export interface GraphQLContext {
@@ -21,6 +24,8 @@ export interface GraphQLContext {
   readonly services: GraphQLServices;
   /** Correlates log lines of one operation. */
   readonly requestId: string;
+  /** Who sent the operation, as history names a mutation's caller: an API key's name or a token subject's hash. */
+  readonly caller?: string;
   /**
    * A subscription's context lives as long as the subscription (hours); its loaders must not, or every event would
    * be answered from the first event's data. The subscription resolvers call this once per event.

@@ -1,7 +1,7 @@
 // Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
 // extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
-import { isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
+import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
 
 export const ErrorCode = {
   // A field's or an input's answer.
@@ -13,6 +13,10 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** The field's AWS calls had not settled by the query deadline; the rest of the response stands. */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** Status history's database cannot be reached now; live statuses are unaffected. */
+  HISTORY_UNAVAILABLE: 'HISTORY_UNAVAILABLE',
+  /** A cursor older than the history kept (STATUSGRAPH_HISTORY_RETENTION_DAYS): start again from the current state. */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   // Who may ask, and how much.
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -46,6 +50,9 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof NotInOrganizationError) {
     return new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND, accountIds: [...error.accountIds] } });
   }
+  if (error instanceof HistoryUnavailableError) return new GraphQLError(error.message, { extensions: { code: ErrorCode.HISTORY_UNAVAILABLE } });
+  if (error instanceof CursorExpiredError) return new GraphQLError(error.message, { extensions: { code: ErrorCode.CURSOR_EXPIRED, field: 'after' } });
+  if (error instanceof InvalidCursorError) return badUserInput(error.message, 'after');
   if (isUpstreamFailure(error)) {
     const aws = { service: error.service, operation: error.operation, code: error.code };
     const code: ErrorCode =

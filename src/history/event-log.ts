@@ -141,6 +141,7 @@ export class EventLog {
         eb.or([eb('region', 'is', null), eb('region', 'in', regions)]),
       );
     }
+    if (filter.accountStatusesOnly) query = query.where('account_id', 'is not', null).where('watch_key', 'not like', 'request:%');
     if (filter.since) query = query.where('observed_at', '>=', filter.since.getTime());
     if (filter.until) query = query.where('observed_at', '<', filter.until.getTime());
     return query;

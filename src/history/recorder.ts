@@ -47,6 +47,7 @@ export class HistoryRecorder implements StatusHistory {
   available = true;
   /** Observations dropped because the buffer was full. */
   dropped = 0;
+  private readonly recordedListeners = new Set<(event: StatusEvent) => void>();
 
   constructor(options: RecorderOptions) {
     this.log = options.log;
@@ -54,6 +55,12 @@ export class HistoryRecorder implements StatusHistory {
     this.sharedWriters = options.sharedWriters;
     this.bufferLimit = options.bufferLimit ?? DEFAULT_BUFFER_LIMIT;
     this.onAvailability = options.onAvailability ?? (() => undefined);
+  }
+
+  /** Told of each event once it is written (durable), in cursor order: how live subscribers hear of every change. */
+  onRecorded(listener: (event: StatusEvent) => void): () => void {
+    this.recordedListeners.add(listener);
+    return () => this.recordedListeners.delete(listener);
   }
 
   /** Observations waiting for the database. */
@@ -149,6 +156,8 @@ export class HistoryRecorder implements StatusHistory {
       latest.set(key, written);
       if (!this.sharedWriters) this.latestKnown.set(key, written);
       answers.push({ cursor: String(id), changed: true });
+      const { followsId: _followsId, ...recorded } = event;
+      for (const listener of this.recordedListeners) listener({ ...recorded, cursor: String(id) });
     }
     return answers;
   }

@@ -8,12 +8,13 @@ import { createAwsServices, isAwsCallError } from '../aws/index.js';
 import type { AwsServices } from '../aws/types.js';
 import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
-import { StatusService, StatusWatcher } from '../status/index.js';
+import { messageOfEvent, StatusService, StatusWatcher } from '../status/index.js';
 import { createAuthenticator } from './auth.js';
 import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory } from './history.js';
+import { DEGRADED, READY } from './readiness.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -82,9 +83,18 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
   // they stay in Redis, where every instance finds them.
   const idempotency = config.redis && config.history.store === 'embedded' ? shared.idempotency : history.idempotency;
-  const status = new StatusService({ aws, cache, idempotency, ttl: config.cacheTtl, fleetwiseRegions: config.fleetwiseRegions, memberRoleName: config.memberRoleName });
+  const status = new StatusService({
+    aws,
+    cache,
+    idempotency,
+    history: history.history,
+    ttl: config.cacheTtl,
+    fleetwiseRegions: config.fleetwiseRegions,
+    memberRoleName: config.memberRoleName,
+  });
   const watcher = new StatusWatcher({
-    status,
+    status: status.forPolling(),
+    history: history.history,
     pubsub,
     fastMs: config.poll.fastMs,
     slowMs: config.poll.slowMs,
@@ -92,6 +102,11 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     onLeaseError: shared.onLeaseError,
     onInternalError: (error, key) =>
       logger.error({ key, err: { type: error.name, message: error.message, stack: error.stack } }, 'status poll failed inside statusgraph'),
+  });
+  // Every recorded change reaches the subscribers watching its status (on every instance, through the PubSub),
+  // whoever observed it: a mutation's answer and a query's read too, not only the pollers'.
+  const stopPublishingHistory = history.history.onRecorded((event) => {
+    pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
   const schema = await buildStatusGraphSchema({ pubsub });
 
@@ -106,33 +121,42 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       status,
       watcher,
       pubsub,
+      history: history.history,
       logger,
       metrics,
       production: config.nodeEnv === 'production',
       ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,
-      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),
+      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs - config.readinessGraceMs),
+      readinessGraceMs: config.readinessGraceMs,
       security: {
         authenticator: createAuthenticator(config.auth, {
           onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
         }),
         limits: config.limits,
         introspection: config.introspection,
+        trustProxy: config.trustProxy,
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
-      checkReadiness: async () => {
-        // Refused credentials are degraded, not unready: every instance holds the same ones, and pulling them all
-        // out of the load balancer would not bring them back.
-        const credentials = await aws.getCallerIdentity().then(
-          () => [],
-          (error: unknown) => {
-            if (isAwsCallError(error) && error.credentialsRefused) return ['aws-credentials'];
-            throw error;
-          },
-        );
-        return { degraded: [...shared.degraded(), ...history.degraded(), ...credentials] };
-      },
+      readiness: [
+        // AWS not answering leaves nothing to serve: unavailable (503). Refused credentials are degraded, not
+        // unready: every instance holds the same ones, and pulling them all out of the load balancer would not
+        // bring them back.
+        {
+          name: 'aws-credentials',
+          run: () =>
+            aws.getCallerIdentity().then(
+              () => READY,
+              (error: unknown) => {
+                if (isAwsCallError(error) && error.credentialsRefused) return DEGRADED;
+                throw error;
+              },
+            ),
+        },
+        ...shared.readiness,
+        { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
+      ],
     });
     return {
       ...server,
@@ -141,12 +165,21 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       aws,
       watcher,
       async close() {
-        await server.close();
-        await watcher.close();
-        await pubsub.close();
-        await shared.close();
-        await history.close();
-        aws.destroy();
+        // In order: nothing new arrives once the server is closed; the pollers release their leases (another instance
+        // takes them) before the PubSub and Redis they use go away.
+        const steps: [string, () => Promise<void> | void][] = [
+          ['server', () => server.close()],
+          ['history publishing', () => stopPublishingHistory()],
+          ['pollers', () => watcher.close()],
+          ['pubsub', () => pubsub.close()],
+          ['shared state', () => shared.close()],
+          ['history', () => history.close()],
+          ['aws clients', () => aws.destroy()],
+        ];
+        for (const [name, stop] of steps) {
+          await stop();
+          logger.debug({ step: name }, 'shutdown step done');
+        }
       },
     };
   } catch (error) {

@@ -50,6 +50,8 @@ export interface StatusEventFilter {
   readonly regions?: readonly string[];
   readonly since?: Date;
   readonly until?: Date;
+  /** Only the statuses of accounts, not creation requests followed by their id (`request:` keys). */
+  readonly accountStatusesOnly?: boolean;
 }
 
 export interface StatusEventPage {

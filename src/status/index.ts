@@ -10,6 +10,7 @@ export {
   type BatchResult,
   type WatchTarget,
   type StatusServiceOptions,
+  type MutationOrigin,
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
@@ -44,6 +45,7 @@ export {
   type StatusObservation,
 } from './history-port.js';
 export { NotInOrganizationError } from './not-in-organization.js';
+export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {

@@ -13,6 +13,7 @@ import type {
   RegisterFleetwiseParams,
   UpdateEnrollmentParams,
 } from '../aws/types.js';
+import type { ObservedBy, StatusHistory, StatusObservation } from './history-port.js';
 import {
   cacheKeys,
   FollowedCreations,
@@ -49,7 +50,17 @@ export interface StatusServiceOptions {
   readonly idempotency?: IdempotencyStore;
   /** The role assumed in member accounts, named in the message of a refusal. @default 'OrganizationAccountAccessRole' */
   readonly memberRoleName?: string;
+  /** Where what the service reads from AWS, and what mutations answer, is recorded. @default none */
+  readonly history?: StatusHistory;
 }
+
+/** Who made a mutation, for its history event: an API key's name or a token subject's hash, never an email. */
+export interface MutationOrigin {
+  readonly caller?: string;
+}
+
+/** An observation before it is stamped with when and by what. */
+type Found = Omit<StatusObservation, 'observedAt' | 'observedBy'>;
 
 /** A status that can be watched: the unit of polling, caching and change events. */
 export type WatchTarget =
@@ -97,6 +108,9 @@ export class StatusService {
   private readonly cache: StatusCache;
   private readonly ttl: TtlPolicy;
   private readonly idempotency: IdempotencyStore;
+  private readonly history: StatusHistory | undefined;
+  /** What reads through this service count as in history: queries, or polls through forPolling(). */
+  private readonly observedBy: ObservedBy = 'query';
   private readonly followed: FollowedCreations;
   private readonly refusals: AccessRefusals;
   private readonly changeListeners = new Set<StatusChangeListener>();
@@ -111,6 +125,7 @@ export class StatusService {
     this.ttl = options.ttl;
     this.fleetwiseRegions = options.fleetwiseRegions;
     this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
+    this.history = options.history;
     this.shape = new OrganizationShape({ aws: this.aws, cache: this.cache, ttl: this.ttl });
     this.refusals = new AccessRefusals({ cache: this.cache, ttl: this.ttl, memberRoleName: options.memberRoleName ?? 'OrganizationAccountAccessRole' });
     this.followed = new FollowedCreations({
@@ -157,6 +172,31 @@ export class StatusService {
     return forgotten;
   }
 
+  /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
+  forPolling(): StatusService {
+    return Object.create(this, { observedBy: { value: 'poll' satisfies ObservedBy } }) as StatusService;
+  }
+
+  /** Tells history what a read from AWS found; a query never waits for it. */
+  private observed(found: readonly Found[]): void {
+    if (!this.history || found.length === 0) return;
+    const observedAt = new Date();
+    void this.history.record(found.map((each) => ({ ...each, observedAt, observedBy: this.observedBy })));
+  }
+
+  /** Records a mutation's own answer before anyone is told of the change (durable first). */
+  private async recordMutation(found: Found, origin: MutationOrigin | undefined, idempotencyKey?: string): Promise<void> {
+    await this.history?.record([
+      {
+        ...found,
+        observedAt: new Date(),
+        observedBy: 'mutation',
+        ...(origin?.caller === undefined ? {} : { caller: origin.caller }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      },
+    ]);
+  }
+
   /** Told which statuses a mutation changed, so the pollers watching them look again now. */
   onStatusChanged(listener: StatusChangeListener): () => void {
     this.changeListeners.add(listener);
@@ -170,8 +210,10 @@ export class StatusService {
   // ---- mutations ------------------------------------------------------------------------------------------
 
   /** RegisterAccount in the account and region; the answer (normally REGISTRATION_PENDING) replaces the cached status. */
-  async registerFleetwise(params: RegisterFleetwiseParams): Promise<Cached<FleetwiseRegistrationRecord>> {
+  async registerFleetwise(params: RegisterFleetwiseParams, origin?: MutationOrigin): Promise<Cached<FleetwiseRegistrationRecord>> {
     const record = await this.refusals.guard(params.accountId, () => this.aws.registerFleetwiseAccount(params));
+    const target = { kind: 'fleetwise', accountId: params.accountId, region: params.region } as const;
+    await this.recordMutation({ target, status: record.accountStatus }, origin);
     const cached = await this.cache.set(
       cacheKeys.fleetwise(params.accountId, params.region),
       record,
@@ -182,8 +224,9 @@ export class StatusService {
   }
 
   /** UpdateEnrollmentStatus; forgets the cached enrollments it changes (every member's with includeMemberAccounts). */
-  async updateEnrollment(params: UpdateEnrollmentParams): Promise<Cached<EnrollmentStatusRecord>> {
+  async updateEnrollment(params: UpdateEnrollmentParams, origin?: MutationOrigin): Promise<Cached<EnrollmentStatusRecord>> {
     const record = await this.refusals.guard(params.accountId, () => this.aws.updateEnrollmentStatus(params));
+    await this.recordMutation({ target: { kind: 'enrollment', accountId: params.accountId }, status: record.status }, origin);
     const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
     await this.cache.invalidate(cacheKeys.enrollment(params.accountId));
     // The org-wide scan lists this account too: kept, it would answer the old status for it once the account's own
@@ -204,12 +247,13 @@ export class StatusService {
    * throttling) frees the key for another try; an ambiguous one (timeout, 5xx) keeps it, so a retry cannot make a
    * second account.
    */
-  createAccount(params: CreateAccountParams, idempotencyKey: string): Promise<Cached<CreateAccountStatusRecord>> {
+  createAccount(params: CreateAccountParams, idempotencyKey: string, origin?: MutationOrigin): Promise<Cached<CreateAccountStatusRecord>> {
     return this.idempotency.run(
       idempotencyKey,
       params,
       async () => {
         const record = await this.aws.createAccount(params);
+        await this.recordMutation({ target: { kind: 'request', requestId: record.id }, status: record.state }, origin, idempotencyKey);
         const cached = await this.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(this.ttl, record.state));
         // Followed by id from now on: the index is not read again (every ListCreateAccountStatus page) for it.
         await this.followed.follow([record.id]);
@@ -386,7 +430,11 @@ export class StatusService {
         const answers = await settleEach(direct, (id) =>
           this.load(
             cacheKeys.enrollment(id),
-            () => this.refusals.guard(id, () => this.aws.getEnrollmentStatus(id)),
+            async () => {
+              const record = await this.refusals.guard(id, () => this.aws.getEnrollmentStatus(id));
+              this.observed([{ target: { kind: 'enrollment', accountId: id }, status: record.status }]);
+              return record;
+            },
             (record) => ttlFor(this.ttl, record.status),
           ),
         );
@@ -409,6 +457,7 @@ export class StatusService {
         cacheKeys.enrollmentScan,
         async () => {
           const records = await this.aws.listOrganizationEnrollmentStatuses();
+          this.observed(records.map((record) => ({ target: { kind: 'enrollment', accountId: record.accountId }, status: record.status })));
           await Promise.all(
             records.map((record) => this.cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(this.ttl, record.status))),
           );
@@ -436,7 +485,11 @@ export class StatusService {
     return settleEach(keys, ({ accountId, region }) =>
       this.load(
         cacheKeys.fleetwise(accountId, region),
-        () => this.refusals.guard(accountId, () => this.aws.getFleetwiseRegistration(accountId, region)),
+        async () => {
+          const record = await this.refusals.guard(accountId, () => this.aws.getFleetwiseRegistration(accountId, region));
+          this.observed([{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
+          return record;
+        },
         (record) => ttlFor(this.ttl, record?.accountStatus),
       ),
     );
@@ -541,7 +594,12 @@ export class StatusService {
       if (fromIndex && index && !isTransitional(fromIndex.state)) return { value: fromIndex, fetchedAt: index.fetchedAt };
       return this.load(
         cacheKeys.creationRequest(id),
-        () => this.aws.describeCreateAccountStatus(id),
+        async () => {
+          const record = await this.aws.describeCreateAccountStatus(id);
+          const accountId = record?.accountId;
+          this.observed([{ target: { kind: 'request', requestId: id }, status: record?.state ?? null, ...(accountId ? { accountId } : {}) }]);
+          return record;
+        },
         (record) => ttlFor(this.ttl, record?.state),
       );
     });
@@ -554,7 +612,9 @@ export class StatusService {
         const readAt = new Date();
         const requests = await this.aws.listCreateAccountStatuses();
         await this.followed.followScanned(requests.filter((request) => isTransitional(request.state)).map((request) => request.id));
-        return indexOf(requests, readAt);
+        const index = indexOf(requests, readAt);
+        this.observed([...index.byAccountId].map(([accountId, request]) => ({ target: { kind: 'creation', accountId }, status: request.state })));
+        return index;
       },
       // The index answers "which request created this account": records that name an account are settled. Requests
       // still in progress are followed by id (creationRequests), so one of them does not make 5,000 accounts' index

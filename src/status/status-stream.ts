@@ -5,6 +5,8 @@
 // on the accounts that join the organization while it is open (followed-creations.ts tells the watcher, whose topic
 // reaches every instance).
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import type { StatusEventFilter, StatusHistory } from './history-port.js';
+import { replayAfter, ResumeGate } from './history-stream.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
@@ -21,6 +23,13 @@ export interface StatusStreamOptions {
   readonly isFinal?: (message: StatusChangeMessage) => boolean;
   /** For a whole-organization stream: the statuses to watch of accounts that join while it is open. */
   readonly targetsOfJoined?: (accountIds: readonly string[]) => readonly WatchTarget[];
+  /**
+   * Resume after a cursor (history-stream.ts): instead of the current state, the recorded events after it, replayed
+   * once the topics are heard, then the live messages that are newer.
+   */
+  readonly resume?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
+  /** The newest history cursor when the stream opened, carried by current-state messages that have none. */
+  readonly startCursor?: string;
 }
 
 export function openStatusStream(
@@ -30,15 +39,23 @@ export function openStatusStream(
   options: StatusStreamOptions = {},
 ): AsyncIterable<StatusChangeMessage> {
   const isFinal = options.isFinal ?? (() => false);
+  const { resume, startCursor } = options;
   return new Repeater<StatusChangeMessage>(async (push, stop) => {
     const lastSent = new Map<string, string>();
-    const deliver = (message: StatusChangeMessage) => {
-      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
-      if (lastSent.get(message.key) === reading) return;
-      lastSent.set(message.key, reading);
+    const send = (message: StatusChangeMessage) => {
       push(message).catch(() => undefined);
       if (isFinal(message)) stop();
     };
+    const deliverOnce = (message: StatusChangeMessage) => {
+      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
+      if (lastSent.get(message.key) === reading) return;
+      lastSent.set(message.key, reading);
+      send(message);
+    };
+    const gate = resume ? new ResumeGate(resume.after, send) : undefined;
+    const deliver = gate ? (message: StatusChangeMessage) => gate.live(message) : deliverOnce;
+    const deliverCurrent = (message: StatusChangeMessage) =>
+      deliverOnce(startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message);
     const watched = new Set<string>();
     const unsubscribes: (() => Promise<void>)[] = [];
     const watches: { release(): void }[] = [];
@@ -53,7 +70,8 @@ export function openStatusStream(
       for (const target of fresh) {
         const watch = watcher.watch(target);
         watches.push(watch);
-        void watch.current().then(deliver);
+        // A resumed stream learns the state from history instead.
+        if (!gate) void watch.current().then(deliverCurrent);
       }
     };
     const { targetsOfJoined } = options;
@@ -63,8 +81,19 @@ export function openStatusStream(
       );
     }
     await watchAll(targets);
+    if (gate && resume) {
+      // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
+      // History lost mid-replay ends the stream (the client resumes from its last cursor), never a half replay.
+      void replayInto(gate, replayAfter(resume.history, resume.filter, resume.after)).catch(() => stop());
+    }
     await stop;
     for (const watch of watches) watch.release();
     await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+}
+
+/** Sends the replayed events, then lets the live ones through. */
+async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>): Promise<void> {
+  for await (const message of replay) gate.replayed(message);
+  gate.caughtUp();
 }

@@ -8,6 +8,7 @@
 // the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the mutation ran.
 import type { AwsCallErrorInit } from '../aws/errors.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
+import type { ObservedBy, StatusHistory } from './history-port.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { Cached } from './status-cache.js';
 import { watchKey, type BatchResult, type StatusService, type WatchTarget } from './status-service.js';
@@ -28,6 +29,14 @@ export interface StatusChangeMessage {
   readonly failure?: StatusFailure;
   /** ISO-8601 time the change was seen. */
   readonly changedAt: string;
+  /** With history: the cursor of the event holding this value (a stream resumes after it). */
+  readonly cursor?: string;
+  /** Replayed from history: what observed it, and a mutation's caller and idempotency key. */
+  readonly observedBy?: ObservedBy;
+  readonly caller?: string;
+  readonly idempotencyKey?: string;
+  /** A creation request's account, once it names one (replayed request events). */
+  readonly accountId?: string;
 }
 
 export interface StatusWatcherOptions {
@@ -47,6 +56,8 @@ export interface StatusWatcherOptions {
    * hear nothing of it (no made-up UPSTREAM_UNAVAILABLE event); the poller keeps its last reading and tries again.
    */
   readonly onInternalError?: (error: Error, key: string) => void;
+  /** Where polled changes are recorded before they are published (each message then carries its cursor). */
+  readonly history?: StatusHistory;
 }
 
 /** Pollers due within this window of each other are polled in one batch. @default 250 // ms */
@@ -104,6 +115,9 @@ export class StatusWatcher {
   private readonly leases: PollerLeases;
   private readonly onLeaseError: (error: unknown) => void;
   private readonly onInternalError: (error: Error, key: string) => void;
+  private readonly history: StatusHistory | undefined;
+  /** Recordings in the order their changes were seen, so publications keep that order. */
+  private recording: Promise<unknown> = Promise.resolve();
   private readonly pollers = new Map<string, PollerState>();
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
@@ -130,6 +144,7 @@ export class StatusWatcher {
     this.leases = options.leases ?? new InProcessPollerLeases();
     this.onLeaseError = options.onLeaseError ?? (() => undefined);
     this.onInternalError = options.onInternalError ?? (() => undefined);
+    this.history = options.history;
     this.stopJoined = this.status.onAccountsJoined((accounts) => {
       this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
     });
@@ -448,11 +463,30 @@ export class StatusWatcher {
       if (this.leases.shared && current) {
         const heard = state.heard ? readingOfMessage(state.heard) : undefined;
         const since = heard && !sameReading(heard, reading) ? heard : undefined;
-        this.publish(state, this.messageOf(state, since));
+        this.deliver(state, this.messageOf(state, since));
+      } else if (this.history && current) {
+        // It may be a change history has not seen (made while nobody watched): a resumed stream must hear of it.
+        this.deliver(state, this.messageOf(state));
       }
       return;
     }
-    if (!sameReading(previous, reading) && current) this.publish(state, this.messageOf(state, previous));
+    if (!sameReading(previous, reading) && current) this.deliver(state, this.messageOf(state, previous));
+  }
+
+  /** Records a change in history (durable first), then publishes it with its cursor; failures are not history. */
+  private deliver(state: PollerState, message: StatusChangeMessage): void {
+    const { history } = this;
+    if (!history || message.failure) {
+      this.publish(state, message);
+      return;
+    }
+    const observation = { target: state.target, status: message.current ?? null, observedAt: new Date(message.changedAt), observedBy: 'poll' as const };
+    const recorded = this.recording.then(() => history.record([observation]));
+    this.recording = recorded.catch(() => undefined);
+    void recorded.then(
+      ([answer]) => this.publish(state, answer ? { ...message, cursor: answer.cursor } : message),
+      () => this.publish(state, message),
+    );
   }
 
   /** Publishes a change; with shared leases, one that did not reach Redis is kept to be sent again. */

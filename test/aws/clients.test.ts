@@ -124,11 +124,14 @@ describe('the management account', () => {
 
 describe('endpoint', () => {
   it('sends every service, FleetWise included, to the endpoint in the options', async () => {
-    const other = await startHarness({ memberAccounts: 3 });
+    const other = await startHarness({ memberAccounts: 12 });
     try {
       await other.resetCalls();
       const services = harness.servicesWith({ endpoint: other.endpoint });
-      const [member] = (await services.listAccounts()).filter((account) => account.id !== MANAGEMENT_ACCOUNT_ID);
+      // A member the management account can enter: created (so it has the role) and active.
+      const [member] = (await services.listAccounts()).filter(
+        (account) => account.id !== MANAGEMENT_ACCOUNT_ID && account.state === 'ACTIVE' && account.joinedMethod === 'CREATED',
+      );
       await services.getFleetwiseRegistration(member!.id, 'us-east-1');
       await services.getEnrollmentStatus(member!.id);
       await services.describeOrganization();

@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ConnectionState } from '../shared/graphql-client.js';
 import { BoardStore, summaryValueOf, toneOf, type Column, type Filter, type Row } from './board-store.js';
+import { countsByUnit, fromSearch, matchesSelection, tagChoices, toCsv, toggleTag, toSearch, type Selection, type UnitNode } from './board-selection.js';
+import { TagFilters, UnitTree } from './BoardSelectionControls.js';
 import { startLiveBoard, type OrganizationInfo, type Summary } from './live-board.js';
 import { lookOf, SOURCE_TITLES, TONE_LABELS, type Tone } from './status-labels.js';
 
@@ -17,23 +19,40 @@ export function Board() {
   const [organization, setOrganization] = useState<OrganizationInfo | null | undefined>(undefined);
   const [summary, setSummary] = useState<Summary | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
-  const [filter, setFilter] = useState<Filter>({ kind: 'all' });
+  // The filter and selection start from the URL, and the URL follows them, so a filtered view can be shared.
+  const initial = useMemo(() => fromSearch(window.location.search), []);
+  const [filter, setFilter] = useState<Filter>(initial.filter);
+  const [selection, setSelection] = useState<Selection>(initial.selection);
+  const [units, setUnits] = useState<readonly UnitNode[]>([]);
   const [page, setPage] = useState(0);
 
   useEffect(
-    () => startLiveBoard(store, { onConnection: setConnection, onOrganization: setOrganization, onSummary: setSummary, onProblem: setProblem }),
+    () =>
+      startLiveBoard(store, { onConnection: setConnection, onOrganization: setOrganization, onSummary: setSummary, onProblem: setProblem, onTree: setUnits }),
     [store],
   );
+  useEffect(() => {
+    const search = toSearch(selection, filter);
+    if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}${window.location.hash}`);
+  }, [selection, filter]);
 
   // `version` is the store's change signal: these are recomputed once per applied batch.
   const columns = useMemo(() => store.allColumns(), [store, version]);
-  const rows = useMemo(() => store.rowsMatching(filter), [store, filter, version]);
+  const selected = useMemo(() => store.allRows().filter((row) => matchesSelection(row, selection)), [store, selection, version]);
+  const rows = useMemo(() => store.rowsMatching(filter).filter((row) => matchesSelection(row, selection)), [store, filter, selection, version]);
+  // Per OU, the accounts the tag filters keep (the OU choice itself does not shrink the other OUs' counts).
+  const unitCounts = useMemo(() => countsByUnit(store.allRows().filter((row) => matchesSelection(row, { ...selection, unitId: null }))), [store, selection, version]);
+  const choices = useMemo(() => tagChoices(store.allRows()), [store, version]);
   const pageCount = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const currentPage = Math.min(page, pageCount - 1);
   const visible = rows.slice(currentPage * PAGE_SIZE, (currentPage + 1) * PAGE_SIZE);
 
   const choose = (next: Filter) => {
     setFilter(next);
+    setPage(0);
+  };
+  const narrow = (next: Selection) => {
+    setSelection(next);
     setPage(0);
   };
 
@@ -59,9 +78,13 @@ export function Board() {
 
       <SummaryCards summary={summary} columns={columns} filter={filter} onChoose={choose} />
 
+      <div className="board-body">
+        <UnitTree units={units} counts={unitCounts} total={store.allRows().length} selected={selection.unitId} onSelect={(unitId) => narrow({ ...selection, unitId })} />
+        <div className="board-main">
+      <TagFilters choices={choices} selection={selection} onToggle={(key, value) => narrow(toggleTag(selection, key, value))} />
       <nav className="filters" aria-label="Filter accounts">
         <FilterButton active={filter.kind === 'all'} onClick={() => choose({ kind: 'all' })}>
-          All <span className="count">{store.allRows().length}</span>
+          All <span className="count">{selected.length}</span>
         </FilterButton>
         {FILTER_TONES.map((tone) => (
           <FilterButton
@@ -70,7 +93,7 @@ export function Board() {
             active={filter.kind === 'tone' && filter.tone === tone}
             onClick={() => choose({ kind: 'tone', tone })}
           >
-            {TONE_LABELS[tone]} <span className="count">{store.rowsMatching({ kind: 'tone', tone }).length}</span>
+            {TONE_LABELS[tone]} <span className="count">{store.rowsMatching({ kind: 'tone', tone }).filter((row) => matchesSelection(row, selection)).length}</span>
           </FilterButton>
         ))}
         {filter.kind === 'value' && (
@@ -78,6 +101,9 @@ export function Board() {
             {describeColumn(columns.find((column) => column.key === filter.column))}: {filter.value} ✕
           </FilterButton>
         )}
+        <button type="button" className="export" onClick={() => downloadCsv(toCsv(rows, columns))}>
+          Export CSV
+        </button>
       </nav>
 
       <table className="accounts" aria-label="Accounts">
@@ -112,8 +138,20 @@ export function Board() {
           Next ›
         </button>
       </footer>
+        </div>
+      </div>
     </div>
   );
+}
+
+/** Hands the CSV of the current view to the browser as a download. */
+function downloadCsv(csv: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = 'accounts.csv';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 function AccountRow({ row, columns, managementAccountId }: { row: Row; columns: readonly Column[]; managementAccountId: string | undefined }) {

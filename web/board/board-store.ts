@@ -19,10 +19,23 @@ export interface Cell {
   readonly changedAt: string;
 }
 
+export interface UnitRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
 export interface Row {
   readonly id: string;
   readonly name: string | null;
   readonly state: string | null;
+  /** The OUs the account sits in, top level first (empty: under the root, or not known yet). */
+  readonly path: readonly UnitRef[];
+  readonly tags: readonly Tag[];
   readonly cells: ReadonlyMap<string, Cell>;
   /** When a status of this row last changed while the board watched it. */
   readonly lastChangedAt: string | null;
@@ -85,13 +98,23 @@ export class BoardStore {
   }
 
   /** Rows for these accounts; a row the directory no longer lists stays only if events named it. */
-  setDirectory(accounts: readonly { id: string; name?: string | null; state?: string | null }[]): void {
+  setDirectory(
+    accounts: readonly {
+      id: string;
+      name?: string | null;
+      state?: string | null;
+      path?: readonly UnitRef[] | null;
+      tags?: readonly Tag[] | null;
+    }[],
+  ): void {
     for (const account of accounts) {
       const existing = this.rows.get(account.id);
       this.rows.set(account.id, {
         id: account.id,
         name: account.name ?? existing?.name ?? null,
         state: account.state ?? existing?.state ?? null,
+        path: account.path ?? existing?.path ?? [],
+        tags: account.tags ?? existing?.tags ?? [],
         cells: existing?.cells ?? new Map(),
         lastChangedAt: existing?.lastChangedAt ?? null,
       });
@@ -112,6 +135,8 @@ export class BoardStore {
         id: event.account.id,
         name: event.account.name ?? null,
         state: event.account.state ?? null,
+        path: [],
+        tags: [],
         cells: new Map<string, Cell>(),
         lastChangedAt: null,
       };

@@ -5,9 +5,11 @@ import {
   BoardDirectoryDocument,
   BoardStatusChangesDocument,
   BoardSummaryDocument,
+  BoardTreeDocument,
   type BoardDirectoryQuery,
   type BoardSummaryQuery,
 } from '../../examples/generated/graphql.js';
+import { unitTree, type UnitNode } from './board-selection.js';
 import { createLiveClient, execute, sendsDocumentIds, subscribe, switchToDocumentIdsIfAsked, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client.js';
 import type { BoardStore, StatusEvent } from './board-store.js';
 
@@ -37,6 +39,8 @@ export interface LiveBoardCallbacks {
   onSummary(summary: Summary): void;
   /** A problem of the whole board (not of one cell); null once it is gone. */
   onProblem(problem: string | null): void;
+  /** The organization's OUs, top level first. */
+  onTree?(units: readonly UnitNode[]): void;
 }
 
 export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks): () => void {
@@ -55,8 +59,16 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
       wasDisconnected = false;
       void loadDirectory();
       void loadSummary();
+      void loadTree().catch(() => undefined);
     }
   });
+
+  /** The OU tree; without it (an error, no organization) the board shows no tree and filters nothing by OU. */
+  const loadTree = async () => {
+    const result = await execute(BoardTreeDocument, {});
+    const organization = result.data?.organization;
+    if (organization) callbacks.onTree?.(unitTree(organization.root.id, organization.organizationalUnits));
+  };
 
   const flush = () => {
     flushTimer = undefined;
@@ -142,6 +154,9 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
 
   startSubscription();
   void loadDirectory().then(loadSummary);
+  void loadTree().catch(() => {
+    // No tree: the board still shows every account; the next reconnect reads it again.
+  });
 
   return () => {
     stopped = true;

@@ -40,7 +40,7 @@ export class MutationResolver {
         ...(input.timestream
           ? { timestream: { databaseName: input.timestream.databaseName, tableName: input.timestream.tableName } }
           : {}),
-      }),
+      }, { caller: ctx.caller }),
     );
     return FleetwiseRegistration.from(registered);
   }
@@ -58,7 +58,7 @@ export class MutationResolver {
         accountId: input.accountId,
         status: input.status === EnrollmentTarget.ACTIVE ? 'Active' : 'Inactive',
         includeMemberAccounts: input.includeMemberAccounts,
-      }),
+      }, { caller: ctx.caller }),
     );
     return ComputeOptimizerEnrollment.from(updated);
   }
@@ -96,6 +96,7 @@ export class MutationResolver {
           ...(input.tags ? { tags: input.tags.map((tag) => ({ key: tag.key, value: tag.value })) } : {}),
         },
         input.idempotencyKey,
+        { caller: ctx.caller },
       );
       return CreateAccountRequest.from(created);
     } catch (error) {

@@ -34,6 +34,14 @@ export class OrganizationShapeResolver {
     return OrganizationRoot.from(await tree(ctx));
   }
 
+  @FieldResolver(() => [OrganizationalUnit], {
+    description: 'Every OU of the organization, parents before their children (a flat list: build the tree from parentId).',
+  })
+  async organizationalUnits(@Ctx() ctx: GraphQLContext): Promise<OrganizationalUnit[]> {
+    const found = await tree(ctx);
+    return [...found.units.values()].map((node) => OrganizationalUnit.from(found, node));
+  }
+
   @FieldResolver(() => OrganizationalUnit, {
     description: 'One OU by id. A malformed id is BAD_USER_INPUT (before any AWS call); an unknown one NOT_FOUND.',
   })
@@ -115,14 +123,20 @@ export class AccountShapeResolver {
     return node ? OrganizationalUnit.from(found, node) : null;
   }
 
-  @FieldResolver(() => [OrganizationalUnit], { description: 'The OUs the account sits in, from the top level down (the root not included).' })
+  @FieldResolver(() => [OrganizationalUnit], {
+    nullable: true,
+    description: 'The OUs the account sits in, from the top level down (the root not included); empty under the root.',
+  })
   async path(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<OrganizationalUnit[]> {
     const [found, parentId] = await Promise.all([tree(ctx), parentOf(ctx, account)]);
     const chain = parentId === undefined ? [] : (found.units.get(parentId)?.chain ?? []);
     return chain.map((id) => OrganizationalUnit.from(found, found.units.get(id)!));
   }
 
-  @FieldResolver(() => [Tag], { description: 'The account\'s tags (one ListTagsForResource per account, cached).' })
+  @FieldResolver(() => [Tag], {
+    nullable: true,
+    description: 'The account\'s tags (one ListTagsForResource per account, cached); null with an error when they cannot be read.',
+  })
   async tags(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<Tag[]> {
     const { shape } = ctx.services.status;
     const found = shape.cachedTags(account.id) ?? (await shape.tags([account.id]))[0]!;

@@ -3,7 +3,15 @@
 // watched status, however many subscribers) and hear about changes on the StatusPubSub.
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { openStatusStream, upstreamFailure, type StatusChangeMessage, type WatchTarget } from '../../status/index.js';
+import {
+  HistoryUnavailableError,
+  openStatusStream,
+  upstreamFailure,
+  type StatusChangeMessage,
+  type StatusEventFilter,
+  type StatusStreamOptions,
+  type WatchTarget,
+} from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { StatusSource } from '../enums.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
@@ -17,7 +25,12 @@ interface AccountStatusArgs {
   accountIds?: string[] | null;
   sources?: StatusSource[] | null;
   regions?: string[] | null;
+  after?: string | null;
 }
+
+const AFTER_DESCRIPTION =
+  'Resume after this cursor (the `cursor` of the last event received): every matching event recorded since is ' +
+  'replayed in order, then live ones follow, none twice. A cursor older than the history kept is CURSOR_EXPIRED.';
 
 @Resolver(() => AccountStatusChange)
 export class SubscriptionResolver {
@@ -38,6 +51,8 @@ export class SubscriptionResolver {
     _sources?: StatusSource[],
     @Arg('regions', () => [String], { nullable: true, description: 'FleetWise regions to watch; none = the configured ones.' })
     _regions?: string[],
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION })
+    _after?: string,
   ): AccountStatusChange {
     ctx.renewLoaders();
     return AccountStatusChange.from(eventOf(message));
@@ -46,19 +61,25 @@ export class SubscriptionResolver {
   @Subscription(() => CreateAccountRequest, {
     description:
       'Follows one account-creation request: its current state first, then each change; completes once it SUCCEEDED or FAILED.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GraphQLContext>) => creationRequestStream(context, String(args.id)),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GraphQLContext>) =>
+      creationRequestStream(context, String(args.id), (args.after as string | null | undefined) ?? undefined),
   })
   async createAccountRequestChanged(
     @Root() message: StatusChangeMessage,
     @Arg('id', () => CreateAccountRequestIdScalar, { description: 'The request id ("car-…").' }) id: string,
     @Ctx() ctx: GraphQLContext,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after?: string,
   ): Promise<CreateAccountRequest> {
     ctx.renewLoaders();
     const event = eventOf(message);
     if (event.failure) throw toGraphQLError(upstreamFailure(event.failure));
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-    return CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt });
+    // A replayed event is the state it recorded, not today's.
+    const state = event.current ?? found.value.state;
+    return Object.assign(CreateAccountRequest.from({ value: { ...found.value, state }, fetchedAt: found.fetchedAt }), {
+      cursor: event.cursor ?? null,
+    });
   }
 
   @FieldResolver(() => Account, { description: 'The account, read when the event is sent.' })
@@ -100,15 +121,40 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
     }
     return targets;
   };
+  const filter: StatusEventFilter = {
+    ...(args.accountIds ? { accountIds: [...new Set(accountIds)] } : {}),
+    sources: [...sources],
+    regions,
+    accountStatusesOnly: true,
+  };
   // The whole organization includes the accounts that join it while the stream is open.
-  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, targetsOf(accountIds), args.accountIds ? {} : { targetsOfJoined: targetsOf });
+  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, targetsOf(accountIds), {
+    ...(args.accountIds ? {} : { targetsOfJoined: targetsOf }),
+    ...(await historyOptions(ctx, args.after ?? undefined, filter)),
+  });
 }
 
-async function creationRequestStream(ctx: GraphQLContext, id: string): Promise<AsyncIterable<StatusChangeMessage>> {
+/**
+ * What history adds to a stream: resumed after a cursor, the replay (a bad or expired cursor, or history away, is the
+ * subscription's own error, before it opens); otherwise the newest cursor, which the current-state events carry.
+ */
+async function historyOptions(ctx: GraphQLContext, after: string | undefined, filter: StatusEventFilter): Promise<Partial<StatusStreamOptions>> {
+  const { history } = ctx.services;
+  if (after === undefined) {
+    const startCursor = await history?.latestCursor().catch(() => undefined);
+    return startCursor === undefined ? {} : { startCursor };
+  }
+  if (!history) throw toGraphQLError(new HistoryUnavailableError());
+  await orFieldError(history.replay(filter, after, 1));
+  return { resume: { history, after, filter } };
+}
+
+async function creationRequestStream(ctx: GraphQLContext, id: string, after: string | undefined): Promise<AsyncIterable<StatusChangeMessage>> {
   const [found] = await ctx.services.status.creationRequests([id]);
   if (found instanceof Error) throw toGraphQLError(found);
   if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
   return openStatusStream(ctx.services.watcher, ctx.services.pubsub, [{ kind: 'request', requestId: id }], {
     isFinal: (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
+    ...(await historyOptions(ctx, after, { requestId: id })),
   });
 }

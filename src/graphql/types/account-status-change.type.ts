@@ -1,5 +1,5 @@
 // AccountStatusChange: one event of the accountStatusChanged subscription.
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { upstreamFailure, type StatusChangeMessage } from '../../status/index.js';
 import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
 import { toGraphQLError } from '../errors.js';
@@ -29,8 +29,50 @@ export class StatusError {
   aws?: AwsErrorDetail;
 }
 
+export enum ObservedBy {
+  POLL = 'POLL',
+  QUERY = 'QUERY',
+  MUTATION = 'MUTATION',
+}
+
+registerEnumType(ObservedBy, {
+  name: 'ObservedBy',
+  description: 'What observed a status change.',
+  valuesConfig: {
+    POLL: { description: 'A subscription\'s poller.' },
+    QUERY: { description: 'A query that read the status from AWS.' },
+    MUTATION: { description: 'A mutation\'s own answer (caller and idempotencyKey say whose).' },
+  },
+});
+
 @ObjectType({ simpleResolvers: true, description: 'A status of one account changed (or, first, its current state).' })
 export class AccountStatusChange {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The cursor of the event in the status history: resume a subscription after it (`after`), or page history with ' +
+      'it. On a stream\'s current-state events, the newest cursor when the stream started. Null on `error` events.',
+  })
+  cursor?: string | null;
+
+  @Field(() => ObservedBy, { nullable: true, description: 'What observed the change (history and replayed events).' })
+  observedBy?: ObservedBy | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a mutation: the caller (API key name, or a hash of the token subject). Never an email or a secret.',
+  })
+  caller?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'For a createAccount: its idempotencyKey.' })
+  idempotencyKey?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The status before, as AWS wrote it.' })
+  previousRaw?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The status now, as AWS wrote it.' })
+  currentRaw?: string | null;
+
   @Field(() => AccountIdScalar, { description: 'The account whose status changed.' })
   accountId!: string;
 
@@ -60,7 +102,7 @@ export class AccountStatusChange {
 
   static from(message: StatusChangeMessage): AccountStatusChange {
     const { target } = message;
-    if (target.kind === 'request') throw new Error('creation-request watches are not account status changes');
+    if (target.kind === 'request' && !message.accountId) throw new Error('a creation request that names no account is no account status change');
     const source =
       target.kind === 'fleetwise'
         ? StatusSource.FLEETWISE_REGISTRATION
@@ -77,7 +119,13 @@ export class AccountStatusChange {
       });
     }
     return Object.assign(new AccountStatusChange(), {
-      accountId: target.accountId,
+      cursor: message.cursor ?? null,
+      observedBy: message.observedBy ? (message.observedBy.toUpperCase() as ObservedBy) : null,
+      caller: message.caller ?? null,
+      idempotencyKey: message.idempotencyKey ?? null,
+      previousRaw: message.previous ?? null,
+      currentRaw: message.failure ? null : (message.current ?? null),
+      accountId: target.kind === 'request' ? message.accountId! : target.accountId,
       source,
       region: target.kind === 'fleetwise' ? target.region : undefined,
       previous: displayStatus(source, message.previous),

@@ -18,6 +18,12 @@ export class CreateAccountRequest {
   @Field(() => String, { description: 'state exactly as AWS returned it.' })
   stateRaw!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'In createAccountRequestChanged: the history cursor of this event (resume with `after`). Null elsewhere.',
+  })
+  cursor?: string | null;
+
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the account creation was requested.' })
   requestedTimestamp?: Date;
 
