@@ -14,6 +14,7 @@ import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory } from './history.js';
+import { applyQueryDeadline } from './query-deadline.js';
 import { DEGRADED, READY } from './readiness.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
@@ -109,6 +110,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
   const schema = await buildStatusGraphSchema({ pubsub });
+  applyQueryDeadline(schema, config.queryDeadlineMs);
 
   try {
     const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);
