@@ -49,6 +49,8 @@ export interface OrgStatusOptions {
   /** Organization sizes, in accounts (the management account included). */
   readonly sizes: readonly number[];
   readonly runs: number;
+  /** Fewer runs at the sizes named here (a 10,000-account run of the script takes minutes). */
+  readonly runsAt?: Readonly<Record<number, number>>;
   /** Latency the emulator adds to every call, in milliseconds. */
   readonly latencyMs: number;
   /** statusgraph settings on top of the defaults (none: measure the default configuration). */
@@ -107,7 +109,7 @@ export async function benchOrgStatus(
       await emulator.setFaults({ latencyMs: options.latencyMs });
       const statusgraph: StatusGraphRun[] = [];
       const script: ScriptRun[] = [];
-      for (let run = 1; run <= options.runs; run++) {
+      for (let run = 1; run <= (options.runsAt?.[accounts] ?? options.runs); run++) {
         statusgraph.push(await statusGraphRun(emulator, accounts, options.env ?? {}));
         const last = statusgraph.at(-1)!;
         let line = `  ${accounts} accounts, run ${run}: statusgraph cold ${last.coldCalls} calls ${duration(last.coldMs)} (CPU ${duration(last.coldCpuMs)}), warm ${last.warmCalls} calls ${duration(last.warmMs)}`;

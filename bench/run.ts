@@ -28,13 +28,13 @@ const LATENCY_MS = 25;
 /** Sizes and lengths: the full run (about 15 minutes on 2 cores) and the smoke run. */
 const PLANS = {
   full: {
-    orgStatus: { sizes: [100, 1_000, 5_000, 10_000], tunedSizes: [100, 1_000, 5_000], runs: 3 },
+    orgStatus: { sizes: [100, 1_000, 5_000, 10_000], tunedSizes: [100, 1_000, 5_000], runs: 3, runsAt: { 10_000: 1 } },
     overhead: { runs: 3, seconds: 4, connections: 20 },
     throttling: { accounts: 1_000, tpsLimit: 50, runs: 3 },
     subscriptions: { subscriberCounts: [100, 1_000, 5_000], runs: 3 },
   },
   quick: {
-    orgStatus: { sizes: [20, 100], tunedSizes: [100], runs: 1 },
+    orgStatus: { sizes: [20, 100], tunedSizes: [100], runs: 1, runsAt: {} },
     overhead: { runs: 1, seconds: 2, connections: 10 },
     throttling: { accounts: 100, tpsLimit: 20, runs: 1 },
     subscriptions: { subscriberCounts: [100, 200], runs: 1 },
@@ -106,7 +106,7 @@ for (const name of selected) {
   let section: string;
   switch (name) {
     case 'org-status': {
-      const options = { sizes: plan.orgStatus.sizes, runs: plan.orgStatus.runs, latencyMs: LATENCY_MS };
+      const options = { sizes: plan.orgStatus.sizes, runs: plan.orgStatus.runs, runsAt: plan.orgStatus.runsAt, latencyMs: LATENCY_MS };
       const measuredLine = await measured(name, async (): Promise<{ results: OrgStatusResult[]; tuned: OrgStatusResult[] }> => {
         log(`org-status on Node ${nodeVersion}…`);
         const results = await benchOrgStatus(options, log, nodeVersion);
