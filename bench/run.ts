@@ -57,6 +57,8 @@ const { values } = parseArgs({
     node: { type: 'string' },
     /** Fewer runs of benchmark 1 than the plan's, when time is short (the report says how many). */
     runs: { type: 'string' },
+    /** Only these sizes of benchmark 1 (comma-separated), when time is short. */
+    sizes: { type: 'string' },
   },
 });
 const reportOnly = values['report-only'];
@@ -109,12 +111,14 @@ for (const name of selected) {
   switch (name) {
     case 'org-status': {
       const runs = values.runs === undefined ? plan.orgStatus.runs : Number(values.runs);
-      const options = { sizes: plan.orgStatus.sizes, runs, runsAt: plan.orgStatus.runsAt, latencyMs: LATENCY_MS };
+      const sizes: readonly number[] = values.sizes === undefined ? plan.orgStatus.sizes : values.sizes.split(',').map(Number);
+      const options = { sizes, runs, runsAt: plan.orgStatus.runsAt, latencyMs: LATENCY_MS };
       const measuredLine = await measured(name, async (): Promise<{ results: OrgStatusResult[]; tuned: OrgStatusResult[] }> => {
         log(`org-status on Node ${nodeVersion}…`);
         const results = await benchOrgStatus(options, log, nodeVersion);
         log('org-status with the pacing lifted…');
-        const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log, nodeVersion);
+        const tunedSizes = plan.orgStatus.tunedSizes.filter((size) => sizes.includes(size));
+        const tuned = await benchOrgStatus({ ...options, sizes: tunedSizes, env: UNPACED_ENV, withScript: false }, log, nodeVersion);
         return { results, tuned };
       });
       // The section shows the machine's line and every other line measured so far, whichever this run measured.
