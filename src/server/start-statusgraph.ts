@@ -94,6 +94,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     history: history.history,
     ttl: config.cacheTtl,
     fleetwiseRegions: config.fleetwiseRegions,
+    memberRoleName: config.memberRoleName,
   });
   const watcher = new StatusWatcher({
     status: status.forPolling(),

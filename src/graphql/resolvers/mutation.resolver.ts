@@ -16,7 +16,8 @@ import { EnrollmentTarget, UpdateComputeOptimizerEnrollmentInput } from '../inpu
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
+import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
+import { AccountIdScalar } from '../scalars.js';
 
 @Resolver()
 export class MutationResolver {
@@ -36,6 +37,8 @@ export class MutationResolver {
     if (roleAccount !== undefined && roleAccount !== input.accountId) {
       throw badUserInput(`input.iamRoleArn must be a role in account ${input.accountId}, the account being registered.`, 'input.iamRoleArn');
     }
+    // An account outside the organization is NOT_FOUND before any call in it.
+    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const registered = await orFieldError(
       ctx.services.status.registerFleetwise({
         accountId: input.accountId,
@@ -63,6 +66,7 @@ export class MutationResolver {
         'input.includeMemberAccounts',
       );
     }
+    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const updated = await orFieldError(
       ctx.services.status.updateEnrollment({
         accountId: input.accountId,
@@ -71,6 +75,20 @@ export class MutationResolver {
       }, { caller: ctx.caller }),
     );
     return ComputeOptimizerEnrollment.from(updated);
+  }
+
+  @Mutation(() => [AccountIdScalar], {
+    description:
+      'Forgets at once the AssumeRole refusals statusgraph remembers for these accounts (for the settled cache TTL), ' +
+      'after their member role was deployed: their statuses are read from AWS again. Answers the accounts whose ' +
+      'refusal was remembered. Operators only, like every mutation.',
+  })
+  async forgetAccessRefusals(
+    @Arg('accountIds', () => [AccountIdScalar], { description: `Account ids (at most ${MAX_ACCOUNT_IDS}).` }) accountIds: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    accountIdsOrThrow(accountIds, 'accountIds');
+    return orFieldError(ctx.services.status.forgetAccessRefusals([...new Set(accountIds)]));
   }
 
   @Mutation(() => CreateAccountRequest, {

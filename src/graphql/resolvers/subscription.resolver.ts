@@ -19,8 +19,7 @@ import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { AccountStatusChange } from '../types/account-status-change.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
-import { MAX_ACCOUNT_IDS } from './query.resolver.js';
+import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
 
 interface AccountStatusArgs {
   accountIds?: string[] | null;
@@ -101,13 +100,13 @@ function eventOf(message: StatusChangeMessage | undefined): StatusChangeMessage 
 
 async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StatusChangeMessage>> {
   const { status } = ctx.services;
-  if (args.accountIds && args.accountIds.length > MAX_ACCOUNT_IDS) {
-    throw badUserInput(`accountIds may name at most ${MAX_ACCOUNT_IDS} accounts.`, 'accountIds');
-  }
+  if (args.accountIds) accountIdsOrThrow(args.accountIds, 'accountIds');
   const sources = new Set(args.sources?.length ? args.sources : Object.values(StatusSource));
   const regions = (args.regions?.length ? args.regions : status.fleetwiseRegions).map((region) =>
     fleetwiseRegionOrThrow(ctx, region, 'regions'),
   );
+  // An id outside the organization is NOT_FOUND here, as in mutations: it is never polled.
+  if (args.accountIds) await orFieldError(status.requireMembers([...new Set(args.accountIds)]));
   const accountIds =
     args.accountIds ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id);
 
