@@ -91,3 +91,20 @@ export const postgresUrl = z.string().refine((value) => {
   const url = new URL(value);
   return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.hash === '';
 });
+
+/** A trusted proxy as express's `trust proxy` names one: an address, a CIDR, or a named range. */
+const TRUSTED_PROXY = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+/**
+ * express's `trust proxy` values that say something: false (off), a hop count (1–10), or the proxies' addresses.
+ * `true` (trust every hop) is refused: any client could then name itself in X-Forwarded-For.
+ */
+export const trustProxy = z.union([
+  z.literal('false').transform((): false => false),
+  z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(10)),
+  commaList(z.string().regex(TRUSTED_PROXY)),
+]);

@@ -2,6 +2,7 @@
 // rest through express), graphql-ws on the same port and path, and the operational endpoints /healthz, /readyz and
 // /metrics. Every start returns a stop.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -18,19 +19,19 @@ import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js
 import type { StatusHistory, StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { opsEndpoints } from './ops-endpoints.js';
+import type { ReadinessCheck } from './readiness.js';
 import { corsMiddleware, webSocketOriginCheck } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
 import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
-import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
+import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, type TrustProxy } from './limits.js';
 import { createErrorExit, type ErrorExit } from './error-exit.js';
 import { createOperationGuard, principalOf, principalOfSocket, type SocketState } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
-/** How long /readyz waits for AWS before answering 503. @default 5_000 // 5 seconds */
-const READINESS_TIMEOUT_MS = 5_000;
 /** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
 /** Largest request body accepted. @default '256kb' */
@@ -47,11 +48,8 @@ export interface StatusGraphServerOptions {
   readonly pubsub: StatusPubSub;
   /** Status history, for the history fields and resumed subscriptions. */
   readonly history?: StatusHistory;
-  /**
-   * Resolves when AWS answers with the configured credentials; rejects with the reason otherwise. What it resolves
-   * with may name degraded parts (e.g. `redis`): the instance still serves, so /readyz says 200 with a degraded body.
-   */
-  readonly checkReadiness: () => Promise<{ readonly degraded?: readonly string[] } | void>;
+  /** What /readyz asks (readiness.ts): AWS credentials, Redis, the history store… */
+  readonly readiness: readonly ReadinessCheck[];
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Production hides internal error messages and stack traces. */
@@ -69,6 +67,11 @@ export interface StatusGraphServerOptions {
   readonly webRoot?: string;
   /** How long close() lets in-flight HTTP requests finish before cutting their connections. @default 10_000 // 10 seconds */
   readonly drainGraceMs?: number;
+  /**
+   * How long close() keeps serving with /readyz failing before it closes the listener, so a load balancer takes the
+   * instance out first. @default 0
+   */
+  readonly readinessGraceMs?: number;
   /** Who may call, how much, and which documents (auth.ts, limits.ts, trusted-documents.ts). */
   readonly security: {
     readonly authenticator: Authenticator;
@@ -76,6 +79,8 @@ export interface StatusGraphServerOptions {
     readonly introspection: boolean;
     /** When set, only these documents run. */
     readonly trustedDocuments?: TrustedDocuments;
+    /** Whose X-Forwarded-For names the client for the rate limit. @default false */
+    readonly trustProxy?: TrustProxy;
   };
 }
 
@@ -123,6 +128,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     introspection: security.introspection,
     production: options.production,
     exit,
+    ...(security.trustProxy === undefined ? {} : { trustProxy: security.trustProxy }),
     authenticator: security.authenticator,
     rateLimit,
     ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
@@ -159,8 +165,9 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     validationRules: guard.apollo.validationRules,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    // server/shutdown.ts owns SIGTERM/SIGINT. Apollo's own handlers (installed unless NODE_ENV=test) would stop
-    // Apollo behind its back and re-raise the signal, and the shutdown then never finished.
+    // server/shutdown.ts owns SIGTERM/SIGINT (readiness grace first, then the drain). Apollo's own handlers (installed
+    // unless NODE_ENV=test) would stop Apollo behind its back, under the grace, and re-raise the signal, and the
+    // shutdown then never finished.
     stopOnTerminationSignals: false,
     // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
     // register any document in the cache.
@@ -187,29 +194,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    // A load balancer should stop sending work the moment shutdown begins.
-    if (state.phase !== 'started') {
-      res.status(503).json({ status: 'unavailable', reason: 'ShuttingDown' });
-      return;
-    }
-    try {
-      const report = await withTimeout(options.checkReadiness(), READINESS_TIMEOUT_MS);
-      // Degraded is still ready: queries answer from AWS; taking every instance out of a load balancer because the
-      // shared Redis is down would turn a partial outage into a whole one.
-      const degraded = report?.degraded ?? [];
-      res.json(degraded.length > 0 ? { status: 'degraded', degraded } : { status: 'ready' });
-    } catch (error) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unavailable';
-      res.status(503).json({ status: 'unavailable', reason });
-    }
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.use(opsEndpoints({ metrics, readiness: options.readiness, shuttingDown: () => state.phase !== 'started' }));
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   app.use(webAssetsRouter(webRoot));
   if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
@@ -252,7 +237,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     close() {
       switch (state.phase) {
         case 'started': {
-          const done = apollo.stop().finally(() => rateLimit.close());
+          // /readyz fails from here on; requests are still served until the grace is over.
+          const done = sleep(options.readinessGraceMs ?? 0)
+            .then(() => apollo.stop())
+            .finally(() => rateLimit.close());
           state = { phase: 'draining', done };
           return done.then(() => {
             state = { phase: 'stopped' };
@@ -305,12 +293,4 @@ function observabilityPlugin(logger: Logger, metrics: Metrics, exit: ErrorExit):
       };
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('readiness check timed out'), { code: 'Timeout' })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

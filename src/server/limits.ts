@@ -6,7 +6,8 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { ipKeyGenerator, MemoryStore } from 'express-rate-limit';
 import {
   GraphQLError,
@@ -102,6 +103,24 @@ function reportAsValidationError(limit: keyof DocumentLimits) {
       },
     ],
   };
+}
+
+/** express's `trust proxy` values: off, a hop count, or the trusted proxies' addresses. */
+export type TrustProxy = false | number | readonly string[];
+
+/** express's req.ip getter (proxy-addr over X-Forwarded-For, as `trust proxy` allows). */
+const expressIp = Object.getOwnPropertyDescriptor(express.request, 'ip')!.get!;
+
+/**
+ * The address a request comes from, as express's `req.ip` reads it under `trust proxy`: the socket's address when
+ * off; behind trusted proxies, the first address in X-Forwarded-For that a trusted proxy did not add. For node:http
+ * requests (the POST pipeline) and WebSocket upgrades alike, which express never sees.
+ */
+export function clientAddressReader(trust: TrustProxy): (req: IncomingMessage) => string | undefined {
+  if (trust === false) return (req) => req.socket.remoteAddress;
+  const app = express();
+  app.set('trust proxy', typeof trust === 'number' ? trust : [...trust]);
+  return (req) => expressIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }) as string | undefined;
 }
 
 /** Who a request counts against: the principal when one was authenticated, otherwise the client's address. */

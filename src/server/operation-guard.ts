@@ -21,7 +21,7 @@ import type { Extra } from 'graphql-ws/use/ws';
 import { ANONYMOUS_OPERATOR, mayRun, type Authenticator, type Principal } from './auth.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { SUBSCRIPTION_OVER_HTTP_MESSAGE, type ErrorExit } from './error-exit.js';
-import { clientKey, parseOptions, validationRules, WS_MAX_SUBSCRIPTIONS_PER_SOCKET, type ClientRateLimit, type DocumentLimits } from './limits.js';
+import { clientAddressReader, clientKey, parseOptions, validationRules, WS_MAX_SUBSCRIPTIONS_PER_SOCKET, type ClientRateLimit, type DocumentLimits, type TrustProxy } from './limits.js';
 import { checkVariables } from './variable-check.js';
 import { resolveOperation, trustedDocumentsMiddleware, type NodeMiddleware, type TrustedDocuments } from './trusted-documents.js';
 
@@ -44,6 +44,8 @@ export interface OperationGuardOptions {
   readonly production: boolean;
   /** Where refusals are answered. */
   readonly exit: ErrorExit;
+  /** Whose X-Forwarded-For names the client for the rate limit (express's `trust proxy`). @default false */
+  readonly trustProxy?: TrustProxy;
   readonly authenticator: Authenticator;
   readonly rateLimit: ClientRateLimit;
   /** When set, only these documents run. */
@@ -73,12 +75,12 @@ export interface OperationGuard {
 
 export function createOperationGuard(options: OperationGuardOptions): OperationGuard {
   const { schema, limits, authenticator, rateLimit, trustedDocuments, exit, production } = options;
+  const clientAddress = clientAddressReader(options.trustProxy ?? false);
   const rules = [...specifiedRules, ...validationRules(limits, { introspection: options.introspection })];
 
   async function admitHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
     const result = await authenticator.authenticate(req.headers.authorization);
-    // express's req.ip is the socket's address: 'trust proxy' is off.
-    if (!(await rateLimit.take(clientKey(result.ok ? result.principal : undefined, req.socket.remoteAddress), res))) {
+    if (!(await rateLimit.take(clientKey(result.ok ? result.principal : undefined, clientAddress(req)), res))) {
       exit.refuse(req, res, 429, [rateLimited()]);
       return undefined;
     }
@@ -141,7 +143,7 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
             }),
           ];
         }
-        if (!(await rateLimit.consume(clientKey(principal, ctx.extra.request.socket.remoteAddress)))) {
+        if (!(await rateLimit.consume(clientKey(principal, clientAddress(ctx.extra.request))))) {
           return [rateLimited()];
         }
         const source = documentOf(payload, trustedDocuments);

@@ -1,6 +1,8 @@
-// Graceful shutdown on SIGTERM/SIGINT: stop taking work, let in-flight operations finish, send WebSocket clients a
-// going-away close (1001), stop the pollers and the AWS clients — and exit within the shutdown timeout whatever
-// happens, because an orchestrator that sent SIGTERM sends SIGKILL next.
+// Graceful shutdown on SIGTERM/SIGINT, for rolling deploys: /readyz fails first while requests are still served (the
+// readiness grace), then the listener closes, in-flight requests finish and WebSocket clients get a going-away close
+// (1001), the pollers hand their leases over, Redis, the history store and the AWS clients close, and the process
+// exits 0 — within the shutdown timeout whatever happens (then 1), because an orchestrator that sent SIGTERM sends
+// SIGKILL next.
 import type { Logger } from './logger.js';
 
 /** Of the shutdown timeout, the share in-flight HTTP requests get to finish; the rest closes everything else. */
@@ -41,10 +43,8 @@ export function handleShutdownSignals(options: ShutdownOptions): ShutdownHandle 
   let stopping: Promise<void> | undefined;
 
   const shutdown = (reason: string): Promise<void> => {
-    if (stopping) {
-      logger.info({ reason }, 'already shutting down');
-      return stopping;
-    }
+    // Wrappers (tsx, npm) pass on the signal the process group also got: one SIGTERM arrives twice, and is logged once.
+    if (stopping) return stopping;
     logger.info({ reason, timeoutMs: options.timeoutMs }, 'shutting down');
     const forced = setTimeout(() => {
       logger.error({ timeoutMs: options.timeoutMs }, 'shutdown timed out; exiting anyway');

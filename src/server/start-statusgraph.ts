@@ -14,6 +14,7 @@ import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory } from './history.js';
+import { DEGRADED, READY } from './readiness.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -126,27 +127,35 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,
-      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs),
+      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs - config.readinessGraceMs),
+      readinessGraceMs: config.readinessGraceMs,
       security: {
         authenticator: createAuthenticator(config.auth, {
           onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
         }),
         limits: config.limits,
         introspection: config.introspection,
+        trustProxy: config.trustProxy,
         ...(trustedDocuments ? { trustedDocuments } : {}),
       },
-      checkReadiness: async () => {
-        // Refused credentials are degraded, not unready: every instance holds the same ones, and pulling them all
-        // out of the load balancer would not bring them back.
-        const credentials = await aws.getCallerIdentity().then(
-          () => [],
-          (error: unknown) => {
-            if (isAwsCallError(error) && error.credentialsRefused) return ['aws-credentials'];
-            throw error;
-          },
-        );
-        return { degraded: [...shared.degraded(), ...history.degraded(), ...credentials] };
-      },
+      readiness: [
+        // AWS not answering leaves nothing to serve: unavailable (503). Refused credentials are degraded, not
+        // unready: every instance holds the same ones, and pulling them all out of the load balancer would not
+        // bring them back.
+        {
+          name: 'aws-credentials',
+          run: () =>
+            aws.getCallerIdentity().then(
+              () => READY,
+              (error: unknown) => {
+                if (isAwsCallError(error) && error.credentialsRefused) return DEGRADED;
+                throw error;
+              },
+            ),
+        },
+        ...shared.readiness,
+        { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
+      ],
     });
     return {
       ...server,
@@ -155,13 +164,21 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       aws,
       watcher,
       async close() {
-        await server.close();
-        stopPublishingHistory();
-        await watcher.close();
-        await pubsub.close();
-        await shared.close();
-        await history.close();
-        aws.destroy();
+        // In order: nothing new arrives once the server is closed; the pollers release their leases (another instance
+        // takes them) before the PubSub and Redis they use go away.
+        const steps: [string, () => Promise<void> | void][] = [
+          ['server', () => server.close()],
+          ['history publishing', () => stopPublishingHistory()],
+          ['pollers', () => watcher.close()],
+          ['pubsub', () => pubsub.close()],
+          ['shared state', () => shared.close()],
+          ['history', () => history.close()],
+          ['aws clients', () => aws.destroy()],
+        ];
+        for (const [name, stop] of steps) {
+          await stop();
+          logger.debug({ step: name }, 'shutdown step done');
+        }
       },
     };
   } catch (error) {

@@ -41,6 +41,8 @@ describe('loadConfig defaults', () => {
       limits: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000, rateLimitPerMinute: 600, wsPingIntervalMs: 12000 },
       introspection: true,
       shutdownTimeoutMs: 10000,
+      readinessGraceMs: 0,
+      trustProxy: false,
       history: { store: 'embedded', dataDir: '.statusgraph-data', retentionDays: 400 },
     } satisfies Config);
   });
@@ -241,6 +243,8 @@ const badValues: [string, string, string][] = [
   ['STATUSGRAPH_DATA_DIR', 'x'.repeat(1025), 'directory path'],
   ['STATUSGRAPH_DATABASE_URL', 'mysql://db/sg', 'postgres:// URL'],
   ['STATUSGRAPH_HISTORY_RETENTION_DAYS', '0', 'from 1 to 36500'],
+  ['STATUSGRAPH_READINESS_GRACE_MS', '5s', 'milliseconds'],
+  ['STATUSGRAPH_TRUST_PROXY', 'true', 'number of proxy hops'],
 ];
 
 /** Variables whose names announce a secret: their values are never echoed, even when wrong. */

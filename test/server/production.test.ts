@@ -63,7 +63,7 @@ async function serverWith(production: boolean): Promise<RunningServer> {
     production,
     playground: false,
     corsOrigins: [],
-    checkReadiness: async () => undefined,
+    readiness: [],
     security: {
       authenticator: createAuthenticator({ mode: 'none', apiKeys: [] }),
       limits: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1_000, maxCost: 5_000, rateLimitPerMinute: 1_000, wsPingIntervalMs: 12_000 },

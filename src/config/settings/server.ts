@@ -1,5 +1,5 @@
 // Settings of the server itself: where it listens, which backend it reads, what it shows, how it stops.
-import { booleanFlag, commaList, host, integerIn, MAX_TCP_PORT, ONE_HOUR_MS, oneOf, origin, plainText } from '../parsers.js';
+import { booleanFlag, commaList, host, integerIn, MAX_TCP_PORT, ONE_HOUR_MS, oneOf, origin, plainText, trustProxy } from '../parsers.js';
 import { setting, type LoadContext } from '../setting.js';
 
 const LOCAL_HOST = '127.0.0.1';
@@ -19,6 +19,33 @@ export const BACKEND = setting({
   default: 'emulator',
   accepts: 'one of emulator, aws',
   description: 'emulator: start the embedded AWS emulator with a demo organization; aws: the default credential chain.',
+});
+
+/** From SIGTERM to a forced exit; in-flight work gets most of it. */
+export const SHUTDOWN_TIMEOUT = setting({
+  name: 'STATUSGRAPH_SHUTDOWN_TIMEOUT_MS',
+  parse: integerIn(1_000, ONE_HOUR_MS),
+  default: 10_000, // 10 seconds
+  accepts: `an integer from 1000 to ${ONE_HOUR_MS} (milliseconds)`,
+  description: 'Time from SIGTERM to a forced exit; in-flight operations get most of it to finish.',
+});
+
+/**
+ * After SIGTERM, how long /readyz fails while requests are still served, so a load balancer stops sending work
+ * before the listener closes. Counted inside the shutdown timeout.
+ */
+export const READINESS_GRACE = setting({
+  name: 'STATUSGRAPH_READINESS_GRACE_MS',
+  parse: integerIn(0, ONE_HOUR_MS),
+  default: ({ valueOf }) => (valueOf(BACKEND) === 'aws' ? Math.min(5_000, Math.floor(valueOf(SHUTDOWN_TIMEOUT) / 2)) : 0),
+  documentedDefault: '5000 with the aws backend (at most half the shutdown timeout), 0 with the emulator (the demo exits at once)',
+  check: (value, { valueOf }): string | undefined => {
+    const timeout = valueOf(SHUTDOWN_TIMEOUT);
+    return value >= timeout ? `a value below STATUSGRAPH_SHUTDOWN_TIMEOUT_MS (${timeout} ms): the drain needs time after the grace` : undefined;
+  },
+  accepts: `an integer from 0 to ${ONE_HOUR_MS} (milliseconds)`,
+  description:
+    'After SIGTERM, /readyz answers 503 for this long while requests are still served; then the listener closes and in-flight work drains. Set it to your load balancer\'s health-check interval times its unhealthy threshold.',
 });
 
 /** On by default, off in production. */
@@ -80,12 +107,16 @@ export const serverSettings = {
     accepts: 'true, false, 1 or 0',
     description: 'Answer schema introspection queries.',
   }),
-  /** From SIGTERM to a forced exit; in-flight work gets most of it. */
-  shutdownTimeoutMs: setting({
-    name: 'STATUSGRAPH_SHUTDOWN_TIMEOUT_MS',
-    parse: integerIn(1_000, ONE_HOUR_MS),
-    default: 10_000, // 10 seconds
-    accepts: `an integer from 1000 to ${ONE_HOUR_MS} (milliseconds)`,
-    description: 'Time from SIGTERM to a forced exit; in-flight operations get most of it to finish.',
+  shutdownTimeoutMs: SHUTDOWN_TIMEOUT,
+  readinessGraceMs: READINESS_GRACE,
+  /** Which proxies' X-Forwarded-For names the client, for the per-client rate limit. */
+  trustProxy: setting({
+    name: 'STATUSGRAPH_TRUST_PROXY',
+    parse: trustProxy,
+    default: false,
+    documentedDefault: 'false (the socket address is the client)',
+    accepts: 'false, a number of proxy hops (1 = one load balancer in front), or comma-separated addresses/CIDRs of trusted proxies (loopback, uniquelocal, 10.0.0.0/8…)',
+    description:
+      "Behind a load balancer, the per-client rate limit keys on the client named by X-Forwarded-For as express's `trust proxy` reads it; off, every client behind one proxy shares its address's budget.",
   }),
 };

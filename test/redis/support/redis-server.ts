@@ -17,6 +17,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers — a hung or partitioned Redis. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -69,7 +73,10 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     stop,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async close() {
+      child?.kill('SIGCONT');
       for (const client of clients) client.disconnect();
       await stop();
     },

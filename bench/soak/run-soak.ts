@@ -1,0 +1,268 @@
+// A soak of the whole stack: the emulator with 1,000 accounts and live transitions, statusgraph against it over HTTP,
+// the workload of workload.ts at once, and faults switched on and off while it runs (fault-schedule below). After a
+// quiet period in which every transition completes, it checks the answers (checks.ts) and reports its figures.
+// Run by `npm run soak` (bench/soak.ts, 10 minutes) and, shortened, by test/system/soak.test.ts.
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../src/config/index.js';
+import { startEmulator, type StartedEmulator } from '../../src/emulator/node.js';
+import { createLogger } from '../../src/server/logger.js';
+import { startStatusGraph } from '../../src/server/start-statusgraph.js';
+import { checkFinalStates, checkFreshness, type FinalStateVerdict, type FreshnessVerdict } from './checks.js';
+import { Observations, percentile } from './observations.js';
+import { DEFAULT_FLEETWISE_REGION, startWorkload } from './workload.js';
+
+export interface SoakOptions {
+  readonly durationMs: number;
+  /** @default 1_000 */
+  readonly memberAccounts?: number;
+  /** @default 200 */
+  readonly subscribers?: number;
+  /** How long each fault phase lasts (the service outage always lasts 20 s). @default 10_000 */
+  readonly faultPhaseMs?: number;
+  /** Pause of each query loop between two queries (org-wide and paging loops wait ten times as long). @default 100 */
+  readonly pauseMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface SoakReport {
+  readonly durationMs: number;
+  readonly operations: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
+  readonly errorsByCode: Record<string, number>;
+  readonly untypedErrors: number;
+  readonly untypedExamples: readonly string[];
+  /** Requests answered by no GraphQL response at all (a reset connection), with their cause. */
+  readonly requestFailures: readonly string[];
+  readonly freshness: FreshnessVerdict;
+  readonly finalStates: FinalStateVerdict;
+  readonly subscriberEvents: number;
+  readonly rssStartMb: number;
+  readonly rssEndMb: number;
+  readonly eventLoopP99FirstMs: number;
+  readonly eventLoopP99LastMs: number;
+  readonly errorLogs: number;
+  readonly readyAtEnd: unknown;
+  readonly faultPhases: readonly string[];
+}
+
+/** Transitions in the emulator take this long: they move all through the soak. */
+const TRANSITION_MS = 3_000;
+/** The outage of one service the issue asks for. */
+const SERVICE_DOWN_MS = 20_000;
+/** Load without faults before the first fault and between faults. */
+const CALM_MS = 5_000;
+/** At the end: no faults, every transition released, long enough for the slowest poll and a half-open circuit. */
+const QUIET_MS = 20_000;
+/** The first and last window compared for RSS and event-loop delay. @default 60_000 // a minute */
+const WINDOW_MS = 60_000;
+
+interface FaultPhase {
+  readonly name: string;
+  readonly ms: number;
+  readonly faults?: Record<string, unknown>;
+  readonly action?: (emulator: StartedEmulator) => void;
+}
+
+function faultSchedule(phaseMs: number): FaultPhase[] {
+  return [
+    // The outage and the restart first: a schedule cut short by a slow machine still has them.
+    { name: 'IoT FleetWise down', ms: SERVICE_DOWN_MS, faults: { errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus', 'iotfleetwise:RegisterAccount'] } },
+    { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.control.invalidateSessions() },
+    { name: 'throttling burst', ms: phaseMs, faults: { throttleRate: 0.5 } },
+    { name: '5xx', ms: phaseMs, faults: { errorRate: 0.2 } },
+    { name: 'latency jitter', ms: phaseMs, faults: { latencyMs: 20, jitterMs: 400 } },
+    { name: 'hangs past the timeout', ms: phaseMs, faults: { hangRate: 0.05 } },
+  ];
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => undefined);
+  const emulator = await startEmulator({ port: 0, memberAccounts: options.memberAccounts ?? 1_000, delayMs: TRANSITION_MS });
+  let errorLogs = 0;
+  const errorSink = new Writable({
+    write(_chunk, _encoding, done) {
+      errorLogs++;
+      done();
+    },
+  });
+  const config = loadConfig({
+    PORT: '0',
+    NODE_ENV: 'test',
+    STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '2000',
+    STATUSGRAPH_CACHE_TTL_SETTLED_MS: '15000',
+    STATUSGRAPH_POLL_FAST_MS: '1000',
+    STATUSGRAPH_POLL_SLOW_MS: '5000',
+    STATUSGRAPH_AWS_TIMEOUT_MS: '5000',
+    STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT: '1000',
+    STATUSGRAPH_RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  const server = await startStatusGraph(config, {
+    awsEndpoint: emulator.endpoint,
+    awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    logger: createLogger('error', errorSink),
+  });
+  const observations = new Observations();
+  const faultPhases: string[] = [];
+  try {
+    const { members, initial } = await memberIds(server.url);
+    log(`stack up: ${members.length} members; load and faults for ${options.durationMs / 1000} s`);
+    observations.startResourceSampling();
+    const workload = startWorkload({ url: server.url, observations, members, subscribers: options.subscribers ?? 200, pauseMs: options.pauseMs ?? 100 });
+    const startedAt = Date.now();
+    const faultsUntil = startedAt + options.durationMs - QUIET_MS;
+    const phaseMs = options.faultPhaseMs ?? 10_000;
+    const calmMs = Math.min(CALM_MS, phaseMs);
+    await sleep(calmMs);
+    for (let cycle = 0; Date.now() < faultsUntil; cycle++) {
+      for (const phase of faultSchedule(phaseMs)) {
+        if (Date.now() + phase.ms > faultsUntil) break;
+        faultPhases.push(phase.name);
+        log(`fault: ${phase.name}`);
+        phase.action?.(emulator);
+        if (phase.faults) await setFaults(emulator.endpoint, phase.faults);
+        await sleep(phase.ms);
+        await setFaults(emulator.endpoint, undefined);
+        await sleep(Math.min(calmMs, Math.max(0, faultsUntil - Date.now())));
+      }
+      if (Date.now() + calmMs > faultsUntil) break;
+    }
+    await sleep(Math.max(0, faultsUntil - Date.now()));
+    log('quiet: faults off, every transition released');
+    await setFaults(emulator.endpoint, undefined);
+    emulator.control.release();
+    await sleep(QUIET_MS);
+    workload.stop();
+    await workload.done;
+    observations.stopResourceSampling();
+
+    const { expected, accounts } = await finalStates(server.url, emulator);
+    const createdAccounts = new Set(accounts.filter((id) => id !== '000000000000' && !initial.has(id)));
+    const histories = emulator.control.history([...new Set([...observations.samples.values()].map((sample) => sample.key))]);
+    const readyAtEnd = await (await fetch(new URL('/readyz', server.url))).json();
+    return report(observations, {
+      durationMs: Date.now() - startedAt,
+      freshness: checkFreshness(observations.samples.values(), histories),
+      finalStates: checkFinalStates(workload.subscribers, expected, createdAccounts),
+      subscriberEvents: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.events, 0),
+      errorLogs,
+      readyAtEnd,
+      faultPhases,
+    });
+  } finally {
+    await server.close();
+    await emulator.close();
+  }
+}
+
+async function setFaults(endpoint: string, faults: Record<string, unknown> | undefined): Promise<void> {
+  const response = await fetch(new URL('/_emulator/faults', endpoint), {
+    method: faults ? 'PUT' : 'DELETE',
+    ...(faults ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) } : {}),
+  });
+  if (!response.ok) throw new Error(`emulator refused faults: ${await response.text()}`);
+}
+
+async function graphql(url: string, query: string): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return response.json();
+}
+
+/** The active members (what mutations and account(id) pick from) and every account at the start. */
+async function memberIds(url: string): Promise<{ members: string[]; initial: Set<string> }> {
+  const answer = await graphql(url, `{ organization { accounts(first: 1000) { nodes { id state } } } }`);
+  const nodes: { id: string; state: string }[] = answer.data.organization.accounts.nodes;
+  return {
+    members: nodes.filter((node) => node.id !== '000000000000' && node.state === 'ACTIVE').map((node) => node.id),
+    initial: new Set(nodes.map((node) => node.id)),
+  };
+}
+
+/**
+ * Each status's final value in the emulator, keyed as subscriptions name them; statuses statusgraph cannot read (the
+ * demo's account without a member role) are left out, since their subscribers get error events, not values.
+ */
+async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] }> {
+  const answer = await graphql(
+    url,
+    `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
+  );
+  // `organization.accounts.nodes.<index>.<field>` of each field that could not be read.
+  const unreadable = new Set<string>((answer.errors ?? []).map((error: { path: unknown[] }) => `${String(error.path[3])}.${String(error.path[4])}`));
+  const nodes: { id: string; creationRequest: { id: string } | null }[] = answer.data.organization.accounts.nodes;
+  const keys = nodes.flatMap((node) => [
+    `fleetwise:${node.id}:${DEFAULT_FLEETWISE_REGION}`,
+    `enrollment:${node.id}`,
+    ...(node.creationRequest ? [`creation:${node.creationRequest.id}`] : []),
+  ]);
+  const histories = emulator.control.history(keys);
+  const last = (key: string) => histories[key]?.at(-1)?.value ?? null;
+  const expected = new Map<string, string | null>();
+  nodes.forEach((node, index) => {
+    const readable = (field: string) => !unreadable.has(`${index}.${field}`);
+    if (readable('fleetwiseRegistration')) {
+      expected.set(`FLEETWISE_REGISTRATION:${node.id}:${DEFAULT_FLEETWISE_REGION}`, last(`fleetwise:${node.id}:${DEFAULT_FLEETWISE_REGION}`));
+    }
+    if (readable('computeOptimizerEnrollment')) expected.set(`COMPUTE_OPTIMIZER_ENROLLMENT:${node.id}`, last(`enrollment:${node.id}`));
+    if (readable('creationRequest')) {
+      expected.set(`CREATION_REQUEST:${node.id}`, node.creationRequest ? last(`creation:${node.creationRequest.id}`) : null);
+    }
+  });
+  return { expected, accounts: nodes.map((node) => node.id) };
+}
+
+function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs'>): SoakReport {
+  const operations: SoakReport['operations'] = {};
+  for (const [kind, latencies] of observations.latencies) {
+    operations[kind] = { count: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
+  }
+  const resources = observations.resources;
+  const end = resources.at(-1)?.atMs ?? 0;
+  const window = Math.min(WINDOW_MS, end / 3);
+  const first = resources.filter((sample) => sample.atMs <= window);
+  const last = resources.filter((sample) => sample.atMs >= end - window);
+  const mb = (bytes: number) => round(bytes / 1024 / 1024);
+  return {
+    ...rest,
+    operations,
+    errorsByCode: Object.fromEntries(observations.errorsByCode),
+    untypedErrors: observations.untypedCount,
+    untypedExamples: observations.untyped,
+    requestFailures: observations.requestFailures.slice(0, 20),
+    rssStartMb: mb(Math.max(...first.map((sample) => sample.rssBytes), 0)),
+    rssEndMb: mb(Math.max(...last.map((sample) => sample.rssBytes), 0)),
+    eventLoopP99FirstMs: round(Math.max(...first.map((sample) => sample.eventLoopP99Ms), 0)),
+    eventLoopP99LastMs: round(Math.max(...last.map((sample) => sample.eventLoopP99Ms), 0)),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** What `soakFailures` may leave out, each an open bug reported by the soak rather than hidden. */
+export interface KnownGaps {
+  /**
+   * Statuses of accounts created during the soak that no whole-organization subscriber ever saw: statusgraph adds a
+   * created account to those streams only once something reads its creation request as SUCCEEDED (issue 14, part 2).
+   */
+  readonly createdAccountsOnSubscriptions?: boolean;
+  /**
+   * Requests whose kept-alive connection the server closed as the client reused it (ECONNRESET): seen when the
+   * process stalls for seconds on a loaded machine, which outlasts Node's 5-second keep-alive timeout.
+   */
+  readonly connectionResets?: boolean;
+}
+
+/** The checks of the issue, each a sentence when it failed. */
+export function soakFailures(report: SoakReport, known: KnownGaps = {}): string[] {
+  const failures: string[] = [];
+  if (report.untypedErrors > 0) failures.push(`${report.untypedErrors} untyped errors, e.g. ${report.untypedExamples.join(' | ')}`);
+  const failed = report.requestFailures.filter((failure) => !(known.connectionResets && failure.includes('(ECONNRESET)')));
+  if (failed.length > 0) failures.push(`${failed.length} requests without an answer: ${failed.join(' | ')}`);
+  if (report.freshness.wrong.length > 0) failures.push(`${report.freshness.wrong.length} values never the emulator's state near their fetchedAt: ${report.freshness.wrong.join(' | ')}`);
+  const behind = Object.entries(report.finalStates.behindBy).filter(([kind]) => !(known.createdAccountsOnSubscriptions && kind.startsWith('created account')));
+  if (behind.length > 0) failures.push(`subscribers missed final states (${JSON.stringify(Object.fromEntries(behind))}): ${report.finalStates.examples.join(' | ')}`);
+  if (report.rssEndMb > 1.5 * report.rssStartMb + 50) failures.push(`RSS grew from ${report.rssStartMb} MB to ${report.rssEndMb} MB`);
+  if ((report.readyAtEnd as { status?: string }).status !== 'ready') failures.push(`/readyz at the end: ${JSON.stringify(report.readyAtEnd)}`);
+  return failures;
+}
