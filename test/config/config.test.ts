@@ -42,6 +42,7 @@ describe('loadConfig defaults', () => {
       introspection: true,
       shutdownTimeoutMs: 10000,
       readinessGraceMs: 0,
+      queryDeadlineMs: 15000,
       trustProxy: false,
       history: { store: 'embedded', dataDir: '.statusgraph-data', retentionDays: 400 },
     } satisfies Config);
@@ -244,6 +245,7 @@ const badValues: [string, string, string][] = [
   ['STATUSGRAPH_DATABASE_URL', 'mysql://db/sg', 'postgres:// URL'],
   ['STATUSGRAPH_HISTORY_RETENTION_DAYS', '0', 'from 1 to 36500'],
   ['STATUSGRAPH_READINESS_GRACE_MS', '5s', 'milliseconds'],
+  ['STATUSGRAPH_QUERY_DEADLINE_MS', '50', 'from 100 to'],
   ['STATUSGRAPH_TRUST_PROXY', 'true', 'number of proxy hops'],
 ];
 

@@ -19,10 +19,9 @@ import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { AccountStatusChange } from '../types/account-status-change.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
+import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
 import { filteredAccounts } from './organization.resolver.js';
-import { MAX_ACCOUNT_IDS } from './query.resolver.js';
 
 interface AccountStatusArgs {
   accountIds?: string[] | null;
@@ -109,13 +108,13 @@ function eventOf(message: StatusChangeMessage | undefined): StatusChangeMessage 
 
 async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StatusChangeMessage>> {
   const { status } = ctx.services;
-  if (args.accountIds && args.accountIds.length > MAX_ACCOUNT_IDS) {
-    throw badUserInput(`accountIds may name at most ${MAX_ACCOUNT_IDS} accounts.`, 'accountIds');
-  }
+  if (args.accountIds) accountIdsOrThrow(args.accountIds, 'accountIds');
   const sources = new Set(args.sources?.length ? args.sources : Object.values(StatusSource));
   const regions = (args.regions?.length ? args.regions : status.fleetwiseRegions).map((region) =>
     fleetwiseRegionOrThrow(ctx, region, 'regions'),
   );
+  // An id outside the organization is NOT_FOUND here, as in mutations: it is never polled.
+  if (args.accountIds) await orFieldError(status.requireMembers([...new Set(args.accountIds)]));
   const chosen = toAccountFilter(args.filter);
   const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).map((account) => account.id));
   const listed = args.accountIds ?? (filtered ? [...filtered] : undefined);
