@@ -43,6 +43,20 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** The node every child runs on: this process's own unless useNodeBinary() chose another Node line. */
+let nodeBinary = process.execPath;
+
+/**
+ * Runs every later child (emulator, statusgraph, scripts) on `binary` — a Node line from scripts/node-line — so one
+ * benchmark process can measure another line; returns that node's version.
+ */
+export function useNodeBinary(binary: string): string {
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (!/^v\d+\./.test(version)) throw new Error(`${binary} is not a node binary`);
+  nodeBinary = binary;
+  return version;
+}
+
 /** Runs `node --import tsx <script> …args`. */
 export function spawnTsx(script: string, args: readonly string[], options: SpawnOptions = {}): ChildHandle {
   return spawnNode(['--import', 'tsx', script, ...args], options);
@@ -52,8 +66,8 @@ export function spawnTsx(script: string, args: readonly string[], options: Spawn
 export function spawnNode(nodeArgs: readonly string[], options: SpawnOptions = {}): ChildHandle {
   const [command, commandArgs] =
     pinning && options.core !== undefined
-      ? ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+      ? ['taskset', ['-c', String(options.core), nodeBinary, ...nodeArgs]]
+      : [nodeBinary, nodeArgs];
   const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
@@ -196,7 +210,7 @@ export async function useCompiledStatusGraph(): Promise<string> {
   await symlink(REPOSITORY_NODE_MODULES, join(root, 'node_modules')).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
-  const tsc = spawnSync(process.execPath, [TSC, '-p', TSCONFIG_BUILD, '--outDir', join(root, 'dist')], { encoding: 'utf8' });
+  const tsc = spawnSync(nodeBinary, [TSC, '-p', TSCONFIG_BUILD, '--outDir', join(root, 'dist')], { encoding: 'utf8' });
   const main = join(root, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`tsc did not build ${main}:\n${tsc.stdout}${tsc.stderr}`);
   compiledMain = main;
