@@ -1,7 +1,7 @@
-// createAccount's idempotency outlives the process: the real server (`tsx src/main.ts`, embedded history store in a
-// data directory) creates an account, is killed with SIGKILL or stopped with SIGTERM, starts again on the same data
-// directory, and the retry with the same idempotencyKey gets the original request — the emulator counts one
-// CreateAccount.
+// What the embedded store keeps outlives the process: the real server (`tsx src/main.ts`, embedded history store in
+// a data directory) creates an account and changes an enrollment, is killed with SIGKILL or stopped with SIGTERM,
+// starts again on the same data directory, and the retry with the same idempotencyKey gets the original request —
+// the emulator counts one CreateAccount — and the account's history still has the change.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,10 @@ import { startMainProcess, type MainProcess } from '../support/main-process.js';
 import { post } from './hardening-support.js';
 
 const CREATE = 'mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { id state } }';
+const ENROLL = 'mutation Enroll($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status } }';
+const HISTORY = 'query History($id: AccountId!) { account(id: $id) { history(first: 1) { nodes { current observedBy cursor } } } }';
+/** The management account: its enrollment is changed with the server's own credentials. */
+const ACCOUNT = '000000000000';
 
 let emulator: RunningEmulator;
 let dataDir: string;
@@ -39,14 +43,18 @@ async function createAccountCalls(): Promise<number> {
 
 describe('createAccount idempotency across restarts (embedded store)', () => {
   it.each([
-    ['SIGKILL', 'kill-9'],
-    ['SIGTERM', 'restart'],
-  ] as const)('a retry after %s gets the original request, with one CreateAccount', async (signal, name) => {
+    ['SIGKILL', 'kill-9', 'INACTIVE'],
+    ['SIGTERM', 'restart', 'ACTIVE'],
+  ] as const)('a retry after %s gets the original request, with one CreateAccount, and history keeps its change', async (signal, name, status) => {
     const input = { email: `${name}@example.com`, accountName: name, idempotencyKey: `key-${name}` };
-    const before = await createAccountCalls();
+    const callsBefore = await createAccountCalls();
     const first = await start();
     const created = await post(first.url, { query: CREATE, variables: { input } });
     expect(created.body.errors).toBeUndefined();
+    const enrolled = await post(first.url, { query: ENROLL, variables: { input: { accountId: ACCOUNT, status } } });
+    expect(enrolled.body.errors).toBeUndefined();
+    const before = (await post(first.url, { query: HISTORY, variables: { id: ACCOUNT } })).body.data.account.history.nodes[0];
+    expect(before).toMatchObject({ observedBy: 'MUTATION' });
     first.signal(signal);
     await first.exited;
 
@@ -54,7 +62,9 @@ describe('createAccount idempotency across restarts (embedded store)', () => {
     const retried = await post(second.url, { query: CREATE, variables: { input } });
     expect(retried.body.errors).toBeUndefined();
     expect(retried.body.data.createAccount.id).toBe(created.body.data.createAccount.id);
-    expect((await createAccountCalls()) - before).toBe(1);
+    expect((await createAccountCalls()) - callsBefore).toBe(1);
+    const after = (await post(second.url, { query: HISTORY, variables: { id: ACCOUNT } })).body.data.account.history.nodes[0];
+    expect(after).toEqual(before);
     second.signal('SIGTERM');
     await second.exited;
   }, 120_000);

@@ -10,7 +10,7 @@ import { DateTimeScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { Organization } from '../types/organization.type.js';
 import { StatusChangeConnection } from '../types/status-history.type.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
+import { fleetwiseRegionOrThrow } from '../argument-rules.js';
 
 /** Largest page of history. @default 500 */
 export const MAX_HISTORY_PAGE = 500;
@@ -20,7 +20,9 @@ const AFTER_DESCRIPTION = 'Cursor of the change to continue after (pageInfo.endC
 @Resolver(() => Account)
 export class AccountHistoryResolver {
   @FieldResolver(() => StatusChangeConnection, {
+    nullable: true,
     description:
+      'Null with an error (HISTORY_UNAVAILABLE) while history cannot be read; the rest of the answer stands. ' +
       'The changes statusgraph recorded for this account, newest first: each observed by a poll, a query or a ' +
       'mutation (with its caller), the first reading of a status without a previous value. Kept for ' +
       'STATUSGRAPH_HISTORY_RETENTION_DAYS.',
@@ -45,7 +47,9 @@ export class AccountHistoryResolver {
 @Resolver(() => Organization)
 export class OrganizationHistoryResolver {
   @FieldResolver(() => StatusChangeConnection, {
+    nullable: true,
     description:
+      'Null with an error (HISTORY_UNAVAILABLE) while history cannot be read. ' +
       'Every account\'s recorded status changes, newest first, optionally between `since` (inclusive) and `until` ' +
       '(exclusive). Kept for STATUSGRAPH_HISTORY_RETENTION_DAYS.',
   })
