@@ -4,16 +4,19 @@
 // bench/results/<benchmark>.json; `--report-only` rewrites the sections from those without measuring again. The
 // emulator-throughput section is
 // bench/emulator-throughput.ts's own (`npx tsx bench/emulator-throughput.ts --write`), and is left as it is.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchOrgStatus, COLD_TARGET, reportOrgStatus, summarizeOrgStatus, type OrgStatusResult, type OrgStatusSummary } from './org-status.js';
+import { benchOrgStatus, COLD_TARGET, CPU_SHARE_TARGET, LIFTED_COLD_TARGET, SCRIPT_SPEEDUP_TARGET, summarizeOrgStatus, type OrgStatusResult, type OrgStatusSummary } from './org-status.js';
+import { judgeLine, reportOrgStatus, summarizeLine, type NodeLineResults } from './org-status-report.js';
 import { benchServerOverhead, OVERHEAD_TARGET, reportServerOverhead, type OverheadResult } from './server-overhead.js';
 import { benchSubscriptions, CALLS_TOLERANCE, reportSubscriptions, type SubscriptionResult } from './subscriptions.js';
 import { benchThrottling, reportThrottling, type ThrottlingResult } from './throttling.js';
-import { useCompiledStatusGraph } from './support/processes.js';
+import { useCompiledStatusGraph, useNodeBinary } from './support/processes.js';
 import { BENCHMARKS_FILE, count, DOCS_DIR, duration, megabytes, ratio, table, writeSection } from './support/report.js';
 import { median, percentile } from './support/stats.js';
 
@@ -25,7 +28,7 @@ const LATENCY_MS = 25;
 /** Sizes and lengths: the full run (about 15 minutes on 2 cores) and the smoke run. */
 const PLANS = {
   full: {
-    orgStatus: { sizes: [100, 1_000, 5_000], tunedSizes: [100, 1_000, 5_000], runs: 3 },
+    orgStatus: { sizes: [100, 1_000, 5_000, 10_000], tunedSizes: [100, 1_000, 5_000], runs: 3 },
     overhead: { runs: 3, seconds: 4, connections: 20 },
     throttling: { accounts: 1_000, tpsLimit: 50, runs: 3 },
     subscriptions: { subscriberCounts: [100, 1_000, 5_000], runs: 3 },
@@ -42,14 +45,27 @@ const PLANS = {
 const UNPACED_ENV = { STATUSGRAPH_AWS_RATE_LIMIT: '10000' };
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const NODE_LINE = fileURLToPath(new URL('../scripts/node-line', import.meta.url));
+/** Node lines benchmark 1 is also measured on (`--node <line>`), each kept in bench/results/org-status-node<line>.json. */
+const OTHER_NODE_LINES = ['24'];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'report-only': { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'report-only': { type: 'boolean', default: false },
+    node: { type: 'string' },
+  },
 });
 const reportOnly = values['report-only'];
 const selected = (values.only?.split(',') ?? BENCHMARKS) as Benchmark[];
 for (const name of selected) if (!BENCHMARKS.includes(name)) throw new Error(`unknown benchmark ${name}; choose from ${BENCHMARKS.join(', ')}`);
 const plan = values.quick ? PLANS.quick : PLANS.full;
+if (values.node !== undefined && (values.only !== 'org-status' || !OTHER_NODE_LINES.includes(values.node))) {
+  throw new Error(`--node measures benchmark 1 on another Node line: --only org-status --node ${OTHER_NODE_LINES.join('|')}`);
+}
+/** The Node line measured: another line's binary from the registry, else this process's own. */
+const nodeVersion = values.node && !values['report-only'] ? useNodeBinary(`${execFileSync(NODE_LINE, [values.node], { encoding: 'utf8' }).trim()}/node`) : process.version;
 const command = (name: Benchmark) => `npm run bench -- --only ${name}${values.quick ? ' --quick' : ''}`;
 
 // A smoke run must not overwrite the committed results.
@@ -66,7 +82,7 @@ if (!reportOnly) {
 
 /** Measures, or with --report-only reads the last full run's measurements; a full run keeps what it measured. */
 async function measured<T>(name: Benchmark, measure: () => Promise<T>): Promise<T> {
-  const file = join(RESULTS_DIR, `${name}.json`);
+  const file = join(RESULTS_DIR, `${name}${values.node ? `-node${values.node}` : ''}.json`);
   if (reportOnly) return JSON.parse(await readFile(file, 'utf8')) as T;
   const result = await measure();
   if (!values.quick) {
@@ -79,6 +95,7 @@ async function measured<T>(name: Benchmark, measure: () => Promise<T>): Promise<
 const outcomes: {
   orgStatus?: OrgStatusSummary[];
   orgStatusTuned?: OrgStatusSummary[];
+  orgStatusLines?: NodeLineResults[];
   overhead?: OverheadResult[];
   throttling?: ThrottlingResult;
   subscriptions?: SubscriptionResult[];
@@ -90,15 +107,23 @@ for (const name of selected) {
   switch (name) {
     case 'org-status': {
       const options = { sizes: plan.orgStatus.sizes, runs: plan.orgStatus.runs, latencyMs: LATENCY_MS };
-      const { results, tuned } = await measured(name, async (): Promise<{ results: OrgStatusResult[]; tuned: OrgStatusResult[] }> => {
-        const results = await benchOrgStatus(options, log);
+      const measuredLine = await measured(name, async (): Promise<{ results: OrgStatusResult[]; tuned: OrgStatusResult[] }> => {
+        log(`org-status on Node ${nodeVersion}…`);
+        const results = await benchOrgStatus(options, log, nodeVersion);
         log('org-status with the pacing lifted…');
-        const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log);
+        const tuned = await benchOrgStatus({ ...options, sizes: plan.orgStatus.tunedSizes, env: UNPACED_ENV, withScript: false }, log, nodeVersion);
         return { results, tuned };
       });
-      section = await reportOrgStatus({ results, tuned, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
-      outcomes.orgStatus = results.map(summarizeOrgStatus);
-      outcomes.orgStatusTuned = tuned.map(summarizeOrgStatus);
+      // The section shows the machine's line and every other line measured so far, whichever this run measured.
+      const lineFile = (line?: string) => join(RESULTS_DIR, `org-status${line ? `-node${line}` : ''}.json`);
+      const stored = async (line?: string): Promise<NodeLineResults | undefined> =>
+        existsSync(lineFile(line)) ? (JSON.parse(await readFile(lineFile(line), 'utf8')) as NodeLineResults) : undefined;
+      const machine = values.node ? ((await stored()) ?? measuredLine) : measuredLine;
+      const others = values.quick ? [] : (await Promise.all(OTHER_NODE_LINES.map((line) => (line === values.node ? measuredLine : stored(line))))).filter((line) => line !== undefined);
+      section = await reportOrgStatus({ ...machine, otherLines: others, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
+      outcomes.orgStatus = machine.results.map(summarizeOrgStatus);
+      outcomes.orgStatusTuned = (machine.tuned ?? []).map(summarizeOrgStatus);
+      outcomes.orgStatusLines = [machine, ...others];
       break;
     }
     case 'server-overhead': {
@@ -123,15 +148,36 @@ for (const name of selected) {
   await writeSection(name, section, reportFile);
   log(`${name}: written to ${reportFile}`);
 }
-if (outcomes.orgStatus && outcomes.overhead && outcomes.throttling && outcomes.subscriptions) {
+// The headlines take what this run did not measure from the last full run's measurements.
+if (!values.quick) {
+  const stored = async <T>(name: string): Promise<T | undefined> => {
+    const file = join(RESULTS_DIR, `${name}.json`);
+    return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as T) : undefined;
+  };
+  outcomes.overhead ??= await stored<OverheadResult[]>('server-overhead');
+  outcomes.throttling ??= await stored<ThrottlingResult>('throttling');
+  outcomes.subscriptions ??= await stored<SubscriptionResult[]>('subscriptions');
+  if (!outcomes.orgStatusLines) {
+    const machine = await stored<NodeLineResults>('org-status');
+    const others = (await Promise.all(OTHER_NODE_LINES.map((line) => stored<NodeLineResults>(`org-status-node${line}`)))).filter((line) => line !== undefined);
+    if (machine) outcomes.orgStatusLines = [machine, ...others];
+  }
+}
+if (outcomes.orgStatusLines && outcomes.overhead && outcomes.throttling && outcomes.subscriptions) {
   await writeSection('headlines', headlines(outcomes as Required<typeof outcomes>), reportFile);
 }
 log(`done in ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`);
 
-/** One row per target, from a run of all four benchmarks. */
-function headlines({ orgStatus, orgStatusTuned, overhead, throttling, subscriptions }: Required<typeof outcomes>): string {
+/** One row per target, from the last measurements of all four benchmarks. */
+function headlines({ orgStatusLines, overhead, throttling, subscriptions }: Required<typeof outcomes>): string {
   const verdict = (met: boolean) => (met ? 'met' : '**not met** (cause and plan in its section)');
-  const largest = orgStatus.at(-1)!;
+  const lines = orgStatusLines.map(summarizeLine);
+  const judged = lines.map(judgeLine);
+  const perLine = (figure: (line: ReturnType<typeof summarizeLine>, index: number) => string) =>
+    lines.map((line, index) => `Node ${line.node}: ${figure(line, index)}`).join('; ');
+  const atSizes = (rows: readonly OrgStatusSummary[], value: (row: OrgStatusSummary) => string) =>
+    rows.map((row) => `${value(row)} at ${count(row.accounts)}`).join(', ');
+  const largest = lines[0]!.rows.at(-1)!;
   const rps = (query: string, server: string) =>
     median(overhead.find((result) => result.query === query && result.server === server)!.runs.map((run) => run.requestsPerSecond));
   const shares = ['one account', '100-account page'].map((query) => rps(query, 'statusgraph') / rps(query, 'bare Apollo Server'));
@@ -150,19 +196,37 @@ function headlines({ orgStatus, orgStatusTuned, overhead, throttling, subscripti
           '1. org-wide status',
           `${count(largest.accounts)} accounts: ${count(largest.coldCalls)} AWS calls cold (budget ${count(largest.budget)}; the user's script ${count(largest.scriptCalls)}); cold ${duration(largest.coldMs)}, warm ${duration(largest.warmMs)} (the script ${duration(largest.scriptMs)}, every time)`,
           'calls = budget',
-          verdict(orgStatus.every((row) => row.coldCalls === row.budget - row.deniedAccounts)),
+          verdict(judged.every((line) => line.calls)),
         ],
         [
           '',
-          `cold ÷ lower bound, default settings: ${orgStatus.map((row) => `${ratio(row.coldMs / row.lowerBoundMs)} at ${count(row.accounts)}`).join(', ')}`,
-          `≤ ${COLD_TARGET}×`,
-          verdict(orgStatus.every((row) => row.coldMs <= COLD_TARGET * row.lowerBoundMs)),
+          `script ÷ statusgraph, cold, default settings: ${perLine((line) => atSizes(line.rows, (row) => ratio(row.scriptMs / row.coldMs)))}`,
+          `≥ ${SCRIPT_SPEEDUP_TARGET}× at every size`,
+          verdict(judged.every((line) => line.speedup)),
         ],
         [
           '',
-          `cold ÷ lower bound, pacing lifted: ${orgStatusTuned.map((row) => `${ratio(row.coldMs / row.lowerBoundMs)} at ${count(row.accounts)}`).join(', ')} (${orgStatusTuned.map((row) => duration(row.coldCpuMs / row.coldCalls)).join(', ')} CPU per AWS call)`,
-          `≤ ${COLD_TARGET}×`,
-          verdict(orgStatusTuned.every((row) => row.coldMs <= COLD_TARGET * row.lowerBoundMs)),
+          `cold ÷ lower bound, default settings: ${perLine((line) => atSizes(line.rows, (row) => ratio(row.coldMs / row.lowerBoundMs)))}`,
+          `≤ ${COLD_TARGET}× at 1,000 and 5,000`,
+          verdict(judged.every((line) => line.cold)),
+        ],
+        [
+          '',
+          `cold ÷ lower bound, pacing lifted: ${perLine((line) => atSizes(line.tuned, (row) => ratio(row.coldMs / row.lowerBoundMs)))}`,
+          `≤ ${LIFTED_COLD_TARGET}× at 5,000`,
+          verdict(judged.every((line) => line.lifted)),
+        ],
+        [
+          '',
+          `CPU per AWS call, statusgraph ÷ the bare SDK script: ${perLine((line, index) => atSizes(line.tuned, (row) => `${Math.round((judged[index]!.cpuShares[line.tuned.indexOf(row)] ?? Number.NaN) * 100)}%`))}`,
+          `≤ ${Math.round(CPU_SHARE_TARGET * 100)}%`,
+          verdict(judged.every((line) => line.cpu)),
+        ],
+        [
+          '',
+          `memory: ${perLine((line) => { const row = line.rows.at(-1)!; return `RSS ${megabytes(row.rssAfterColdBytes)} after a cold ${count(row.accounts)}-account query, ${(row.rssPerAccountBytes / 1024).toFixed(1)} KB per cached account`; })}`,
+          'reported',
+          '—',
         ],
         [
           '2. server overhead',
@@ -172,7 +236,7 @@ function headlines({ orgStatus, orgStatusTuned, overhead, throttling, subscripti
         ],
         [
           '3. under throttling',
-          `errors returned: statusgraph ${count(errors(throttling.statusgraph))}, the user script ${count(median(throttling.script.map((run) => run.errorsReturned)))} (median)`,
+          `errors returned: statusgraph ${count(errors(throttling.statusgraph))}, the user script ${count(median(throttling.script.map((run) => run.errorsReturned)))} (median); AWS requests: statusgraph ${count(median(throttling.statusgraph.map((run) => run.requests)))}, the script ${count(median(throttling.script.map((run) => run.requests)))}`,
           '0 errors',
           verdict(errors(throttling.statusgraph) === 0),
         ],

@@ -43,6 +43,20 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** The node every child runs on: this process's own unless useNodeBinary() chose another Node line. */
+let nodeBinary = process.execPath;
+
+/**
+ * Runs every later child (emulator, statusgraph, scripts) on `binary` — a Node line from scripts/node-line — so one
+ * benchmark process can measure another line; returns that node's version.
+ */
+export function useNodeBinary(binary: string): string {
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (!/^v\d+\./.test(version)) throw new Error(`${binary} is not a node binary`);
+  nodeBinary = binary;
+  return version;
+}
+
 /** Runs `node --import tsx <script> …args`. */
 export function spawnTsx(script: string, args: readonly string[], options: SpawnOptions = {}): ChildHandle {
   return spawnNode(['--import', 'tsx', script, ...args], options);
@@ -52,8 +66,8 @@ export function spawnTsx(script: string, args: readonly string[], options: Spawn
 export function spawnNode(nodeArgs: readonly string[], options: SpawnOptions = {}): ChildHandle {
   const [command, commandArgs] =
     pinning && options.core !== undefined
-      ? ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+      ? ['taskset', ['-c', String(options.core), nodeBinary, ...nodeArgs]]
+      : [nodeBinary, nodeArgs];
   const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
@@ -113,11 +127,14 @@ export interface EmulatorProcessOptions {
   readonly memberAccounts: number;
   /** How long the emulator's transitions take (RegisterAccount → SUCCESS…), in milliseconds. */
   readonly delayMs: number;
+  /** OUs of the demo tree (`--organizational-units`). @default the emulator's base tree */
+  readonly organizationalUnits?: number;
 }
 
 /** `npm run emulator -- --port 0 --accounts N --delay-ms D`, on the emulator's core. */
-export async function startEmulatorProcess({ memberAccounts, delayMs }: EmulatorProcessOptions): Promise<EmulatorProcess> {
-  const handle = spawnTsx(EMULATOR_CLI, ['--port', '0', '--accounts', String(memberAccounts), '--delay-ms', String(delayMs)], {
+export async function startEmulatorProcess({ memberAccounts, delayMs, organizationalUnits }: EmulatorProcessOptions): Promise<EmulatorProcess> {
+  const units = organizationalUnits === undefined ? [] : ['--organizational-units', String(organizationalUnits)];
+  const handle = spawnTsx(EMULATOR_CLI, ['--port', '0', '--accounts', String(memberAccounts), '--delay-ms', String(delayMs), ...units], {
     core: CORES.emulator,
   });
   const endpoint = await waitForLine(handle, /^AWS_ENDPOINT_URL=(\S+)$/m, 'the emulator');
@@ -193,7 +210,7 @@ export async function useCompiledStatusGraph(): Promise<string> {
   await symlink(REPOSITORY_NODE_MODULES, join(root, 'node_modules')).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
-  const tsc = spawnSync(process.execPath, [TSC, '-p', TSCONFIG_BUILD, '--outDir', join(root, 'dist')], { encoding: 'utf8' });
+  const tsc = spawnSync(nodeBinary, [TSC, '-p', TSCONFIG_BUILD, '--outDir', join(root, 'dist')], { encoding: 'utf8' });
   const main = join(root, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`tsc did not build ${main}:\n${tsc.stdout}${tsc.stderr}`);
   compiledMain = main;

@@ -6,10 +6,19 @@
 //
 // Why not the SDK's options alone: `maxAttempts` is one number for every kind of error, and raising it to survive
 // throttling would also triple the retries sent into an outage. The adaptive mode's client-side sending rate is kept
-// (below), on top of the fixed pacing of rate-limiter.ts: the pacing is what we assume AWS admits, the adaptive rate
-// what it turns out to admit.
+// (below), on top of the fixed pacing of rate-limiter.ts: the pacing is where the management account's clients start
+// (high), the adaptive rate what AWS turns out to admit.
 import { DefaultRateLimiter, MAXIMUM_RETRY_DELAY, StandardRetryStrategy, THROTTLING_RETRY_DELAY_BASE } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+
+/**
+ * The lowest sending rate the adaptive rate falls to, in requests per second: the pacing statusgraph held every
+ * management-account operation to before it started high. The SDK's own floor is 0.5/s, and its rate measures the
+ * answers of the last half second — none before a client's first burst has been answered — so a client throttled in
+ * its first burst fell to 0.5/s and took tens of seconds to climb back (benchmark 3: 55 s against 37 s, for no fewer
+ * requests). From this floor CUBIC climbs to what AWS admits in a second or two.
+ */
+export const ADAPTIVE_RATE_FLOOR = 20; // requests per second
 
 export interface RetryBudget {
   /** Attempts per call, retries included, for any retryable error. */
@@ -45,7 +54,7 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
     // Only the other retryable errors reach the standard strategy (throttling is retried below): its own attempt
     // limit is theirs.
     this.standard = new StandardRetryStrategy(budget.maxAttempts);
-    this.sendingRate = adaptive ? new DefaultRateLimiter() : undefined;
+    this.sendingRate = adaptive ? new DefaultRateLimiter({ minFillRate: ADAPTIVE_RATE_FLOOR }) : undefined;
     this.mode = adaptive ? 'adaptive' : 'standard';
   }
 

@@ -1,7 +1,7 @@
 // Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
 // extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
-import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isUpstreamFailure } from '../status/index.js';
+import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
 
 export const ErrorCode = {
   // A field's or an input's answer.
@@ -47,6 +47,9 @@ const INVALID_REQUEST_CODES = /^(ValidationException|InvalidInputException|Inval
  */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
+  if (error instanceof NotInOrganizationError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND, accountIds: [...error.accountIds] } });
+  }
   if (error instanceof HistoryUnavailableError) return new GraphQLError(error.message, { extensions: { code: ErrorCode.HISTORY_UNAVAILABLE } });
   if (error instanceof CursorExpiredError) return new GraphQLError(error.message, { extensions: { code: ErrorCode.CURSOR_EXPIRED, field: 'after' } });
   if (error instanceof InvalidCursorError) return badUserInput(error.message, 'after');

@@ -111,7 +111,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   const services = { status, watcher: options.watcher, pubsub: options.pubsub, ...(options.history ? { history: options.history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
   const createContext = (requestId: string, principal: Principal): ServerContext =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name });
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
 
   const { security } = options;
   const exit = createErrorExit({

@@ -14,6 +14,7 @@ import { startStatusGraphServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory } from './history.js';
+import { applyQueryDeadline } from './query-deadline.js';
 import { DEGRADED, READY } from './readiness.js';
 import { createSharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
@@ -90,6 +91,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     history: history.history,
     ttl: config.cacheTtl,
     fleetwiseRegions: config.fleetwiseRegions,
+    memberRoleName: config.memberRoleName,
   });
   const watcher = new StatusWatcher({
     status: status.forPolling(),
@@ -108,6 +110,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
   const schema = await buildStatusGraphSchema({ pubsub });
+  applyQueryDeadline(schema, config.queryDeadlineMs);
 
   try {
     const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);

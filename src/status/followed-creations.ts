@@ -39,6 +39,8 @@ export const cacheKeys = {
   /** The parent of every account's enrollment entry, to forget them all at once. */
   enrollments: 'enrollment',
   fleetwise: (id: string, region: string) => `fleetwise:${id}:${region}`,
+  /** The parent of an account's FleetWise entries, one per region, to forget them all at once. */
+  fleetwiseOfAccount: (id: string) => `fleetwise:${id}`,
   creationRequest: (id: string) => `creation-request:${id}`,
 } as const;
 

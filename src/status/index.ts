@@ -44,6 +44,7 @@ export {
   type StatusHistory,
   type StatusObservation,
 } from './history-port.js';
+export { NotInOrganizationError } from './not-in-organization.js';
 export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
 export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';

@@ -23,7 +23,10 @@ import {
   type AccountsJoinedListener,
   type CreationRequestIndex,
 } from './followed-creations.js';
+import { AccessRefusals } from './access-refusals.js';
+import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
@@ -46,6 +49,8 @@ export interface StatusServiceOptions {
   readonly fleetwiseRegions: readonly string[];
   /** Where createAccount remembers its idempotency keys. @default in-process, 24 hours */
   readonly idempotency?: IdempotencyStore;
+  /** The role assumed in member accounts, named in the message of a refusal. @default 'OrganizationAccountAccessRole' */
+  readonly memberRoleName?: string;
   /** Where what the service reads from AWS, and what mutations answer, is recorded. @default none */
   readonly history?: StatusHistory;
 }
@@ -58,26 +63,7 @@ export interface MutationOrigin {
 /** An observation before it is stamped with when and by what. */
 type Found = Omit<StatusObservation, 'observedAt' | 'observedBy'>;
 
-/** A status that can be watched: the unit of polling, caching and change events. */
-export type WatchTarget =
-  | { readonly kind: 'fleetwise'; readonly accountId: string; readonly region: string }
-  | { readonly kind: 'enrollment'; readonly accountId: string }
-  | { readonly kind: 'creation'; readonly accountId: string }
-  | { readonly kind: 'request'; readonly requestId: string };
-
-/** One name per target, used for poller ownership and pub/sub topics. */
-export function watchKey(target: WatchTarget): string {
-  switch (target.kind) {
-    case 'fleetwise':
-      return `fleetwise:${target.accountId}:${target.region}`;
-    case 'enrollment':
-      return `enrollment:${target.accountId}`;
-    case 'creation':
-      return `creation:${target.accountId}`;
-    case 'request':
-      return `request:${target.requestId}`;
-  }
-}
+export { watchKey, type WatchTarget };
 
 /** Sees one ListAccounts page's accounts as the directory is read; must not throw. */
 export type DirectoryPageListener = (accounts: readonly OrgAccount[]) => void;
@@ -108,6 +94,7 @@ export class StatusService {
   /** What reads through this service count as in history: queries, or polls through forPolling(). */
   private readonly observedBy: ObservedBy = 'query';
   private readonly followed: FollowedCreations;
+  private readonly refusals: AccessRefusals;
   private readonly changeListeners = new Set<StatusChangeListener>();
   /** Who wants the directory's pages while this process reads it (directory()). */
   private readonly directoryPageListeners = new Set<DirectoryPageListener>();
@@ -122,6 +109,7 @@ export class StatusService {
     this.idempotency = options.idempotency ?? new InProcessIdempotencyStore();
     this.history = options.history;
     this.shape = new OrganizationShape({ aws: this.aws, cache: this.cache, ttl: this.ttl });
+    this.refusals = new AccessRefusals({ cache: this.cache, ttl: this.ttl, memberRoleName: options.memberRoleName ?? 'OrganizationAccountAccessRole' });
     this.followed = new FollowedCreations({
       cache: this.cache,
       ttl: this.ttl,
@@ -133,6 +121,37 @@ export class StatusService {
   /** Told of accounts a creation added to the organization (followed-creations.ts), as soon as it SUCCEEDED. */
   onAccountsJoined(listener: AccountsJoinedListener): () => void {
     return this.followed.onJoined(listener);
+  }
+
+  /**
+   * Refuses ids that are not in the organization (NotInOrganizationError), from the cached directory or one lookup
+   * each: mutations and subscriptions call this before any call in those accounts.
+   */
+  async requireMembers(accountIds: readonly string[]): Promise<void> {
+    const found = await this.accounts(accountIds);
+    const failed = found.find((result): result is Error => result instanceof Error);
+    if (failed) throw failed;
+    const missing = accountIds.filter((_id, index) => (found[index] as Cached<OrgAccount | null>).value === null);
+    if (missing.length > 0) throw new NotInOrganizationError(missing);
+  }
+
+  /**
+   * Forgets the remembered role refusals of these accounts, and every status of theirs remembered as refused, so the
+   * next read asks AWS again (an operator deployed the role). Answers the accounts whose refusal was remembered.
+   */
+  async forgetAccessRefusals(accountIds: readonly string[]): Promise<string[]> {
+    const forgotten = await this.refusals.forget(accountIds);
+    await Promise.all(
+      accountIds.flatMap((id) => [
+        this.cache.invalidate(cacheKeys.enrollment(id)),
+        this.cache.invalidate(cacheKeys.fleetwiseOfAccount(id), { withChildren: true }),
+      ]),
+    );
+    this.changed(accountIds.flatMap((accountId) => [
+      { kind: 'enrollment' as const, accountId },
+      ...this.fleetwiseRegions.map((region) => ({ kind: 'fleetwise' as const, accountId, region })),
+    ]));
+    return forgotten;
   }
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
@@ -174,7 +193,7 @@ export class StatusService {
 
   /** RegisterAccount in the account and region; the answer (normally REGISTRATION_PENDING) replaces the cached status. */
   async registerFleetwise(params: RegisterFleetwiseParams, origin?: MutationOrigin): Promise<Cached<FleetwiseRegistrationRecord>> {
-    const record = await this.aws.registerFleetwiseAccount(params);
+    const record = await this.refusals.guard(params.accountId, () => this.aws.registerFleetwiseAccount(params));
     const target = { kind: 'fleetwise', accountId: params.accountId, region: params.region } as const;
     await this.recordMutation({ target, status: record.accountStatus }, origin);
     const cached = await this.cache.set(
@@ -188,7 +207,7 @@ export class StatusService {
 
   /** UpdateEnrollmentStatus; forgets the cached enrollments it changes (every member's with includeMemberAccounts). */
   async updateEnrollment(params: UpdateEnrollmentParams, origin?: MutationOrigin): Promise<Cached<EnrollmentStatusRecord>> {
-    const record = await this.aws.updateEnrollmentStatus(params);
+    const record = await this.refusals.guard(params.accountId, () => this.aws.updateEnrollmentStatus(params));
     await this.recordMutation({ target: { kind: 'enrollment', accountId: params.accountId }, status: record.status }, origin);
     const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
     await this.cache.invalidate(cacheKeys.enrollment(params.accountId));
@@ -236,22 +255,7 @@ export class StatusService {
     const seen = new Map<string, number>();
     const expireIfSeen = (key: string, at: Date) => seen.set(key, Math.max(seen.get(key) ?? 0, at.getTime()));
     for (const { target, seenFetchedAt } of entries) {
-      switch (target.kind) {
-        case 'fleetwise':
-          expireIfSeen(cacheKeys.fleetwise(target.accountId, target.region), seenFetchedAt);
-          break;
-        case 'enrollment':
-          expireIfSeen(cacheKeys.enrollment(target.accountId), seenFetchedAt);
-          expireIfSeen(cacheKeys.enrollmentScan, seenFetchedAt);
-          break;
-        case 'creation':
-          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
-          break;
-        case 'request':
-          expireIfSeen(cacheKeys.creationRequest(target.requestId), seenFetchedAt);
-          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
-          break;
-      }
+      for (const key of kindOf(target).cacheKeys(target)) expireIfSeen(key, seenFetchedAt);
     }
     await Promise.all(
       [...seen].map(async ([key, at]) => {
@@ -264,7 +268,9 @@ export class StatusService {
   /** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */
   private load<T>(key: string, fetch: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
     return this.cache.getOrLoad(key, fetch, ttlMs, {
-      failureTtlMs: (error) => (error instanceof AwsCallError && !error.retryable ? this.ttl.transitionalMs : undefined),
+      // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
+      failureTtlMs: (error) =>
+        this.refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? this.ttl.transitionalMs : undefined),
     });
   }
 
@@ -392,7 +398,7 @@ export class StatusService {
           this.load(
             cacheKeys.enrollment(id),
             async () => {
-              const record = await this.aws.getEnrollmentStatus(id);
+              const record = await this.refusals.guard(id, () => this.aws.getEnrollmentStatus(id));
               this.observed([{ target: { kind: 'enrollment', accountId: id }, status: record.status }]);
               return record;
             },
@@ -447,7 +453,7 @@ export class StatusService {
       this.load(
         cacheKeys.fleetwise(accountId, region),
         async () => {
-          const record = await this.aws.getFleetwiseRegistration(accountId, region);
+          const record = await this.refusals.guard(accountId, () => this.aws.getFleetwiseRegistration(accountId, region));
           this.observed([{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
           return record;
         },

@@ -1,7 +1,7 @@
 // The retry budgets on real SDK calls against the emulator: throttling earns more attempts than an outage does.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
-import { ThrottlingAwareRetryStrategy } from '../../src/aws/retry.js';
+import { ADAPTIVE_RATE_FLOOR, ThrottlingAwareRetryStrategy } from '../../src/aws/retry.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -74,5 +74,28 @@ describe('throttling retries and the retry token bucket', () => {
     let token = await strategy.acquireInitialRetryToken('sts');
     for (let retry = 1; retry < 8; retry++) token = await strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' });
     await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).rejects.toThrow(/No retry token/);
+  });
+});
+
+describe('the adaptive sending rate of the management account\'s clients', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('falls no lower than ADAPTIVE_RATE_FLOOR when AWS throttles the first burst, not to the SDK\'s 0.5 requests/s', async () => {
+    vi.useFakeTimers();
+    const strategy = new ThrottlingAwareRetryStrategy({ maxAttempts: 3, throttleMaxAttempts: 8 }, { adaptive: true });
+    // The first answer is a throttling error: the SDK has measured no sending rate yet.
+    const first = await strategy.acquireInitialRetryToken('sts');
+    const retried = strategy.refreshRetryTokenForRetry(first, { errorType: 'THROTTLING' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    await retried;
+
+    // What the client may send in the next second of the (virtual) clock.
+    let sent = 0;
+    for (let call = 0; call < ADAPTIVE_RATE_FLOOR * 3; call++) void strategy.acquireInitialRetryToken('sts').then(() => sent++);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sent).toBeGreaterThanOrEqual(ADAPTIVE_RATE_FLOOR - 1);
+    expect(sent).toBeLessThanOrEqual(ADAPTIVE_RATE_FLOOR + 2);
   });
 });

@@ -30,8 +30,8 @@ describe('loadConfig defaults', () => {
         maxSockets: 50,
         maxAttempts: 3,
         throttleMaxAttempts: 8,
-        rateLimitPerSecond: 20,
-        assumeRoleRatePerSecond: 100,
+        rateLimitPerSecond: 50,
+        assumeRoleRatePerSecond: 1_000,
         circuitBreaker: { windowMs: 10000, halfOpenMs: 5000 },
       },
       logLevel: 'info',
@@ -42,6 +42,7 @@ describe('loadConfig defaults', () => {
       introspection: true,
       shutdownTimeoutMs: 10000,
       readinessGraceMs: 0,
+      queryDeadlineMs: 15000,
       trustProxy: false,
       history: { store: 'embedded', dataDir: '.statusgraph-data', retentionDays: 400 },
     } satisfies Config);
@@ -122,7 +123,7 @@ const goodValues: [string, string, (config: Config) => unknown, unknown, Record<
   ['STATUSGRAPH_AWS_RATE_LIMIT', '5', (c) => c.aws.rateLimitPerSecond, 5],
   ['STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT', '800', (c) => c.aws.assumeRoleRatePerSecond, 800],
   // AssumeRole is never paced below the general rate.
-  ['STATUSGRAPH_AWS_RATE_LIMIT', '500', (c) => c.aws.assumeRoleRatePerSecond, 500],
+  ['STATUSGRAPH_AWS_RATE_LIMIT', '2000', (c) => c.aws.assumeRoleRatePerSecond, 2000],
   ['STATUSGRAPH_LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
   ['STATUSGRAPH_LOG_LEVEL', 'silent', (c) => c.logLevel, 'silent'],
   ['STATUSGRAPH_PLAYGROUND', 'false', (c) => c.playground, false],
@@ -244,6 +245,7 @@ const badValues: [string, string, string][] = [
   ['STATUSGRAPH_DATABASE_URL', 'mysql://db/sg', 'postgres:// URL'],
   ['STATUSGRAPH_HISTORY_RETENTION_DAYS', '0', 'from 1 to 36500'],
   ['STATUSGRAPH_READINESS_GRACE_MS', '5s', 'milliseconds'],
+  ['STATUSGRAPH_QUERY_DEADLINE_MS', '50', 'from 100 to'],
   ['STATUSGRAPH_TRUST_PROXY', 'true', 'number of proxy hops'],
 ];
 

@@ -21,10 +21,11 @@ const MAX_ATTEMPTS = setting({
 const RATE_LIMIT = setting({
   name: 'STATUSGRAPH_AWS_RATE_LIMIT',
   parse: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
-  default: 20,
+  // Where the management account's calls start: its clients slow down to what AWS admits once it throttles them.
+  default: 50,
   accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
   description:
-    'Requests per second per (service, operation, region, account) — member accounts have their own AWS quotas; STS AssumeRole, made from the management account, has its own rate (STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT). Calls beyond it queue.',
+    'Requests per second per (service, operation, region, account) — member accounts have their own AWS quotas; STS AssumeRole, made from the management account, has its own rate (STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT). Calls beyond it queue; once AWS throttles the management account, its calls slow to what AWS admits (not below 20/s).',
 });
 
 export const awsSettings = {
@@ -92,11 +93,12 @@ export const awsSettings = {
         rate: setting({
           name: 'STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT',
           parse: integerIn(1, MAX_AWS_RATE_LIMIT_PER_SECOND),
-          // A cold 1,000-member organization assumes its roles in 10 s; once an hour after that.
-          default: 100,
+          // A start: a cold 5,000-member organization assumes its roles in 5 s where STS admits it, and the adaptive
+          // rate slows the STS client to what STS admits once it throttles.
+          default: 1_000,
           accepts: `an integer from 1 to ${MAX_AWS_RATE_LIMIT_PER_SECOND} (requests per second)`,
           description:
-            'STS AssumeRole requests per second from the management account, one per member account per credential lifetime (never below STATUSGRAPH_AWS_RATE_LIMIT). Raise it to what your STS quota allows to shorten the first query of a large organization.',
+            'STS AssumeRole requests per second from the management account at most, one per member account per credential lifetime (never below STATUSGRAPH_AWS_RATE_LIMIT); once STS throttles, the STS client slows to what STS admits (not below 20/s).',
         }),
       },
       ({ rate }, { valueOf }) => Math.max(rate, valueOf(RATE_LIMIT)),

@@ -109,6 +109,15 @@ export const serverSettings = {
   }),
   shutdownTimeoutMs: SHUTDOWN_TIMEOUT,
   readinessGraceMs: READINESS_GRACE,
+  /** How long a query's AWS calls may take before their fields answer DEADLINE_EXCEEDED. */
+  queryDeadlineMs: setting({
+    name: 'STATUSGRAPH_QUERY_DEADLINE_MS',
+    parse: integerIn(100, ONE_HOUR_MS),
+    default: 15_000, // 15 seconds
+    accepts: `an integer from 100 to ${ONE_HOUR_MS} (milliseconds)`,
+    description:
+      'Deadline of an operation: a field whose AWS calls have not settled by then answers DEADLINE_EXCEEDED (or the throttling it was retrying) and the rest of the response is sent; the retries stop.',
+  }),
   /** Which proxies' X-Forwarded-For names the client, for the per-client rate limit. */
   trustProxy: setting({
     name: 'STATUSGRAPH_TRUST_PROXY',

@@ -1,27 +1,14 @@
 // The three statuses of an account: answered at once when the status cache in this process holds them fresh (a warm
 // page of 1,000 accounts is 3,000 such answers), else through the request's DataLoaders, so that a cold page of
 // accounts costs one batch per source, not one call per account.
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { isRegionName } from '../../config/index.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, ErrorCode, rethrowAsFieldError } from '../errors.js';
+import { fleetwiseRegionOrThrow } from '../argument-rules.js';
+import { rethrowAsFieldError } from '../errors.js';
 import { Account } from '../types/account.type.js';
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
-
-/** Checks a region argument: malformed → BAD_USER_INPUT; well-formed but without FleetWise → REGION_NOT_SUPPORTED. */
-export function fleetwiseRegionOrThrow(ctx: GraphQLContext, region: string | undefined | null, field = 'region'): string {
-  const chosen = region ?? ctx.services.status.fleetwiseRegions[0]!;
-  if (!isRegionName(chosen)) throw badUserInput(`${field} must be an AWS region name such as us-east-1.`, field);
-  if (!ctx.services.status.isFleetwiseRegion(chosen)) {
-    throw new GraphQLError(`IoT FleetWise is not offered in ${chosen}.`, {
-      extensions: { code: ErrorCode.REGION_NOT_SUPPORTED, region: chosen },
-    });
-  }
-  return chosen;
-}
 
 @Resolver(() => Account)
 export class AccountResolver {

@@ -10,7 +10,7 @@ import { DateTimeScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { Organization } from '../types/organization.type.js';
 import { StatusChangeConnection } from '../types/status-history.type.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
+import { fleetwiseRegionOrThrow } from '../argument-rules.js';
 
 /** Largest page of history. @default 500 */
 export const MAX_HISTORY_PAGE = 500;

@@ -15,7 +15,8 @@ import { EnrollmentTarget, UpdateComputeOptimizerEnrollmentInput } from '../inpu
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { FleetwiseRegistration } from '../types/fleetwise-registration.type.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
+import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
+import { AccountIdScalar } from '../scalars.js';
 
 @Resolver()
 export class MutationResolver {
@@ -29,6 +30,8 @@ export class MutationResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<FleetwiseRegistration> {
     const region = fleetwiseRegionOrThrow(ctx, input.region, 'input.region');
+    // An account outside the organization is NOT_FOUND before any call in it.
+    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const registered = await orFieldError(
       ctx.services.status.registerFleetwise({
         accountId: input.accountId,
@@ -49,6 +52,7 @@ export class MutationResolver {
     @Arg('input', () => UpdateComputeOptimizerEnrollmentInput, { description: 'The account and the status to set.' }) input: UpdateComputeOptimizerEnrollmentInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ComputeOptimizerEnrollment> {
+    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const updated = await orFieldError(
       ctx.services.status.updateEnrollment({
         accountId: input.accountId,
@@ -57,6 +61,20 @@ export class MutationResolver {
       }, { caller: ctx.caller }),
     );
     return ComputeOptimizerEnrollment.from(updated);
+  }
+
+  @Mutation(() => [AccountIdScalar], {
+    description:
+      'Forgets at once the AssumeRole refusals statusgraph remembers for these accounts (for the settled cache TTL), ' +
+      'after their member role was deployed: their statuses are read from AWS again. Answers the accounts whose ' +
+      'refusal was remembered. Operators only, like every mutation.',
+  })
+  async forgetAccessRefusals(
+    @Arg('accountIds', () => [AccountIdScalar], { description: `Account ids (at most ${MAX_ACCOUNT_IDS}).` }) accountIds: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    accountIdsOrThrow(accountIds, 'accountIds');
+    return orFieldError(ctx.services.status.forgetAccessRefusals([...new Set(accountIds)]));
   }
 
   @Mutation(() => CreateAccountRequest, {

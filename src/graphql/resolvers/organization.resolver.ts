@@ -13,7 +13,7 @@ import { selectAccounts, UnknownOrganizationalUnitError, type AccountFilter } fr
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
-import { fleetwiseRegionOrThrow } from './account.resolver.js';
+import { fleetwiseRegionOrThrow } from '../argument-rules.js';
 import {
   AccountState,
   CreateAccountState,

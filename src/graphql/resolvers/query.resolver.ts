@@ -1,6 +1,7 @@
 // Root queries: the viewer, accounts by id, the organization and creation requests.
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { Cached, OrganizationInfo } from '../../status/index.js';
+import { MAX_ACCOUNT_IDS } from '../argument-rules.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, orFieldError, rethrowAsFieldError } from '../errors.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
@@ -8,8 +9,6 @@ import { Account } from '../types/account.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { Organization } from '../types/organization.type.js';
 
-/** Largest `ids` list one `accounts` query may name. @default 1_000 */
-export const MAX_ACCOUNT_IDS = 1_000;
 
 @Resolver()
 export class QueryResolver {

@@ -1,0 +1,63 @@
+// The query deadline (STATUSGRAPH_QUERY_DEADLINE_MS, default 15 s): a query's field whose answer is still pending
+// when the deadline passes answers DEADLINE_EXCEEDED, and the response goes out with everything else it has — before
+// a browser or a load balancer gives up on it (with every FleetWise call throttled, a 50-account query used to take
+// 41 s). Applied to the built schema by wrapping the resolvers that may return a promise; a field answered at once
+// (the warm path) pays one type check. Mutations are not cut short (an abandoned createAccount would be ambiguous),
+// and subscription events are not queries.
+import { GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { ErrorCode } from '../graphql/errors.js';
+
+/** What a request's context carries for the deadline: when the operation started (performance.now()). */
+export interface DeadlineContext {
+  readonly startedAt: number;
+}
+
+const EXPIRED = Symbol('deadline expired');
+
+/** Wraps, in place, the resolvers of every object type but the Mutation and Subscription roots. */
+export function applyQueryDeadline(schema: GraphQLSchema, deadlineMs: number): void {
+  const deadlines = new WeakMap<object, Promise<typeof EXPIRED>>();
+  const deadlineOf = (context: DeadlineContext): Promise<typeof EXPIRED> => {
+    let deadline = deadlines.get(context);
+    if (!deadline) {
+      const remaining = Math.max(0, context.startedAt + deadlineMs - performance.now());
+      // unref: a deadline alone never keeps the process up; once the response is sent nothing listens to it.
+      deadline = new Promise((resolve) => setTimeout(resolve, remaining, EXPIRED).unref());
+      deadlines.set(context, deadline);
+    }
+    return deadline;
+  };
+  const skipped = new Set([schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || skipped.has(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve) field.resolve = withDeadline(field.resolve, deadlineOf, deadlineMs);
+    }
+  }
+}
+
+function withDeadline(
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+  deadlineOf: (context: DeadlineContext) => Promise<typeof EXPIRED>,
+  deadlineMs: number,
+): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context: unknown, info) => {
+    const result = resolve(source, args, context, info);
+    if (!(result instanceof Promise) || info.operation.operation !== 'query' || !hasStart(context)) return result;
+    return Promise.race([result, deadlineOf(context)]).then((value) => {
+      if (value === EXPIRED) throw deadlineExceeded(deadlineMs);
+      return value;
+    });
+  };
+}
+
+function hasStart(context: unknown): context is DeadlineContext {
+  return typeof (context as Partial<DeadlineContext> | undefined)?.startedAt === 'number';
+}
+
+function deadlineExceeded(deadlineMs: number): GraphQLError {
+  return new GraphQLError(
+    `Not answered within the query deadline of ${deadlineMs / 1000} s: AWS had not answered yet; the rest of the response stands. Try again later.`,
+    { extensions: { code: ErrorCode.DEADLINE_EXCEEDED } },
+  );
+}
