@@ -53,7 +53,10 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     assumeRoleRatePerSecond: config.aws.assumeRoleRatePerSecond,
     circuitBreaker: {
       ...config.aws.circuitBreaker,
-      onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
+      onStateChange: ({ service, region }, state) => {
+        metrics.onCircuitState(service, region, state);
+        logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker');
+      },
     },
     onCredentialRenewal: (event) => {
       metrics.onCredentialRenewal(event);
