@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   try {
     const unitId = await prodUnit(emulator.endpoint);
     await emulator.setFaults({ latencyMs });
-    const server = await startStatusGraphProcess(emulator.endpoint, {});
+    // A cold read of 250 sequential ListAccounts pages outlasts the default query deadline (15 s) on a busy machine.
+    const server = await startStatusGraphProcess(emulator.endpoint, { STATUSGRAPH_QUERY_DEADLINE_MS: '120000' });
     let ours: { ids: string[]; calls: Record<string, number>; wallMs: number; warmCalls: number };
     try {
       await server.gql('{ viewer { id } }');
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const cold = await server.gql(QUERY, { ou: unitId });
       const wallMs = performance.now() - started;
+      if (!cold.data?.organization) throw new Error(`the cold query failed: ${JSON.stringify(cold.errors)}`);
       const calls = await emulator.calls();
       await emulator.resetCalls();
       await server.gql(QUERY, { ou: unitId });
