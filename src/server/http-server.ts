@@ -1,19 +1,14 @@
-// The HTTP face of statusgraph: Apollo Server at /graphql (POST on node:http directly, graphql-endpoint.ts; the
-// rest through express), graphql-ws on the same port and path, and the operational endpoints /healthz, /readyz and
-// /metrics. Every start returns a stop.
+// The listener of statusgraph: one HTTP server, routed — POST /graphql to the node:http pipeline (graphql-endpoint.ts),
+// everything else through express (GET operations, the pages, the ops endpoints of ops-endpoints.ts) — with graphql-ws
+// on the same port and path (websocket.ts) and Apollo (apollo.ts) behind both; and its closing (readiness grace, then
+// the drain). Every start returns a stop.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { ConnectionInitMessage } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
 import type { StatusHistory, StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
@@ -21,15 +16,17 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { opsEndpoints } from './ops-endpoints.js';
 import type { ReadinessCheck } from './readiness.js';
-import { corsMiddleware, webSocketOriginCheck } from './cors.js';
+import { createApollo } from './apollo.js';
+import { corsMiddleware } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
 import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
-import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, type TrustProxy } from './limits.js';
-import { createErrorExit, type ErrorExit } from './error-exit.js';
-import { createOperationGuard, principalOf, principalOfSocket, type SocketState } from './operation-guard.js';
+import { createClientRateLimit, type TrustProxy } from './limits.js';
+import { createErrorExit } from './error-exit.js';
+import { createOperationGuard, principalOf, principalOfSocket } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
+import { startWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
@@ -134,63 +131,30 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
   });
 
-  const wsServer = new WebSocketServer({
-    server: httpServer,
+  const wsCleanup = startWebSocketServer({
+    httpServer,
     path: GRAPHQL_PATH,
-    // ws closes a socket that sends a bigger frame with 1009 (message too big).
-    maxPayload: WS_MAX_PAYLOAD_BYTES,
-    verifyClient: webSocketOriginCheck(options.corsOrigins),
-  });
-  const wsCleanup = useServer<ConnectionInitMessage['payload'], SocketState>(
-    {
-      schema: options.schema,
-      isProd: options.production,
-      connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
-      ...guard.ws,
-      context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
-      // Results and refusals sent over the socket leave through the same exit as HTTP responses.
-      onNext: (_ctx, _id, _payload, args, result) =>
-        result.errors?.length ? { ...result, errors: exit.formatErrors(result.errors, (args.contextValue as ServerContext | undefined)?.requestId) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => exit.formatErrors(errors),
-    },
-    wsServer,
-    // graphql-ws pings every socket at this interval and terminates one that has not answered the previous ping.
-    security.limits.wsPingIntervalMs,
-  );
-
-  const apollo = new ApolloServer<ServerContext>({
     schema: options.schema,
+    production: options.production,
+    corsOrigins: options.corsOrigins,
+    pingIntervalMs: security.limits.wsPingIntervalMs,
+    guard,
+    exit,
+    context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
+  });
+
+  const apollo = createApollo<ServerContext>({
+    schema: options.schema,
+    production: options.production,
     introspection: security.introspection,
-    parseOptions: guard.apollo.parseOptions,
-    validationRules: guard.apollo.validationRules,
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
-    // server/shutdown.ts owns SIGTERM/SIGINT (readiness grace first, then the drain). Apollo's own handlers (installed
-    // unless NODE_ENV=test) would stop Apollo behind its back, under the grace, and re-raise the signal, and the
-    // shutdown then never finished.
-    stopOnTerminationSignals: false,
-    // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
-    // register any document in the cache.
-    persistedQueries: false,
-    hideSchemaDetailsFromClientErrors: options.production,
-    // graphql-js's own switch, for every validation rule (Apollo's plugin above rewrites the messages afterwards).
-    validationOptions: { hideSuggestions: options.production },
-    includeStacktraceInErrorResponses: !options.production,
-    formatError: (formatted, error) => exit.format(formatted, error),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
-      ApolloServerPluginLandingPageDisabled(),
-      // No type or field declares a cache hint (statuses carry fetchedAt; clients decide), and the default plugin
-      // hooks every field of every answer to compute a policy nobody reads.
-      ApolloServerPluginCacheControlDisabled(),
-      {
-        async serverWillStart() {
-          return { drainServer: async () => wsCleanup.dispose() };
-        },
-      },
-      guard.apollo.plugin,
-      observabilityPlugin(logger, metrics, exit),
-    ],
+    httpServer,
+    drainGraceMs: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS,
+    guard,
+    exit,
+    logger,
+    metrics,
+    // The WebSocket server drains with the HTTP one: its sockets get 1001 Going away.
+    drainWebSockets: () => wsCleanup.dispose(),
   });
   await apollo.start();
 
@@ -262,35 +226,4 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
 /** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
 function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
-
-/** One log line per operation (name, type, duration, error codes — never variables) and request metrics. */
-function observabilityPlugin(logger: Logger, metrics: Metrics, exit: ErrorExit): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async didEncounterErrors({ errors }) {
-          exit.logInternal(errors, contextValue.requestId);
-        },
-        async willSendResponse({ operation, operationName, errors }) {
-          const durationSeconds = (performance.now() - started) / 1000;
-          const operationType = operation?.operation ?? 'unknown';
-          metrics.onGraphQLRequest(operationType, errors?.length ? 'error' : 'success', durationSeconds);
-          // The line is built only when it is written: at warn and above (the benchmarks' silent) it is not.
-          if (!logger.isLevelEnabled('info')) return;
-          logger.info(
-            {
-              requestId: contextValue.requestId,
-              operationName: operationName ?? undefined,
-              operationType,
-              durationMs: Math.round(durationSeconds * 1000),
-              errorCodes: errors?.length ? [...new Set(errors.map((error) => error.extensions?.code ?? 'UNKNOWN'))] : undefined,
-            },
-            'graphql operation',
-          );
-        },
-      };
-    },
-  };
 }
