@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
@@ -22,9 +22,9 @@ import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
 import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
-import { createClientRateLimit, type TrustProxy } from './limits.js';
-import { createErrorExit } from './error-exit.js';
-import { createOperationGuard, principalOf, principalOfSocket } from './operation-guard.js';
+import { createClientRateLimit, type ClientRateLimit, type TrustProxy } from './limits.js';
+import { createErrorExit, type ErrorExit } from './error-exit.js';
+import { createOperationGuard, principalOf, principalOfSocket, type OperationGuard } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
 import { startWebSocketServer } from './websocket.js';
 
@@ -95,8 +95,7 @@ export interface RunningServer {
 type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<void> } | { phase: 'stopped' };
 
 export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
-  const { logger, metrics, status } = options;
-  let state: ServerPhase = { phase: 'started' };
+  const { logger, metrics, security } = options;
   const app = express();
   app.disable('x-powered-by');
   // handleGraphQLPost is defined once Apollo has started, before the server listens.
@@ -105,31 +104,10 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     else app(req, res);
   });
 
-  const services = { status, watcher: options.watcher, pubsub: options.pubsub, ...(options.history ? { history: options.history } : {}) };
-  // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
-  const createContext = (requestId: string, principal: Principal): ServerContext =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
-
-  const { security } = options;
-  const exit = createErrorExit({
-    production: options.production,
-    logger,
-    maxTokens: security.limits.maxTokens,
-    maxBody: MAX_BODY,
-    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
-  });
+  const createContext = contextFactory(options);
+  const exit = errorExitFor(options);
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
-  const guard = createOperationGuard({
-    schema: options.schema,
-    limits: security.limits,
-    introspection: security.introspection,
-    production: options.production,
-    exit,
-    ...(security.trustProxy === undefined ? {} : { trustProxy: security.trustProxy }),
-    authenticator: security.authenticator,
-    rateLimit,
-    ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
-  });
+  const guard = operationGuardFor(options, exit, rateLimit);
 
   const wsCleanup = startWebSocketServer({
     httpServer,
@@ -157,11 +135,14 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     drainWebSockets: () => wsCleanup.dispose(),
   });
   await apollo.start();
+  // /readyz fails from close() on; requests are still served until the readiness grace is over.
+  const lifecycle = serverLifecycle(() =>
+    sleep(options.readinessGraceMs ?? 0)
+      .then(() => apollo.stop())
+      .finally(() => rateLimit.close()),
+  );
 
-  app.use(opsEndpoints({ metrics, readiness: options.readiness, shuttingDown: () => state.phase !== 'started' }));
-  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
-  app.use(webAssetsRouter(webRoot));
-  if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
+  serveOpsAndPages(app, options, lifecycle.shuttingDown);
   const cors = corsMiddleware(options.corsOrigins);
   // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
   const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
@@ -183,28 +164,83 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     onError: exit.requestFailed,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const displayHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}`;
+  const { port, url } = await listen(httpServer, options.host, options.port);
 
   return {
     url,
     port,
     httpServer,
+    close: lifecycle.close,
+  };
+}
+
+/** An operation's context: the domain's services, the request's id and who is asking. */
+function contextFactory(options: StatusGraphServerOptions): (requestId: string, principal: Principal) => ServerContext {
+  const { status, watcher, pubsub, history, metrics } = options;
+  const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
+  // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
+  return (requestId, principal) =>
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
+}
+
+/** /healthz, /readyz and /metrics, the web pages, and the playground at GET /graphql when it is on. */
+function serveOpsAndPages(app: Express, options: StatusGraphServerOptions, shuttingDown: () => boolean): void {
+  app.use(opsEndpoints({ metrics: options.metrics, readiness: options.readiness, shuttingDown }));
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  app.use(webAssetsRouter(webRoot));
+  if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
+}
+
+/** The one exit of errors and refusals, for these options. */
+function errorExitFor(options: StatusGraphServerOptions): ErrorExit {
+  return createErrorExit({
+    production: options.production,
+    logger: options.logger,
+    maxTokens: options.security.limits.maxTokens,
+    maxBody: MAX_BODY,
+    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
+  });
+}
+
+/** The checks every operation passes, on both transports, for these options. */
+function operationGuardFor(options: StatusGraphServerOptions, exit: ErrorExit, rateLimit: ClientRateLimit): OperationGuard {
+  const { security } = options;
+  return createOperationGuard({
+    schema: options.schema,
+    limits: security.limits,
+    introspection: security.introspection,
+    production: options.production,
+    exit,
+    ...(security.trustProxy === undefined ? {} : { trustProxy: security.trustProxy }),
+    authenticator: security.authenticator,
+    rateLimit,
+    ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
+  });
+}
+
+/** Listens, and says where: the port given (or the ephemeral one chosen) and the API's URL. */
+async function listen(httpServer: Server, host: string, requestedPort: number): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(requestedPort, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return { port, url: `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}` };
+}
+
+/** Started, draining (close() called, `stop` under way), stopped; close() is safe to call again at any point. */
+function serverLifecycle(stop: () => Promise<void>): { shuttingDown: () => boolean; close: () => Promise<void> } {
+  let state: ServerPhase = { phase: 'started' };
+  return {
+    shuttingDown: () => state.phase !== 'started',
     close() {
       switch (state.phase) {
         case 'started': {
-          // /readyz fails from here on; requests are still served until the grace is over.
-          const done = sleep(options.readinessGraceMs ?? 0)
-            .then(() => apollo.stop())
-            .finally(() => rateLimit.close());
+          const done = stop();
           state = { phase: 'draining', done };
           return done.then(() => {
             state = { phase: 'stopped' };
