@@ -24,6 +24,7 @@ export {
   IdempotencyKeyPendingError,
   IdempotencyStoreUnavailableError,
   IDEMPOTENCY_WINDOW_MS,
+  InFlightClaims,
   failureRecord,
   fingerprintOf,
   reviveFailure,
