@@ -63,6 +63,8 @@ describe.each([
         // same process can outlast the 10-second default per attempt, and a timed-out attempt is retried (one more
         // call). No answer waits for this timeout; it only stops the machine's speed from changing the count.
         STATUSGRAPH_AWS_TIMEOUT_MS: '120000',
+        // Likewise the query deadline: a cold 1,000-account query on a busy machine can take longer than 15 s.
+        STATUSGRAPH_QUERY_DEADLINE_MS: '600000',
       },
     });
     requests = await creationRequestsOnRecord(stack.emulatorEndpoint);
