@@ -114,10 +114,6 @@ export default tseslint.config(
     rules: { 'max-lines': 'off' },
   },
   {
-    files: ['src/server/http-server.ts', 'src/server/operation-guard.ts', 'src/server/start-statusgraph.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
-  {
     files: ['src/**/*.ts'],
     ignores: ['src/main.ts', 'src/emulator/cli.ts'],
     rules: {

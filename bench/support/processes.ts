@@ -127,11 +127,14 @@ export interface EmulatorProcessOptions {
   readonly memberAccounts: number;
   /** How long the emulator's transitions take (RegisterAccount → SUCCESS…), in milliseconds. */
   readonly delayMs: number;
+  /** OUs of the demo tree (`--organizational-units`). @default the emulator's base tree */
+  readonly organizationalUnits?: number;
 }
 
 /** `npm run emulator -- --port 0 --accounts N --delay-ms D`, on the emulator's core. */
-export async function startEmulatorProcess({ memberAccounts, delayMs }: EmulatorProcessOptions): Promise<EmulatorProcess> {
-  const handle = spawnTsx(EMULATOR_CLI, ['--port', '0', '--accounts', String(memberAccounts), '--delay-ms', String(delayMs)], {
+export async function startEmulatorProcess({ memberAccounts, delayMs, organizationalUnits }: EmulatorProcessOptions): Promise<EmulatorProcess> {
+  const units = organizationalUnits === undefined ? [] : ['--organizational-units', String(organizationalUnits)];
+  const handle = spawnTsx(EMULATOR_CLI, ['--port', '0', '--accounts', String(memberAccounts), '--delay-ms', String(delayMs), ...units], {
     core: CORES.emulator,
   });
   const endpoint = await waitForLine(handle, /^AWS_ENDPOINT_URL=(\S+)$/m, 'the emulator');

@@ -23,6 +23,8 @@ export interface LatestEvent {
   readonly current: string | null;
 }
 
+/** Rows per insert statement: well under SQLite's 32,766 bound variables at 13 columns a row. @default 500 */
+const INSERT_ROWS = 500;
 /** Deleting this many events per statement keeps each step short (SQLite blocks the event loop while it runs). */
 const PRUNE_BATCH = 5_000;
 const PRUNED_THROUGH = 'pruned_through';
@@ -54,21 +56,38 @@ export class EventLog {
   }
 
   /**
-   * Writes the events in one transaction; each answers with its new id, or undefined when another writer already
-   * recorded a successor of the same event (the same change seen twice): the caller reads the latest again.
+   * Writes the events in one transaction, in order; a later event of the same status follows the one before it here.
+   * Each answers with its new id, or undefined when another writer already recorded a successor of the event it
+   * follows (the same change seen twice) — and so do the later events of that status: the caller reads it again.
+   * Events go in multi-row inserts, one per round of distinct statuses (a poll round is one insert).
    */
   async append(events: readonly NewEvent[]): Promise<(number | undefined)[]> {
     if (events.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const ids: (number | undefined)[] = [];
-      for (const event of events) {
-        const inserted = await trx
-          .insertInto('status_events')
-          .values(toRow(event))
-          .onConflict((conflict) => conflict.columns(['watch_key', 'follows_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        ids.push(inserted ? Number(inserted.id) : undefined);
+      const ids: (number | undefined)[] = new Array(events.length);
+      const lastWritten = new Map<string, number | undefined>();
+      for (const round of rounds(events)) {
+        const rows: { position: number; row: Omit<StatusEventTable, 'id'> }[] = [];
+        for (const position of round) {
+          const event = events[position]!;
+          const follows = lastWritten.has(event.key) ? lastWritten.get(event.key) : event.followsId;
+          if (follows === undefined) ids[position] = undefined;
+          else rows.push({ position, row: toRow({ ...event, followsId: follows }) });
+        }
+        for (let from = 0; from < rows.length; from += INSERT_ROWS) {
+          const chunk = rows.slice(from, from + INSERT_ROWS);
+          const inserted = await trx
+            .insertInto('status_events')
+            .values(chunk.map(({ row }) => row))
+            .onConflict((conflict) => conflict.columns(['watch_key', 'follows_id']).doNothing())
+            .returning(['id', 'watch_key'])
+            .execute();
+          const byKey = new Map(inserted.map((row) => [row.watch_key, Number(row.id)]));
+          for (const { position, row } of chunk) {
+            ids[position] = byKey.get(row.watch_key);
+            lastWritten.set(row.watch_key, ids[position]);
+          }
+        }
       }
       return ids;
     });
@@ -197,4 +216,16 @@ function targetOf(row: Row): WatchTarget {
     default:
       return { kind: 'request', requestId: first };
   }
+}
+
+/** Positions of the events split into rounds in which each status appears once, keeping each status's order. */
+function rounds(events: readonly NewEvent[]): number[][] {
+  const result: number[][] = [];
+  const seen = new Map<string, number>();
+  events.forEach((event, position) => {
+    const round = seen.get(event.key) ?? 0;
+    seen.set(event.key, round + 1);
+    (result[round] ??= []).push(position);
+  });
+  return result;
 }

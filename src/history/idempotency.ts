@@ -8,7 +8,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { Kysely } from 'kysely';
 import {
   failureRecord,
-  fingerprintOf,
+  InFlightClaims,
   IDEMPOTENCY_WINDOW_MS,
   IdempotencyKeyPendingError,
   IdempotencyKeyReusedError,
@@ -44,7 +44,7 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
   private readonly windowMs: number;
   private readonly now: () => number;
   /** Calls in flight in this process, shared without a database round trip each. */
-  private readonly local = new Map<string, { readonly fingerprint: string; readonly outcome: Promise<unknown> }>();
+  private readonly local = new InFlightClaims();
 
   constructor(options: DatabaseIdempotencyStoreOptions) {
     this.db = options.db;
@@ -54,19 +54,7 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
   }
 
   run<T>(key: string, input: unknown, attempt: () => Promise<T>, forgetOn: (error: unknown) => boolean): Promise<T> {
-    const fingerprint = fingerprintOf(input);
-    const inFlight = this.local.get(key);
-    if (inFlight) {
-      if (inFlight.fingerprint !== fingerprint) return Promise.reject(new IdempotencyKeyReusedError());
-      return inFlight.outcome as Promise<T>;
-    }
-    const outcome = this.runStored(key, fingerprint, attempt, forgetOn);
-    this.local.set(key, { fingerprint, outcome });
-    const done = () => {
-      if (this.local.get(key)?.outcome === outcome) this.local.delete(key);
-    };
-    outcome.then(done, done);
-    return outcome;
+    return this.local.share(key, input, (fingerprint) => this.runStored(key, fingerprint, attempt, forgetOn));
   }
 
   private async runStored<T>(key: string, fingerprint: string, attempt: () => Promise<T>, forgetOn: (error: unknown) => boolean): Promise<T> {

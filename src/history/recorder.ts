@@ -130,36 +130,56 @@ export class HistoryRecorder implements StatusHistory {
   }
 
   /**
-   * Writes the changes among these observations, in order, each following the latest event of its status; a change
-   * another writer recorded first is read back instead.
+   * Writes the changes among these observations in one transaction, in order, each following the latest event of its
+   * status; a status another writer changed first is read back, and its observations here are tried once more.
    */
-  private async write(observations: readonly StatusObservation[]): Promise<RecordedObservation[]> {
+  private async write(observations: readonly StatusObservation[], retry = true): Promise<RecordedObservation[]> {
     const latest = await this.latestOf([...new Set(observations.map((observation) => watchKey(observation.target)))]);
-    const answers: RecordedObservation[] = [];
-    for (const observation of observations) {
+    const answers: (RecordedObservation | undefined)[] = [];
+    const changes: { index: number; event: NewEvent }[] = [];
+    observations.forEach((observation, index) => {
       const key = watchKey(observation.target);
       const last = latest.get(key);
       if (last && last.current === observation.status) {
-        answers.push({ cursor: String(last.id), changed: false });
-        continue;
+        answers[index] = { cursor: String(last.id), changed: false };
+        return;
       }
-      const event = newEvent(observation, key, last);
-      const [id] = await this.log.append([event]);
+      changes.push({ index, event: newEvent(observation, key, last) });
+      // A later observation of this status here compares with this one (its id is known once written).
+      latest.set(key, { id: Number.NaN, current: observation.status });
+    });
+    const ids = await this.log.append(changes.map((change) => change.event));
+    const lost = new Set<string>();
+    const recorded: StatusEvent[] = [];
+    changes.forEach(({ index, event }, position) => {
+      const id = ids[position];
       if (id === undefined) {
-        this.latestKnown.delete(key);
-        const reread = (await this.latestOf([key])).get(key)!;
-        latest.set(key, reread);
-        answers.push({ cursor: String(reread.id), changed: false });
-        continue;
+        lost.add(event.key);
+        return;
       }
       const written = { id, current: event.current };
-      latest.set(key, written);
-      if (!this.sharedWriters) this.latestKnown.set(key, written);
-      answers.push({ cursor: String(id), changed: true });
-      const { followsId: _followsId, ...recorded } = event;
-      for (const listener of this.recordedListeners) listener({ ...recorded, cursor: String(id) });
+      if (!this.sharedWriters) this.latestKnown.set(event.key, written);
+      answers[index] = { cursor: String(id), changed: true };
+      const { followsId: _followsId, ...rest } = event;
+      recorded.push({ ...rest, cursor: String(id) });
+    });
+    // Subscribers hear of the events in cursor order.
+    recorded.sort((a, b) => Number(a.cursor) - Number(b.cursor));
+    for (const event of recorded) for (const listener of this.recordedListeners) listener(event);
+    // Unchanged answers given against an event not yet written point at the one that was.
+    observations.forEach((observation, index) => {
+      const answer = answers[index];
+      if (answer && !answer.changed && answer.cursor === 'NaN') {
+        answers[index] = { cursor: String(latestIdOf(changes, ids, watchKey(observation.target), index)), changed: false };
+      }
+    });
+    if (lost.size > 0) {
+      for (const key of lost) this.latestKnown.delete(key);
+      const again = observations.flatMap((observation, index) => (lost.has(watchKey(observation.target)) ? [{ observation, index }] : []));
+      const retried = retry ? await this.write(again.map((each) => each.observation), false) : [];
+      again.forEach(({ index }, position) => (answers[index] = retried[position] ?? { cursor: '0', changed: false }));
     }
-    return answers;
+    return answers.map((answer) => answer ?? { cursor: '0', changed: false });
   }
 
   private async latestOf(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
@@ -240,4 +260,13 @@ function newEvent(observation: StatusObservation, key: string, last: LatestEvent
     ...(observation.caller === undefined ? {} : { caller: observation.caller }),
     ...(observation.idempotencyKey === undefined ? {} : { idempotencyKey: observation.idempotencyKey }),
   };
+}
+
+/** The id written for the last change of `key` before observation `before` in this batch. */
+function latestIdOf(changes: readonly { index: number; event: NewEvent }[], ids: readonly (number | undefined)[], key: string, before: number): number {
+  let found = 0;
+  changes.forEach(({ index, event }, position) => {
+    if (event.key === key && index < before && ids[position] !== undefined) found = ids[position]!;
+  });
+  return found;
 }

@@ -1,19 +1,14 @@
-// The HTTP face of statusgraph: Apollo Server at /graphql (POST on node:http directly, graphql-endpoint.ts; the
-// rest through express), graphql-ws on the same port and path, and the operational endpoints /healthz, /readyz and
-// /metrics. Every start returns a stop.
+// The listener of statusgraph: one HTTP server, routed — POST /graphql to the node:http pipeline (graphql-endpoint.ts),
+// everything else through express (GET operations, the pages, the ops endpoints of ops-endpoints.ts) — with graphql-ws
+// on the same port and path (websocket.ts) and Apollo (apollo.ts) behind both; and its closing (readiness grace, then
+// the drain). Every start returns a stop.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { ConnectionInitMessage } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
 import type { StatusHistory, StatusPubSub, StatusService, StatusWatcher } from '../status/index.js';
@@ -21,15 +16,17 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { opsEndpoints } from './ops-endpoints.js';
 import type { ReadinessCheck } from './readiness.js';
-import { corsMiddleware, webSocketOriginCheck } from './cors.js';
+import { createApollo } from './apollo.js';
+import { corsMiddleware } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
 import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
-import { createClientRateLimit, WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES, type TrustProxy } from './limits.js';
+import { createClientRateLimit, type ClientRateLimit, type TrustProxy } from './limits.js';
 import { createErrorExit, type ErrorExit } from './error-exit.js';
-import { createOperationGuard, principalOf, principalOfSocket, type SocketState } from './operation-guard.js';
+import { createOperationGuard, principalOf, principalOfSocket, type OperationGuard } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
+import { startWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
@@ -98,8 +95,7 @@ export interface RunningServer {
 type ServerPhase = { phase: 'started' } | { phase: 'draining'; done: Promise<void> } | { phase: 'stopped' };
 
 export async function startStatusGraphServer(options: StatusGraphServerOptions): Promise<RunningServer> {
-  const { logger, metrics, status } = options;
-  let state: ServerPhase = { phase: 'started' };
+  const { logger, metrics, security } = options;
   const app = express();
   app.disable('x-powered-by');
   // handleGraphQLPost is defined once Apollo has started, before the server listens.
@@ -108,96 +104,45 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     else app(req, res);
   });
 
-  const services = { status, watcher: options.watcher, pubsub: options.pubsub, ...(options.history ? { history: options.history } : {}) };
-  // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
-  const createContext = (requestId: string, principal: Principal): ServerContext =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
-
-  const { security } = options;
-  const exit = createErrorExit({
-    production: options.production,
-    logger,
-    maxTokens: security.limits.maxTokens,
-    maxBody: MAX_BODY,
-    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
-  });
+  const createContext = contextFactory(options);
+  const exit = errorExitFor(options);
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
-  const guard = createOperationGuard({
-    schema: options.schema,
-    limits: security.limits,
-    introspection: security.introspection,
-    production: options.production,
-    exit,
-    ...(security.trustProxy === undefined ? {} : { trustProxy: security.trustProxy }),
-    authenticator: security.authenticator,
-    rateLimit,
-    ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
-  });
+  const guard = operationGuardFor(options, exit, rateLimit);
 
-  const wsServer = new WebSocketServer({
-    server: httpServer,
+  const wsCleanup = startWebSocketServer({
+    httpServer,
     path: GRAPHQL_PATH,
-    // ws closes a socket that sends a bigger frame with 1009 (message too big).
-    maxPayload: WS_MAX_PAYLOAD_BYTES,
-    verifyClient: webSocketOriginCheck(options.corsOrigins),
-  });
-  const wsCleanup = useServer<ConnectionInitMessage['payload'], SocketState>(
-    {
-      schema: options.schema,
-      isProd: options.production,
-      connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
-      ...guard.ws,
-      context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
-      // Results and refusals sent over the socket leave through the same exit as HTTP responses.
-      onNext: (_ctx, _id, _payload, args, result) =>
-        result.errors?.length ? { ...result, errors: exit.formatErrors(result.errors, (args.contextValue as ServerContext | undefined)?.requestId) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => exit.formatErrors(errors),
-    },
-    wsServer,
-    // graphql-ws pings every socket at this interval and terminates one that has not answered the previous ping.
-    security.limits.wsPingIntervalMs,
-  );
-
-  const apollo = new ApolloServer<ServerContext>({
     schema: options.schema,
+    production: options.production,
+    corsOrigins: options.corsOrigins,
+    pingIntervalMs: security.limits.wsPingIntervalMs,
+    guard,
+    exit,
+    context: (ctx) => createContext(randomUUID(), principalOfSocket(ctx)),
+  });
+
+  const apollo = createApollo<ServerContext>({
+    schema: options.schema,
+    production: options.production,
     introspection: security.introspection,
-    parseOptions: guard.apollo.parseOptions,
-    validationRules: guard.apollo.validationRules,
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
-    // server/shutdown.ts owns SIGTERM/SIGINT (readiness grace first, then the drain). Apollo's own handlers (installed
-    // unless NODE_ENV=test) would stop Apollo behind its back, under the grace, and re-raise the signal, and the
-    // shutdown then never finished.
-    stopOnTerminationSignals: false,
-    // Trusted documents are the persisted queries of this server; Apollo's automatic ones would let any client
-    // register any document in the cache.
-    persistedQueries: false,
-    hideSchemaDetailsFromClientErrors: options.production,
-    // graphql-js's own switch, for every validation rule (Apollo's plugin above rewrites the messages afterwards).
-    validationOptions: { hideSuggestions: options.production },
-    includeStacktraceInErrorResponses: !options.production,
-    formatError: (formatted, error) => exit.format(formatted, error),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS }),
-      ApolloServerPluginLandingPageDisabled(),
-      // No type or field declares a cache hint (statuses carry fetchedAt; clients decide), and the default plugin
-      // hooks every field of every answer to compute a policy nobody reads.
-      ApolloServerPluginCacheControlDisabled(),
-      {
-        async serverWillStart() {
-          return { drainServer: async () => wsCleanup.dispose() };
-        },
-      },
-      guard.apollo.plugin,
-      observabilityPlugin(logger, metrics, exit),
-    ],
+    httpServer,
+    drainGraceMs: options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS,
+    guard,
+    exit,
+    logger,
+    metrics,
+    // The WebSocket server drains with the HTTP one: its sockets get 1001 Going away.
+    drainWebSockets: () => wsCleanup.dispose(),
   });
   await apollo.start();
+  // /readyz fails from close() on; requests are still served until the readiness grace is over.
+  const lifecycle = serverLifecycle(() =>
+    sleep(options.readinessGraceMs ?? 0)
+      .then(() => apollo.stop())
+      .finally(() => rateLimit.close()),
+  );
 
-  app.use(opsEndpoints({ metrics, readiness: options.readiness, shuttingDown: () => state.phase !== 'started' }));
-  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
-  app.use(webAssetsRouter(webRoot));
-  if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
+  serveOpsAndPages(app, options, lifecycle.shuttingDown);
   const cors = corsMiddleware(options.corsOrigins);
   // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
   const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
@@ -219,28 +164,83 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     onError: exit.requestFailed,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const displayHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}`;
+  const { port, url } = await listen(httpServer, options.host, options.port);
 
   return {
     url,
     port,
     httpServer,
+    close: lifecycle.close,
+  };
+}
+
+/** An operation's context: the domain's services, the request's id and who is asking. */
+function contextFactory(options: StatusGraphServerOptions): (requestId: string, principal: Principal) => ServerContext {
+  const { status, watcher, pubsub, history, metrics } = options;
+  const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
+  // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
+  return (requestId, principal) =>
+    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
+}
+
+/** /healthz, /readyz and /metrics, the web pages, and the playground at GET /graphql when it is on. */
+function serveOpsAndPages(app: Express, options: StatusGraphServerOptions, shuttingDown: () => boolean): void {
+  app.use(opsEndpoints({ metrics: options.metrics, readiness: options.readiness, shuttingDown }));
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  app.use(webAssetsRouter(webRoot));
+  if (options.playground) app.get(GRAPHQL_PATH, playgroundHandler(webRoot));
+}
+
+/** The one exit of errors and refusals, for these options. */
+function errorExitFor(options: StatusGraphServerOptions): ErrorExit {
+  return createErrorExit({
+    production: options.production,
+    logger: options.logger,
+    maxTokens: options.security.limits.maxTokens,
+    maxBody: MAX_BODY,
+    ...(options.onClientError ? { onClientError: options.onClientError } : {}),
+  });
+}
+
+/** The checks every operation passes, on both transports, for these options. */
+function operationGuardFor(options: StatusGraphServerOptions, exit: ErrorExit, rateLimit: ClientRateLimit): OperationGuard {
+  const { security } = options;
+  return createOperationGuard({
+    schema: options.schema,
+    limits: security.limits,
+    introspection: security.introspection,
+    production: options.production,
+    exit,
+    ...(security.trustProxy === undefined ? {} : { trustProxy: security.trustProxy }),
+    authenticator: security.authenticator,
+    rateLimit,
+    ...(security.trustedDocuments ? { trustedDocuments: security.trustedDocuments } : {}),
+  });
+}
+
+/** Listens, and says where: the port given (or the ephemeral one chosen) and the API's URL. */
+async function listen(httpServer: Server, host: string, requestedPort: number): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(requestedPort, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return { port, url: `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}${GRAPHQL_PATH}` };
+}
+
+/** Started, draining (close() called, `stop` under way), stopped; close() is safe to call again at any point. */
+function serverLifecycle(stop: () => Promise<void>): { shuttingDown: () => boolean; close: () => Promise<void> } {
+  let state: ServerPhase = { phase: 'started' };
+  return {
+    shuttingDown: () => state.phase !== 'started',
     close() {
       switch (state.phase) {
         case 'started': {
-          // /readyz fails from here on; requests are still served until the grace is over.
-          const done = sleep(options.readinessGraceMs ?? 0)
-            .then(() => apollo.stop())
-            .finally(() => rateLimit.close());
+          const done = stop();
           state = { phase: 'draining', done };
           return done.then(() => {
             state = { phase: 'stopped' };
@@ -262,35 +262,4 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
 /** A client-supplied request id is kept when it is short and plain, so logs can be joined with the caller's. */
 function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
-
-/** One log line per operation (name, type, duration, error codes — never variables) and request metrics. */
-function observabilityPlugin(logger: Logger, metrics: Metrics, exit: ErrorExit): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async didEncounterErrors({ errors }) {
-          exit.logInternal(errors, contextValue.requestId);
-        },
-        async willSendResponse({ operation, operationName, errors }) {
-          const durationSeconds = (performance.now() - started) / 1000;
-          const operationType = operation?.operation ?? 'unknown';
-          metrics.onGraphQLRequest(operationType, errors?.length ? 'error' : 'success', durationSeconds);
-          // The line is built only when it is written: at warn and above (the benchmarks' silent) it is not.
-          if (!logger.isLevelEnabled('info')) return;
-          logger.info(
-            {
-              requestId: contextValue.requestId,
-              operationName: operationName ?? undefined,
-              operationType,
-              durationMs: Math.round(durationSeconds * 1000),
-              errorCodes: errors?.length ? [...new Set(errors.map((error) => error.extensions?.code ?? 'UNKNOWN'))] : undefined,
-            },
-            'graphql operation',
-          );
-        },
-      };
-    },
-  };
 }

@@ -1,5 +1,6 @@
-// Prometheus metrics: AWS calls by outcome and latency, status-cache hits and misses, DataLoader batch sizes.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics: AWS calls by outcome and latency, their retries, the circuit breakers' states, status-cache hits
+// and misses, DataLoader batch sizes.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AwsCallEvent, CredentialRenewalEvent } from '../aws/index.js';
 
 export interface Metrics {
@@ -9,7 +10,12 @@ export interface Metrics {
   onCacheLookup(kind: string, outcome: 'hit' | 'miss'): void;
   onLoaderBatch(loader: string, size: number): void;
   onGraphQLRequest(operationType: string, outcome: 'success' | 'error', durationSeconds: number): void;
+  /** A circuit breaker (per AWS service and region) changed state. */
+  onCircuitState(service: string, region: string, state: 'closed' | 'open' | 'half-open'): void;
 }
+
+/** statusgraph_aws_circuit_state's values: closed lets calls through, open fails them at once, half-open probes. */
+const CIRCUIT_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** From 5 ms (a warm answer) to 30 s (a cold organization-wide read). */
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -36,6 +42,7 @@ export function createMetrics(): Metrics {
     labelNames: ['account', 'outcome'] as const,
     registers: [registry],
   });
+  const awsTrouble = awsTroubleMetrics(registry);
   const awsDuration = new Histogram({
     name: 'statusgraph_aws_request_duration_seconds',
     help: 'Latency of AWS API calls, retries and rate-limit queueing included.',
@@ -71,6 +78,7 @@ export function createMetrics(): Metrics {
     onAwsCall(event) {
       awsRequests.inc({ service: event.service, operation: event.operation, outcome: event.outcome });
       awsAttempts.inc({ service: event.service, operation: event.operation }, event.attempts);
+      awsTrouble.onAwsCall(event);
       awsDuration.observe({ service: event.service, operation: event.operation }, event.durationMs / 1000);
     },
     onCredentialRenewal(event) {
@@ -83,6 +91,7 @@ export function createMetrics(): Metrics {
     onGraphQLRequest(operationType, outcome, durationSeconds) {
       graphqlRequestsOf(`${operationType} ${outcome}`).observe(durationSeconds);
     },
+    onCircuitState: awsTrouble.onCircuitState,
   };
 }
 
@@ -123,5 +132,29 @@ function memoize<Value>(make: (key: string) => Value): (key: string) => Value {
       made.set(key, value);
     }
     return value;
+  };
+}
+
+/** The retries behind AWS calls and the circuit breakers' states: how AWS trouble shows before it reaches clients. */
+function awsTroubleMetrics(registry: Registry): Pick<Metrics, 'onAwsCall' | 'onCircuitState'> {
+  const retries = new Counter({
+    name: 'statusgraph_aws_retries_total',
+    help: 'Retried attempts behind the AWS calls (attempts beyond the first), by service and operation.',
+    labelNames: ['service', 'operation'] as const,
+    registers: [registry],
+  });
+  const circuitState = new Gauge({
+    name: 'statusgraph_aws_circuit_state',
+    help: 'Circuit breaker per AWS service and region: 0 closed, 1 half-open (one probe call), 2 open (calls fail at once).',
+    labelNames: ['service', 'region'] as const,
+    registers: [registry],
+  });
+  return {
+    onAwsCall(event) {
+      if (event.attempts > 1) retries.inc({ service: event.service, operation: event.operation }, event.attempts - 1);
+    },
+    onCircuitState(service, region, state) {
+      circuitState.set({ service, region }, CIRCUIT_STATE_VALUES[state]);
+    },
   };
 }

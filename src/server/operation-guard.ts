@@ -74,7 +74,7 @@ export interface OperationGuard {
 }
 
 export function createOperationGuard(options: OperationGuardOptions): OperationGuard {
-  const { schema, limits, authenticator, rateLimit, trustedDocuments, exit, production } = options;
+  const { limits, authenticator, rateLimit, trustedDocuments, exit, production } = options;
   const clientAddress = clientAddressReader(options.trustProxy ?? false);
   const rules = [...specifiedRules, ...validationRules(limits, { introspection: options.introspection })];
 
@@ -124,52 +124,66 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
         },
       },
     },
-    ws: {
-      async onConnect(ctx) {
-        const params: Readonly<Record<string, unknown>> = ctx.connectionParams ?? {};
-        const authorization = params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization;
-        const result = await authenticator.authenticate(authorization);
-        if (!result.ok) return false; // graphql-ws closes with 4403 Forbidden
-        ctx.extra.principal = result.principal;
-        return true;
-      },
-      async onSubscribe(ctx, _id, payload) {
-        const principal = ctx.extra.principal ?? ANONYMOUS_OPERATOR;
-        // graphql-ws registers the id before this hook, so the count includes this operation.
-        if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
-          return [
-            new GraphQLError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} operations may run on one socket; complete some first.`, {
-              extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS },
-            }),
-          ];
-        }
-        if (!(await rateLimit.consume(clientKey(principal, clientAddress(ctx.extra.request))))) {
-          return [rateLimited()];
-        }
-        const source = documentOf(payload, trustedDocuments);
-        if (source instanceof GraphQLError) return [source];
-        let document: DocumentNode;
-        try {
-          document = parse(source, parseOptions(limits));
-        } catch (error) {
-          const message = error instanceof GraphQLError ? error.message : 'The document could not be parsed.';
-          return [new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];
-        }
-        // graphql-js's own switch drops "Did you mean" in production (Apollo's validationOptions carry the same).
-        const errors = validate(schema, document, rules, { hideSuggestions: production });
-        if (errors.length > 0) return errors.map(asValidationError);
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Unable to identify the operation to run: name it with operationName.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
-        if (!mayRun(principal.role, operation.operation)) return [forbidden(operation.operation)];
-        const invalid = checkVariables(schema, operation, payload.variables ?? undefined, { production });
-        if (invalid.length > 0) return invalid;
-        return {
-          schema,
-          document,
-          ...(payload.operationName ? { operationName: payload.operationName } : {}),
-          ...(payload.variables ? { variableValues: payload.variables } : {}),
-        };
-      },
+    ws: socketHooks(options, clientAddress, rules),
+  };
+}
+
+/**
+ * graphql-ws's hooks: onConnect authenticates the socket once; onSubscribe runs, for each operation, the same checks
+ * as HTTP — the per-socket operation cap, the rate limit, trusted documents, the document limits, the role and the
+ * variables — and hands graphql-ws the parsed document.
+ */
+function socketHooks(
+  options: OperationGuardOptions,
+  clientAddress: ReturnType<typeof clientAddressReader>,
+  rules: ReturnType<typeof validationRules>,
+): OperationGuard['ws'] {
+  const { schema, limits, authenticator, rateLimit, trustedDocuments, production } = options;
+  return {
+    async onConnect(ctx) {
+      const params: Readonly<Record<string, unknown>> = ctx.connectionParams ?? {};
+      const authorization = params.authorization ?? params.Authorization ?? ctx.extra.request.headers.authorization;
+      const result = await authenticator.authenticate(authorization);
+      if (!result.ok) return false; // graphql-ws closes with 4403 Forbidden
+      ctx.extra.principal = result.principal;
+      return true;
+    },
+    async onSubscribe(ctx, _id, payload) {
+      const principal = ctx.extra.principal ?? ANONYMOUS_OPERATOR;
+      // graphql-ws registers the id before this hook, so the count includes this operation.
+      if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        return [
+          new GraphQLError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} operations may run on one socket; complete some first.`, {
+            extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS },
+          }),
+        ];
+      }
+      if (!(await rateLimit.consume(clientKey(principal, clientAddress(ctx.extra.request))))) {
+        return [rateLimited()];
+      }
+      const source = documentOf(payload, trustedDocuments);
+      if (source instanceof GraphQLError) return [source];
+      let document: DocumentNode;
+      try {
+        document = parse(source, parseOptions(limits));
+      } catch (error) {
+        const message = error instanceof GraphQLError ? error.message : 'The document could not be parsed.';
+        return [new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];
+      }
+      // graphql-js's own switch drops "Did you mean" in production (Apollo's validationOptions carry the same).
+      const errors = validate(schema, document, rules, { hideSuggestions: production });
+      if (errors.length > 0) return errors.map(asValidationError);
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) return [new GraphQLError('Unable to identify the operation to run: name it with operationName.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
+      if (!mayRun(principal.role, operation.operation)) return [forbidden(operation.operation)];
+      const invalid = checkVariables(schema, operation, payload.variables ?? undefined, { production });
+      if (invalid.length > 0) return invalid;
+      return {
+        schema,
+        document,
+        ...(payload.operationName ? { operationName: payload.operationName } : {}),
+        ...(payload.variables ? { variableValues: payload.variables } : {}),
+      };
     },
   };
 }

@@ -12,17 +12,26 @@ export interface DeadlineContext {
   readonly startedAt: number;
 }
 
-const EXPIRED = Symbol('deadline expired');
+/** One request's deadline: the fields still pending, each failed at once if the timer fires first. */
+interface Deadline {
+  readonly pending: Set<(error: GraphQLError) => void>;
+}
 
 /** Wraps, in place, the resolvers of every object type but the Mutation and Subscription roots. */
 export function applyQueryDeadline(schema: GraphQLSchema, deadlineMs: number): void {
-  const deadlines = new WeakMap<object, Promise<typeof EXPIRED>>();
-  const deadlineOf = (context: DeadlineContext): Promise<typeof EXPIRED> => {
+  const deadlines = new WeakMap<object, Deadline>();
+  const deadlineOf = (context: DeadlineContext): Deadline => {
     let deadline = deadlines.get(context);
     if (!deadline) {
+      const created: Deadline = { pending: new Set() };
       const remaining = Math.max(0, context.startedAt + deadlineMs - performance.now());
-      // unref: a deadline alone never keeps the process up; once the response is sent nothing listens to it.
-      deadline = new Promise((resolve) => setTimeout(resolve, remaining, EXPIRED).unref());
+      // unref: a deadline alone never keeps the process up. A field that settles leaves `pending` at once, so the
+      // timer holds nothing of an answered request.
+      setTimeout(() => {
+        for (const fail of created.pending) fail(deadlineExceeded(deadlineMs));
+        created.pending.clear();
+      }, remaining).unref();
+      deadline = created;
       deadlines.set(context, deadline);
     }
     return deadline;
@@ -31,22 +40,28 @@ export function applyQueryDeadline(schema: GraphQLSchema, deadlineMs: number): v
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || skipped.has(type)) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.resolve) field.resolve = withDeadline(field.resolve, deadlineOf, deadlineMs);
+      if (field.resolve) field.resolve = withDeadline(field.resolve, deadlineOf);
     }
   }
 }
 
-function withDeadline(
-  resolve: GraphQLFieldResolver<unknown, unknown>,
-  deadlineOf: (context: DeadlineContext) => Promise<typeof EXPIRED>,
-  deadlineMs: number,
-): GraphQLFieldResolver<unknown, unknown> {
+function withDeadline(resolve: GraphQLFieldResolver<unknown, unknown>, deadlineOf: (context: DeadlineContext) => Deadline): GraphQLFieldResolver<unknown, unknown> {
   return (source, args, context: unknown, info) => {
     const result = resolve(source, args, context, info);
     if (!(result instanceof Promise) || info.operation.operation !== 'query' || !hasStart(context)) return result;
-    return Promise.race([result, deadlineOf(context)]).then((value) => {
-      if (value === EXPIRED) throw deadlineExceeded(deadlineMs);
-      return value;
+    const { pending } = deadlineOf(context);
+    return new Promise((resolveField, rejectField) => {
+      pending.add(rejectField);
+      result.then(
+        (value) => {
+          pending.delete(rejectField);
+          resolveField(value);
+        },
+        (error: unknown) => {
+          pending.delete(rejectField);
+          rejectField(error);
+        },
+      );
     });
   };
 }

@@ -10,15 +10,15 @@ import type { Config } from '../config/index.js';
 import { buildStatusGraphSchema } from '../graphql/build-schema.js';
 import { messageOfEvent, StatusService, StatusWatcher } from '../status/index.js';
 import { createAuthenticator } from './auth.js';
-import { startStatusGraphServer, type RunningServer } from './http-server.js';
+import { startStatusGraphServer, type RunningServer, type StatusGraphServerOptions } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { startHistory } from './history.js';
+import { startHistory, type RunningHistory } from './history.js';
 import { applyQueryDeadline } from './query-deadline.js';
-import { DEGRADED, READY } from './readiness.js';
-import { createSharedState } from './shared-state.js';
+import { DEGRADED, READY, type ReadinessCheck } from './readiness.js';
+import { createSharedState, type SharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
-import { loadTrustedDocuments } from './trusted-documents.js';
+import { loadTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
 
 export interface StartStatusGraphOptions {
   /** Overrides config.aws.endpoint, e.g. the embedded emulator's URL. */
@@ -40,34 +40,7 @@ export interface StatusGraph extends RunningServer {
 export async function startStatusGraph(config: Config, options: StartStatusGraphOptions = {}): Promise<StatusGraph> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const aws = createAwsServices({
-    region: config.aws.region,
-    endpoint: options.awsEndpoint ?? config.aws.endpoint,
-    credentials: options.awsCredentials,
-    memberRoleName: config.memberRoleName,
-    timeoutMs: config.aws.timeoutMs,
-    maxSockets: config.aws.maxSockets,
-    maxAttempts: config.aws.maxAttempts,
-    throttleMaxAttempts: config.aws.throttleMaxAttempts,
-    rateLimitPerSecond: config.aws.rateLimitPerSecond,
-    assumeRoleRatePerSecond: config.aws.assumeRoleRatePerSecond,
-    circuitBreaker: {
-      ...config.aws.circuitBreaker,
-      onStateChange: ({ service, region }, state) => logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker'),
-    },
-    onCredentialRenewal: (event) => {
-      metrics.onCredentialRenewal(event);
-      const fields = { aws: { account: event.account, accountId: event.accountId } };
-      if (event.outcome === 'refused') logger.warn(fields, 'aws refused renewed credentials too');
-      else logger.info(fields, 'aws credentials renewed after a refusal');
-    },
-    onCall: (event) => {
-      metrics.onAwsCall(event);
-      if (event.outcome !== 'success') {
-        logger.warn({ aws: { service: event.service, operation: event.operation, region: event.region, code: event.errorCode, attempts: event.attempts } }, 'aws call failed');
-      }
-    },
-  });
+  const aws = awsServicesFor(config, options, logger, metrics);
   // Who we are decides which calls are ours to make (the management account asks org-wide); learning it at start keeps
   // it out of every query's cost. A failure is not fatal: /readyz reports it and the first query asks again.
   await aws.callerAccountId().then(
@@ -80,6 +53,68 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
     aws.destroy();
     throw error;
   });
+  const { pubsub } = shared;
+  const { status, watcher, stopPublishingHistory } = domainFor(config, aws, shared, history, logger);
+  const schema = await buildStatusGraphSchema({ pubsub });
+  applyQueryDeadline(schema, config.queryDeadlineMs);
+
+  try {
+    const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);
+    if (trustedDocuments) logger.info({ documents: trustedDocuments.size }, 'only trusted documents will run');
+    if (config.auth.mode === 'none' && config.backend === 'aws') logger.warn('STATUSGRAPH_AUTH=none: anyone who reaches the server may create AWS accounts');
+    const server = await startStatusGraphServer({
+      host: config.host,
+      port: config.port,
+      schema,
+      status,
+      watcher,
+      pubsub,
+      history: history.history,
+      logger,
+      metrics,
+      production: config.nodeEnv === 'production',
+      ...(options.onClientError ? { onClientError: options.onClientError } : {}),
+      playground: config.playground,
+      corsOrigins: config.corsOrigins,
+      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs - config.readinessGraceMs),
+      readinessGraceMs: config.readinessGraceMs,
+      security: securityOf(config, logger, trustedDocuments),
+      readiness: readinessChecks(aws, shared, history),
+    });
+    return {
+      ...server,
+      logger,
+      metrics,
+      aws,
+      watcher,
+      async close() {
+        // In order: nothing new arrives once the server is closed; the pollers release their leases (another instance
+        // takes them) before the PubSub and Redis they use go away.
+        await closeInOrder(logger, [
+          ['server', () => server.close()],
+          ['history publishing', () => stopPublishingHistory()],
+          ['pollers', () => watcher.close()],
+          ['pubsub', () => pubsub.close()],
+          ['shared state', () => shared.close()],
+          ['history', () => history.close()],
+          ['aws clients', () => aws.destroy()],
+        ]);
+      },
+    };
+  } catch (error) {
+    await watcher.close();
+    await shared.close();
+    await history.close();
+    aws.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The domain over the shared state and the history store: the StatusService, its pollers, and every recorded change
+ * published to the subscribers watching its status.
+ */
+function domainFor(config: Config, aws: AwsServices, shared: SharedState, history: RunningHistory, logger: Logger) {
   const { cache, pubsub } = shared;
   // createAccount's keys live in the history store (so they outlive a restart), unless Redis alone is shared: then
   // they stay in Redis, where every instance finds them.
@@ -109,86 +144,83 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   const stopPublishingHistory = history.history.onRecorded((event) => {
     pubsub.publish(watcher.topicOf(event.target), messageOfEvent(event)).catch(() => undefined);
   });
-  const schema = await buildStatusGraphSchema({ pubsub });
-  applyQueryDeadline(schema, config.queryDeadlineMs);
+  return { status, watcher, stopPublishingHistory };
+}
 
-  try {
-    const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);
-    if (trustedDocuments) logger.info({ documents: trustedDocuments.size }, 'only trusted documents will run');
-    if (config.auth.mode === 'none' && config.backend === 'aws') logger.warn('STATUSGRAPH_AUTH=none: anyone who reaches the server may create AWS accounts');
-    const server = await startStatusGraphServer({
-      host: config.host,
-      port: config.port,
-      schema,
-      status,
-      watcher,
-      pubsub,
-      history: history.history,
-      logger,
-      metrics,
-      production: config.nodeEnv === 'production',
-      ...(options.onClientError ? { onClientError: options.onClientError } : {}),
-      playground: config.playground,
-      corsOrigins: config.corsOrigins,
-      drainGraceMs: drainGraceMs(config.shutdownTimeoutMs - config.readinessGraceMs),
-      readinessGraceMs: config.readinessGraceMs,
-      security: {
-        authenticator: createAuthenticator(config.auth, {
-          onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
-        }),
-        limits: config.limits,
-        introspection: config.introspection,
-        trustProxy: config.trustProxy,
-        ...(trustedDocuments ? { trustedDocuments } : {}),
+/** Who may call, how much, and which documents. */
+function securityOf(config: Config, logger: Logger, trustedDocuments: TrustedDocuments | undefined): StatusGraphServerOptions['security'] {
+  return {
+    authenticator: createAuthenticator(config.auth, {
+      onRejected: (reason) => logger.warn({ reason }, 'credentials refused'),
+    }),
+    limits: config.limits,
+    introspection: config.introspection,
+    trustProxy: config.trustProxy,
+    ...(trustedDocuments ? { trustedDocuments } : {}),
+  };
+}
+
+/** The AWS services of the Config, their circuit, credential and call events logged and counted. */
+function awsServicesFor(config: Config, options: StartStatusGraphOptions, logger: Logger, metrics: Metrics): AwsServices {
+  return createAwsServices({
+    region: config.aws.region,
+    endpoint: options.awsEndpoint ?? config.aws.endpoint,
+    credentials: options.awsCredentials,
+    memberRoleName: config.memberRoleName,
+    timeoutMs: config.aws.timeoutMs,
+    maxSockets: config.aws.maxSockets,
+    maxAttempts: config.aws.maxAttempts,
+    throttleMaxAttempts: config.aws.throttleMaxAttempts,
+    rateLimitPerSecond: config.aws.rateLimitPerSecond,
+    assumeRoleRatePerSecond: config.aws.assumeRoleRatePerSecond,
+    circuitBreaker: {
+      ...config.aws.circuitBreaker,
+      onStateChange: ({ service, region }, state) => {
+        metrics.onCircuitState(service, region, state);
+        logger.warn({ aws: { service, region }, circuit: state }, 'aws circuit breaker');
       },
-      readiness: [
-        // AWS not answering leaves nothing to serve: unavailable (503). Refused credentials are degraded, not
-        // unready: every instance holds the same ones, and pulling them all out of the load balancer would not
-        // bring them back.
-        {
-          name: 'aws-credentials',
-          run: () =>
-            aws.getCallerIdentity().then(
-              () => READY,
-              (error: unknown) => {
-                if (isAwsCallError(error) && error.credentialsRefused) return DEGRADED;
-                throw error;
-              },
-            ),
-        },
-        ...shared.readiness,
-        { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
-      ],
-    });
-    return {
-      ...server,
-      logger,
-      metrics,
-      aws,
-      watcher,
-      async close() {
-        // In order: nothing new arrives once the server is closed; the pollers release their leases (another instance
-        // takes them) before the PubSub and Redis they use go away.
-        const steps: [string, () => Promise<void> | void][] = [
-          ['server', () => server.close()],
-          ['history publishing', () => stopPublishingHistory()],
-          ['pollers', () => watcher.close()],
-          ['pubsub', () => pubsub.close()],
-          ['shared state', () => shared.close()],
-          ['history', () => history.close()],
-          ['aws clients', () => aws.destroy()],
-        ];
-        for (const [name, stop] of steps) {
-          await stop();
-          logger.debug({ step: name }, 'shutdown step done');
-        }
-      },
-    };
-  } catch (error) {
-    await watcher.close();
-    await shared.close();
-    await history.close();
-    aws.destroy();
-    throw error;
+    },
+    onCredentialRenewal: (event) => {
+      metrics.onCredentialRenewal(event);
+      const fields = { aws: { account: event.account, accountId: event.accountId } };
+      if (event.outcome === 'refused') logger.warn(fields, 'aws refused renewed credentials too');
+      else logger.info(fields, 'aws credentials renewed after a refusal');
+    },
+    onCall: (event) => {
+      metrics.onAwsCall(event);
+      if (event.outcome !== 'success') {
+        logger.warn({ aws: { service: event.service, operation: event.operation, region: event.region, code: event.errorCode, attempts: event.attempts } }, 'aws call failed');
+      }
+    },
+  });
+}
+
+/** What /readyz asks: AWS credentials, then what the shared state and the history store report. */
+function readinessChecks(aws: AwsServices, shared: SharedState, history: RunningHistory): ReadinessCheck[] {
+  return [
+    // AWS not answering leaves nothing to serve: unavailable (503). Refused credentials are degraded, not
+    // unready: every instance holds the same ones, and pulling them all out of the load balancer would not
+    // bring them back.
+    {
+      name: 'aws-credentials',
+      run: () =>
+        aws.getCallerIdentity().then(
+          () => READY,
+          (error: unknown) => {
+            if (isAwsCallError(error) && error.credentialsRefused) return DEGRADED;
+            throw error;
+          },
+        ),
+    },
+    ...shared.readiness,
+    { name: 'history', run: async () => (history.degraded().length > 0 ? DEGRADED : READY) },
+  ];
+}
+
+/** Runs the shutdown steps one after another, each logged when done. */
+async function closeInOrder(logger: Logger, steps: readonly (readonly [string, () => Promise<void> | void])[]): Promise<void> {
+  for (const [name, stop] of steps) {
+    await stop();
+    logger.debug({ step: name }, 'shutdown step done');
   }
 }

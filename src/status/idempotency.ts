@@ -103,3 +103,28 @@ export function failureRecord(error: unknown): FailureRecord {
 export function reviveFailure(record: FailureRecord): Error {
   return record.aws ? new AwsCallError(record.aws) : new Error(record.message);
 }
+
+/**
+ * The calls in flight in this process, per key: a shared store's concurrent callers on one instance share one attempt
+ * without a round trip to the store each (the same key with other input is refused at once).
+ */
+export class InFlightClaims {
+  private readonly inFlight = new Map<string, { readonly fingerprint: string; readonly outcome: Promise<unknown> }>();
+
+  /** The outcome in flight for this key, or `start`'s, shared until it settles. */
+  share<T>(key: string, input: unknown, start: (fingerprint: string) => Promise<T>): Promise<T> {
+    const fingerprint = fingerprintOf(input);
+    const current = this.inFlight.get(key);
+    if (current) {
+      if (current.fingerprint !== fingerprint) return Promise.reject(new IdempotencyKeyReusedError());
+      return current.outcome as Promise<T>;
+    }
+    const outcome = start(fingerprint);
+    this.inFlight.set(key, { fingerprint, outcome });
+    const done = () => {
+      if (this.inFlight.get(key)?.outcome === outcome) this.inFlight.delete(key);
+    };
+    outcome.then(done, done);
+    return outcome;
+  }
+}

@@ -15,6 +15,7 @@ export {
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
 export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
+export { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
 export {
@@ -23,6 +24,7 @@ export {
   IdempotencyKeyPendingError,
   IdempotencyStoreUnavailableError,
   IDEMPOTENCY_WINDOW_MS,
+  InFlightClaims,
   failureRecord,
   fingerprintOf,
   reviveFailure,

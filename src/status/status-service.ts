@@ -24,6 +24,7 @@ import {
   type CreationRequestIndex,
 } from './followed-creations.js';
 import { AccessRefusals } from './access-refusals.js';
+import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
@@ -62,26 +63,7 @@ export interface MutationOrigin {
 /** An observation before it is stamped with when and by what. */
 type Found = Omit<StatusObservation, 'observedAt' | 'observedBy'>;
 
-/** A status that can be watched: the unit of polling, caching and change events. */
-export type WatchTarget =
-  | { readonly kind: 'fleetwise'; readonly accountId: string; readonly region: string }
-  | { readonly kind: 'enrollment'; readonly accountId: string }
-  | { readonly kind: 'creation'; readonly accountId: string }
-  | { readonly kind: 'request'; readonly requestId: string };
-
-/** One name per target, used for poller ownership and pub/sub topics. */
-export function watchKey(target: WatchTarget): string {
-  switch (target.kind) {
-    case 'fleetwise':
-      return `fleetwise:${target.accountId}:${target.region}`;
-    case 'enrollment':
-      return `enrollment:${target.accountId}`;
-    case 'creation':
-      return `creation:${target.accountId}`;
-    case 'request':
-      return `request:${target.requestId}`;
-  }
-}
+export { watchKey, type WatchTarget };
 
 /** Sees one ListAccounts page's accounts as the directory is read; must not throw. */
 export type DirectoryPageListener = (accounts: readonly OrgAccount[]) => void;
@@ -273,22 +255,7 @@ export class StatusService {
     const seen = new Map<string, number>();
     const expireIfSeen = (key: string, at: Date) => seen.set(key, Math.max(seen.get(key) ?? 0, at.getTime()));
     for (const { target, seenFetchedAt } of entries) {
-      switch (target.kind) {
-        case 'fleetwise':
-          expireIfSeen(cacheKeys.fleetwise(target.accountId, target.region), seenFetchedAt);
-          break;
-        case 'enrollment':
-          expireIfSeen(cacheKeys.enrollment(target.accountId), seenFetchedAt);
-          expireIfSeen(cacheKeys.enrollmentScan, seenFetchedAt);
-          break;
-        case 'creation':
-          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
-          break;
-        case 'request':
-          expireIfSeen(cacheKeys.creationRequest(target.requestId), seenFetchedAt);
-          expireIfSeen(cacheKeys.creationIndex, seenFetchedAt);
-          break;
-      }
+      for (const key of kindOf(target).cacheKeys(target)) expireIfSeen(key, seenFetchedAt);
     }
     await Promise.all(
       [...seen].map(async ([key, at]) => {

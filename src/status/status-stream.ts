@@ -40,9 +40,11 @@ export function openStatusStream(
 ): AsyncIterable<StatusChangeMessage> {
   const isFinal = options.isFinal ?? (() => false);
   const { resume, startCursor } = options;
-  return new Repeater<StatusChangeMessage>(async (push, stop) => {
+  const flow = new Flow();
+  const stream = new Repeater<StatusChangeMessage>(async (push, stop) => {
     const lastSent = new Map<string, string>();
     const send = (message: StatusChangeMessage) => {
+      flow.pushed += 1;
       push(message).catch(() => undefined);
       if (isFinal(message)) stop();
     };
@@ -84,16 +86,58 @@ export function openStatusStream(
     if (gate && resume) {
       // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
       // History lost mid-replay ends the stream (the client resumes from its last cursor), never a half replay.
-      void replayInto(gate, replayAfter(resume.history, resume.filter, resume.after)).catch(() => stop());
+      void replayInto(gate, replayAfter(resume.history, resume.filter, resume.after), flow).catch(() => stop());
     }
     await stop;
+    flow.close();
     for (const watch of watches) watch.release();
     await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
+  // The sliding buffer drops the oldest when a subscriber falls behind: right for live changes, wrong for a replay,
+  // which waits instead while too many of its events are not yet taken.
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = stream[Symbol.asyncIterator]();
+      return {
+        next: () => iterator.next().then((result) => (flow.taken(), result)),
+        return: (value?: unknown) => iterator.return(value as never),
+        throw: (error?: unknown) => iterator.throw(error),
+      };
+    },
+  };
 }
 
-/** Sends the replayed events, then lets the live ones through. */
-async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>): Promise<void> {
-  for await (const message of replay) gate.replayed(message);
+/** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
+const REPLAY_WINDOW = 1_000;
+
+/** Counts what went into a stream and what its subscriber took, so a replay can wait for room. */
+class Flow {
+  pushed = 0;
+  private consumed = 0;
+  private waiting: (() => void)[] = [];
+  closed = false;
+
+  taken(): void {
+    this.consumed += 1;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  async room(): Promise<void> {
+    while (!this.closed && this.pushed - this.consumed >= REPLAY_WINDOW) await new Promise<void>((wake) => this.waiting.push(wake));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+}
+
+/** Sends the replayed events as the subscriber takes them, then lets the live ones through. */
+async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>, flow: Flow): Promise<void> {
+  for await (const message of replay) {
+    await flow.room();
+    if (flow.closed) return;
+    gate.replayed(message);
+  }
   gate.caughtUp();
 }

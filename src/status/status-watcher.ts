@@ -11,7 +11,8 @@ import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { ObservedBy, StatusHistory } from './history-port.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { Cached } from './status-cache.js';
-import { watchKey, type BatchResult, type StatusService, type WatchTarget } from './status-service.js';
+import type { BatchResult, StatusService } from './status-service.js';
+import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { isTransitional } from './ttl.js';
 import { isUpstreamFailure, type UpstreamFailure } from './upstream-failure.js';
 
@@ -412,27 +413,9 @@ export class StatusWatcher {
     });
   }
 
-  private async read(targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
-    const first = targets[0]!;
-    switch (first.kind) {
-      case 'fleetwise':
-        return this.status.fleetwiseRegistrations(targets as Extract<WatchTarget, { kind: 'fleetwise' }>[]);
-      case 'enrollment':
-        return this.status.enrollments(targets.map((target) => (target as { accountId: string }).accountId));
-      case 'request':
-        return this.status.creationRequests(targets.map((target) => (target as { requestId: string }).requestId));
-      case 'creation': {
-        const ids = targets.map((target) => (target as { accountId: string }).accountId);
-        const accounts = await this.status.accounts(ids);
-        const known = accounts.flatMap((result) => (result instanceof Error || !result.value ? [] : [result.value]));
-        const requests = await this.status.creationRequestsForAccounts(known);
-        const byId = new Map<string, BatchResult<unknown>>(known.map((account, index) => [account.id, requests[index]!]));
-        return accounts.map((result, index): BatchResult<unknown> => {
-          if (result instanceof Error) return result;
-          return byId.get(ids[index]!) ?? { value: null, fetchedAt: result.fetchedAt };
-        });
-      }
-    }
+  private read(targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
+    // Due pollers are grouped by kind (tick), so one table entry reads them all.
+    return kindOf(targets[0]!).read(this.status, targets);
   }
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
@@ -534,17 +517,7 @@ async function stopListener(subscription: Promise<() => Promise<void>> | undefin
 
 /** The raw AWS status a reading stands for; null when there is none (never registered, no creation request). */
 function statusOf(target: WatchTarget, result: Cached<unknown>): string | null {
-  const value = result.value as Record<string, unknown> | null;
-  if (!value) return null;
-  switch (target.kind) {
-    case 'fleetwise':
-      return String(value.accountStatus);
-    case 'enrollment':
-      return String(value.status);
-    case 'creation':
-    case 'request':
-      return String(value.state);
-  }
+  return result.value == null ? null : kindOf(target).statusOf(result.value as never);
 }
 
 function sameReading(a: Reading, b: Reading): boolean {

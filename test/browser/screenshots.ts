@@ -15,7 +15,10 @@ const browser = await launchBrowser();
 try {
   const board = await browser.open(`${stack.origin}/`);
   await board.page.locator('td.status').first().waitFor({ timeout: WAIT_MS });
-  await board.page.waitForFunction("document.querySelectorAll('td.status.waiting').length === 0", undefined, { timeout: WAIT_MS });
+  // A locator, not waitForFunction: the board's Content-Security-Policy forbids the eval that a page function needs.
+  await board.page.locator('td.status.waiting').first().waitFor({ state: 'detached', timeout: WAIT_MS });
+  // The OU tree beside the table, read once the directory is in.
+  await board.page.locator('.unit-tree .unit[data-unit-id]').first().waitFor({ timeout: WAIT_MS });
   const account = await unregisteredAccount(stack);
   await stack.gql(REGISTER, { accountId: account.id, iamRoleArn: roleArnIn(account.id) });
   await board.page.locator(`tr[data-account-id="${account.id}"] td[data-value="REGISTRATION_PENDING"]`).waitFor({ timeout: WAIT_MS });

@@ -59,6 +59,12 @@ describe.each([
         // "Within the TTL" must hold however long the cold query took on a busy machine.
         STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '600000',
         STATUSGRAPH_CACHE_TTL_SETTLED_MS: '600000',
+        // This test counts calls: on a machine with both cores busy, 1,000 AssumeRoles answered by an emulator in the
+        // same process can outlast the 10-second default per attempt, and a timed-out attempt is retried (one more
+        // call). No answer waits for this timeout; it only stops the machine's speed from changing the count.
+        STATUSGRAPH_AWS_TIMEOUT_MS: '120000',
+        // Likewise the query deadline: a cold 1,000-account query on a busy machine can take longer than 15 s.
+        STATUSGRAPH_QUERY_DEADLINE_MS: '600000',
       },
     });
     requests = await creationRequestsOnRecord(stack.emulatorEndpoint);

@@ -9,6 +9,7 @@ import {
 import { ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient, paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { countOf, startStack, total, type Stack } from '../support/stack.js';
+import { record, wsClient } from '../support/ws.js';
 
 const MEMBERS = 60;
 const sdkConfig = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -175,6 +176,27 @@ describe('one query each, as issue 17 asks', () => {
     expect(unit.direct.totalCount).toBe(accounts.filter((account) => account.Paths![0]!.endsWith(`/${workloads}/${account.Id}/`)).length);
     expect(unit.statusSummary.totalAccounts).toBe(under(workloads).length);
     expect(unit.statusSummary.byOrganizationalUnit.map((entry: any) => entry.organizationalUnit.name)).toEqual(['Prod', 'Staging']);
+  });
+});
+
+describe('accountStatusChanged with a filter', () => {
+  it('sends the current state of the accounts under an OU only', async () => {
+    const prod = units.get('Workloads/Prod')!;
+    const expected = under(prod).map((account) => account.Id!).sort();
+    const client = wsClient(stack.graphqlUrl);
+    try {
+      const events = record(client, `subscription($ou: String!) { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], filter: { organizationalUnitId: $ou }) {
+        accountId source current } }`, { ou: prod });
+      const seen = new Set<string>();
+      await events.waitFor((event) => {
+        seen.add(event.accountStatusChanged.accountId);
+        return seen.size === expected.length;
+      }, 'one event per account under Prod');
+      expect([...seen].sort()).toEqual(expected);
+      events.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

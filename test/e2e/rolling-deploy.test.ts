@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/node.js';
+import { startBalancedLoad } from '../support/balanced-load.js';
 import { startMainProcess, type MainProcess } from '../support/main-process.js';
 import { connect, post, runOverSocket } from './hardening-support.js';
 
@@ -60,27 +61,18 @@ describe('SIGTERM', () => {
     });
     expect(await readiness(main)).toBe(200);
     // The load: four clients, each sending while the instance says it is ready, as a load balancer would.
-    const statuses: number[] = [];
-    let ready = true;
-    const client = async () => {
-      while (ready) {
-        const answer = await post(main.url, { query: QUERY });
-        statuses.push(answer.status === 200 && answer.body.errors === undefined ? 200 : answer.status);
-      }
-    };
-    const load = Promise.all(Array.from({ length: 4 }, client));
-    while (statuses.length < 8) await new Promise((resolve) => setTimeout(resolve, 20));
+    const load = startBalancedLoad(main.url, QUERY, 4);
+    await load.answered(8);
 
     main.signal('SIGTERM');
     await expect.poll(() => readiness(main), { timeout: 10_000 }).toBe(503);
     // Still served while a load balancer takes the instance out.
     const duringGrace = await post(main.url, { query: QUERY });
     expect(duringGrace.status).toBe(200);
-    ready = false;
-    await load;
+    await load.stop();
 
     expect(await main.exited).toBe(0);
-    expect(statuses.length).toBeGreaterThan(8);
-    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(load.statuses.length).toBeGreaterThan(8);
+    expect(load.statuses.filter((status) => status !== 200)).toEqual([]);
   }, 60_000);
 });

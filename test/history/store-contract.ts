@@ -64,6 +64,16 @@ export function describeHistoryStore(engine: string, harness: StoreHarness): voi
       });
     });
 
+    it('writes a batch in order: a status changing twice in it chains, and a repeat points at the event it repeats', async () => {
+      const { history } = await open();
+      const answers = await history.record([enrollment('Inactive', 1), enrollment('Inactive', 2), enrollment('Active', 3), enrollment('Active', 4)]);
+      expect(answers.map((answer) => answer?.changed)).toEqual([true, false, true, false]);
+      expect(answers[1]!.cursor).toBe(answers[0]!.cursor);
+      expect(answers[3]!.cursor).toBe(answers[2]!.cursor);
+      const { events } = await history.page({}, { first: 10 });
+      expect(events.map((event) => [event.previous, event.current])).toEqual([['Inactive', 'Active'], [null, 'Inactive']]);
+    });
+
     it('keeps its events and migrations across a restart, and follows on from the last event', async () => {
       const first = await open();
       await first.history.record([enrollment('Inactive', 1)]);

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/node.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startStatusGraph, type StatusGraph } from '../../src/server/start-statusgraph.js';
-import { post } from '../e2e/hardening-support.js';
+import { startBalancedLoad } from '../support/balanced-load.js';
 import { startMainProcess, type MainProcess } from '../support/main-process.js';
 import { record, wsClient } from '../support/ws.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
@@ -83,24 +83,15 @@ describe('SIGTERM to a Redis-backed instance under load', () => {
     await onStaying.waitFor(() => true, 'the current state on the staying instance');
     expect(staying.watcher.polling).toBe(0);
 
-    const statuses: number[] = [];
-    let ready = true;
-    const loadClient = async () => {
-      while (ready) {
-        const answer = await post(main.url, { query: QUERY });
-        statuses.push(answer.status === 200 && answer.body.errors === undefined ? 200 : answer.status);
-      }
-    };
-    const load = Promise.all(Array.from({ length: 3 }, loadClient));
-    while (statuses.length < 6) await new Promise((resolve) => setTimeout(resolve, 20));
+    const load = startBalancedLoad(main.url, QUERY, 3);
+    await load.answered(6);
 
     main.signal('SIGTERM');
     await expect.poll(async () => (await readiness(main.url)).status, { timeout: 10_000 }).toBe(503);
-    ready = false;
-    await load;
+    await load.stop();
 
     expect(await main.exited).toBe(0);
-    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(load.statuses.filter((status) => status !== 200)).toEqual([]);
     await expect.poll(() => staying.watcher.polling, { timeout: 10_000 }).toBe(1);
   }, 120_000);
 });

@@ -48,7 +48,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     memberAccounts: options.memberAccounts ?? 12,
     delayMs: options.delayMs ?? 200,
   });
-  const config = loadConfig({ PORT: '0', STATUSGRAPH_LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  const config = loadConfig({
+    PORT: '0',
+    STATUSGRAPH_LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    // Wall-clock limits a busy machine can reach are the business of the tests that test them (they set their own):
+    // elsewhere a slow AssumeRole or query is only slow, and a test counting calls must not see it as a failure.
+    STATUSGRAPH_AWS_TIMEOUT_MS: '120000',
+    STATUSGRAPH_QUERY_DEADLINE_MS: '600000',
+    ...options.env,
+  });
   const typedErrors = watchTypedErrors();
   const server = await startStatusGraph(config, {
     awsEndpoint: emulator.endpoint,

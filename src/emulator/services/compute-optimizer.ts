@@ -13,7 +13,7 @@ import {
   validationMessage,
   type Violation,
 } from './validation.js';
-import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
+import { completionTime, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
 
 export const ENROLLMENT_STATUSES = ['Active', 'Inactive', 'Pending', 'Failed'] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
@@ -91,7 +91,7 @@ export class ComputeOptimizerEnrollments implements TransitionSource {
       status: 'Pending',
       statusReason: enrolled ? MEMBERS_PENDING_REASON : PENDING_REASON,
       updatedAt: now,
-      activeFrom: this.gate.isHeld(key(accountId)) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs),
+      activeFrom: completionTime(this.gate, key(accountId), now, this.delayMs),
       ...(enrolled !== undefined && { memberAccountsEnrolled: enrolled }),
     });
   }
@@ -115,14 +115,6 @@ export class ComputeOptimizerEnrollments implements TransitionSource {
     return found;
   }
 
-  hold(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
-  }
-
-  settle(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, now);
-  }
-
   history(statusKey: string, now: Date): StatusHistory | undefined {
     const accountId = statusKey.split(':')[1];
     if (accountId === undefined) return undefined;
@@ -142,7 +134,7 @@ export class ComputeOptimizerEnrollments implements TransitionSource {
   }
 
   /** Moves the end of an opt-in still Pending at `now`. */
-  private reschedule(statusKey: string, now: Date, activeFrom: Date): void {
+  reschedule(statusKey: string, now: Date, activeFrom: Date): void {
     const timeline = this.timelines.get(statusKey.split(':')[1] ?? '');
     const record = timeline?.current;
     if (record !== undefined && pendingUntil(record, now) !== undefined) timeline!.replaceCurrent({ ...record, activeFrom });

@@ -3,7 +3,7 @@
 // REGISTRATION_FAILURE when the IAM role belongs to another account, which FleetWise cannot use.
 import { AwsServiceError, type OperationContext, type ServiceDefinition } from '../core/types.js';
 import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
-import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
+import { completionTime, historyOf, NO_HOLDS, settlesAtOrHeld, Timeline, type TransitionGate, type TransitionSource } from './transitions.js';
 import { checkString, validationMessage, type Violation } from './validation.js';
 
 /** The only regions IoT FleetWise is offered in. */
@@ -85,7 +85,7 @@ export class FleetwiseRegistrations implements TransitionSource {
       ...(request.timestream !== undefined && { timestream: request.timestream }),
       creationTime: previous?.creationTime ?? now,
       requestedAt: now,
-      settlesAt: this.gate.isHeld(statusKey) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs),
+      settlesAt: completionTime(this.gate, statusKey, now, this.delayMs),
       outcome: ownRole ? 'REGISTRATION_SUCCESS' : 'REGISTRATION_FAILURE',
       ...(!ownRole && { errorMessage: foreignRoleMessage(request.roleArn, request.accountId) }),
     };
@@ -104,14 +104,6 @@ export class FleetwiseRegistrations implements TransitionSource {
     return found;
   }
 
-  hold(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
-  }
-
-  settle(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, now);
-  }
-
   history(statusKey: string, now: Date): StatusHistory | undefined {
     const timeline = this.timelines.get(statusKey);
     if (timeline === undefined) return statusKey.split(':').length === 3 ? historyOf([], null, false, now) : undefined;
@@ -125,7 +117,7 @@ export class FleetwiseRegistrations implements TransitionSource {
   }
 
   /** Moves the completion of a registration still pending at `now`. */
-  private reschedule(statusKey: string, now: Date, settlesAt: Date): void {
+  reschedule(statusKey: string, now: Date, settlesAt: Date): void {
     const timeline = this.timelines.get(statusKey);
     const record = timeline?.current;
     if (record !== undefined && record.settlesAt > now) timeline!.replaceCurrent({ ...record, settlesAt });

@@ -5,7 +5,7 @@
 // account joins at the release.
 import type { InFlightTransition, StatusHistory } from '../core/world-control.js';
 import type { SeededRandom } from './random.js';
-import { HELD_UNTIL_RELEASED, historyOf, NO_HOLDS, settlesAtOrHeld, type TransitionGate, type TransitionSource } from './transitions.js';
+import { completionTime, historyOf, NO_HOLDS, settlesAtOrHeld, type TransitionGate, type TransitionSource } from './transitions.js';
 
 export const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
@@ -183,7 +183,7 @@ export class Organization implements TransitionSource {
    */
   requestAccount(request: NewAccountRequest, now: Date): CreateAccountRequestRecord {
     const id = this.newRequestId();
-    const completesAt = this.gate.isHeld(requestKey(id)) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + this.delayMs);
+    const completesAt = completionTime(this.gate, requestKey(id), now, this.delayMs);
     const outcome = this.decideOutcome(request, completesAt);
     const record: CreateAccountRequestRecord = { id, accountName: request.accountName, requestedAt: now, completesAt, outcome };
     this.requests.push(record);
@@ -198,14 +198,6 @@ export class Organization implements TransitionSource {
       value: 'IN_PROGRESS',
       settlesAt: settlesAtOrHeld(request.completesAt),
     }));
-  }
-
-  hold(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, HELD_UNTIL_RELEASED);
-  }
-
-  settle(statusKey: string, now: Date): void {
-    this.reschedule(statusKey, now, now);
   }
 
   history(statusKey: string, now: Date): StatusHistory | undefined {
@@ -226,7 +218,7 @@ export class Organization implements TransitionSource {
   }
 
   /** Moves the completion of a request still in progress at `now`, and the joining of the account it creates. */
-  private reschedule(statusKey: string, now: Date, completesAt: Date): void {
+  reschedule(statusKey: string, now: Date, completesAt: Date): void {
     const request = this.requestsById.get(statusKey.slice('creation:'.length));
     if (request === undefined || request.completesAt <= now) return;
     const moved = { ...request, completesAt };

@@ -29,6 +29,11 @@ export interface TransitionGate {
   isHeld(key: string): boolean;
 }
 
+/** When a transition starting `now` completes by itself: after the delay, or never while the gate holds its key. */
+export function completionTime(gate: TransitionGate, key: string, now: Date, delayMs: number): Date {
+  return gate.isHeld(key) ? HELD_UNTIL_RELEASED : new Date(now.getTime() + delayMs);
+}
+
 /** A gate that holds nothing: models built without a control API. */
 export const NO_HOLDS: TransitionGate = { isHeld: () => false };
 
@@ -36,10 +41,8 @@ export const NO_HOLDS: TransitionGate = { isHeld: () => false };
 export interface TransitionSource {
   readonly kind: TransitionKind;
   inFlight(now: Date): InFlightTransition[];
-  /** Holds one transition in flight. */
-  hold(key: string, now: Date): void;
-  /** Completes one transition in flight at `now`. */
-  settle(key: string, now: Date): void;
+  /** Moves the completion of one transition still in flight at `now`: HELD_UNTIL_RELEASED holds it, `now` completes it. */
+  reschedule(key: string, now: Date, settlesAt: Date): void;
   /** The status's history, or undefined for a key the model does not know. */
   history(key: string, now: Date): StatusHistory | undefined;
 }
@@ -81,7 +84,7 @@ export class WorldTransitions implements WorldControl {
   hold(patterns: readonly string[], now: Date): string[] {
     this.holds.add(patterns);
     return this.matching(patterns, now).map(({ source, transition }) => {
-      if (transition.settlesAt !== undefined) source.hold(transition.key, now);
+      if (transition.settlesAt !== undefined) source.reschedule(transition.key, now, HELD_UNTIL_RELEASED);
       return transition.key;
     });
   }
@@ -89,7 +92,7 @@ export class WorldTransitions implements WorldControl {
   release(patterns: readonly string[], now: Date): string[] {
     this.holds.lift(patterns);
     return this.matching(patterns, now).map(({ source, transition }) => {
-      source.settle(transition.key, now);
+      source.reschedule(transition.key, now, now);
       return transition.key;
     });
   }

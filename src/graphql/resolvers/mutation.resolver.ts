@@ -6,11 +6,12 @@ import {
   IdempotencyKeyPendingError,
   IdempotencyKeyReusedError,
   IdempotencyStoreUnavailableError,
+  isUpstreamFailure,
 } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, orFieldError } from '../errors.js';
 import { CreateAccountInput } from '../inputs/create-account.input.js';
-import { RegisterFleetwiseAccountInput } from '../inputs/register-fleetwise-account.input.js';
+import { RegisterFleetwiseAccountInput, ROLE_ARN_PATTERN } from '../inputs/register-fleetwise-account.input.js';
 import { EnrollmentTarget, UpdateComputeOptimizerEnrollmentInput } from '../inputs/update-compute-optimizer-enrollment.input.js';
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
@@ -30,6 +31,12 @@ export class MutationResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<FleetwiseRegistration> {
     const region = fleetwiseRegionOrThrow(ctx, input.region, 'input.region');
+    // RegisterAccount runs in the account and FleetWise assumes the role there: a role of another account is refused
+    // by AWS only after the call, or worse, trusted by mistake.
+    const roleAccount = roleAccountOf(input.iamRoleArn);
+    if (roleAccount !== undefined && roleAccount !== input.accountId) {
+      throw badUserInput(`input.iamRoleArn must be a role in account ${input.accountId}, the account being registered.`, 'input.iamRoleArn');
+    }
     // An account outside the organization is NOT_FOUND before any call in it.
     await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const registered = await orFieldError(
@@ -52,6 +59,13 @@ export class MutationResolver {
     @Arg('input', () => UpdateComputeOptimizerEnrollmentInput, { description: 'The account and the status to set.' }) input: UpdateComputeOptimizerEnrollmentInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ComputeOptimizerEnrollment> {
+    // Only the management account can enroll its members; learnt at start, so checking costs no AWS call.
+    if (input.includeMemberAccounts && input.accountId !== (await orFieldError(ctx.services.status.viewerAccountId()))) {
+      throw badUserInput(
+        'input.includeMemberAccounts applies to the management account only; this account is a member: leave it false.',
+        'input.includeMemberAccounts',
+      );
+    }
     await orFieldError(ctx.services.status.requireMembers([input.accountId]));
     const updated = await orFieldError(
       ctx.services.status.updateEnrollment({
@@ -107,7 +121,20 @@ export class MutationResolver {
           extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE, field: 'input.idempotencyKey' },
         });
       }
+      // A timeout or a 5xx: AWS may have created the account. The key stays taken for 24 hours, so the truth is that
+      // a retry with it answers the same, and a new key could create a second account.
+      if (isUpstreamFailure(error) && error.retryable && !error.throttled) {
+        throw new GraphQLError(
+          'CreateAccount did not answer (timeout or AWS fault): the account may or may not have been created. This idempotencyKey now stands for that unknown outcome for 24 hours; check the organization\'s accounts and creation requests before creating it again with a new key.',
+          { extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE, field: 'input.idempotencyKey', outcome: 'UNKNOWN' }, originalError: error },
+        );
+      }
       return orFieldError(Promise.reject(error));
     }
   }
+}
+
+/** The account of an IAM role ARN (`arn:aws:iam::123456789012:role/…`), if it names one. */
+function roleAccountOf(arn: string): string | undefined {
+  return ROLE_ARN_PATTERN.exec(arn)?.[2] || undefined;
 }

@@ -1,15 +1,8 @@
 // The organization's accounts, a Relay connection over the ListAccounts directory, and the status summary.
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
-import type {
-  AccountDirectory,
-  Cached,
-  CreateAccountStatusRecord,
-  EnrollmentStatusRecord,
-  FleetwiseRegistrationRecord,
-  OrgAccount,
-} from '../../status/index.js';
+import type { AccountDirectory, AccountStatuses, Cached, OrgAccount } from '../../status/index.js';
 import { GraphQLError } from 'graphql';
-import { selectAccounts, UnknownOrganizationalUnitError, type AccountFilter } from '../../status/index.js';
+import { readOrganizationStatuses, readStatusesOf, selectAccounts, UnknownOrganizationalUnitError, type AccountFilter } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
@@ -70,15 +63,15 @@ export class OrganizationResolver {
     if (!isEmptyFilter(chosen)) return summaryOfAccounts(ctx, await filteredAccounts(ctx, chosen));
     const cached = ctx.services.status.cachedDirectory();
     const { accounts, statuses } = cached
-      ? { accounts: cached.value.accounts, statuses: await loadStatuses(ctx, cached.value.accounts) }
-      : await readDirectoryAndStatuses(ctx);
+      ? { accounts: cached.value.accounts, statuses: await readStatusesOf(ctx.services.status, ctx.loaders, cached.value.accounts) }
+      : await orFieldError(readOrganizationStatuses(ctx.services.status, ctx.loaders));
     return buildSummary(ctx, accounts, statuses);
   }
 }
 
 /** The summary of some accounts: their statuses read through the cache and the request's loaders. */
 export async function summaryOfAccounts(ctx: GraphQLContext, accounts: readonly OrgAccount[], scopeId?: string): Promise<StatusSummary> {
-  return buildSummary(ctx, accounts, await loadStatuses(ctx, accounts), scopeId);
+  return buildSummary(ctx, accounts, await readStatusesOf(ctx.services.status, ctx.loaders, accounts), scopeId);
 }
 
 /**
@@ -135,83 +128,6 @@ export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
   }
-}
-
-/**
- * Reads the directory and every account's statuses. Each account's FleetWise registration and creation request start
- * loading as soon as its ListAccounts page arrives, while the next pages are read: the summary then takes about as
- * long as the directory, not the directory plus every account after it. Enrollments are asked for once, for the whole
- * directory: one org-wide scan answers every member, and a page arriving after a transitional status of that scan
- * expired would otherwise scan the organization again.
- */
-async function readDirectoryAndStatuses(ctx: GraphQLContext): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
-  const loading = new Map<string, Promise<PerAccountStatuses>>();
-  const startLoading = (accounts: readonly OrgAccount[]) => {
-    const fresh = accounts.filter((account) => !loading.has(account.id));
-    const statuses = loadPerAccountStatuses(ctx, fresh);
-    fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
-  };
-  const accounts = (await orFieldError(ctx.services.status.directory({ onPage: startLoading }))).value.accounts;
-  // Read elsewhere (or cached meanwhile), the directory came whole: load what the pages did not start.
-  startLoading(accounts);
-  const [perAccount, enrollments] = await Promise.all([
-    Promise.all(accounts.map((account) => loading.get(account.id)!)),
-    loadEnrollments(ctx, accounts),
-  ]);
-  return { accounts, statuses: perAccount.map((each, index) => ({ ...each, enrollment: enrollments[index]! })) };
-}
-
-/** One account's three statuses (FleetWise per region, in the service's region order), or the error of each. */
-interface AccountStatuses extends PerAccountStatuses {
-  readonly enrollment: Cached<EnrollmentStatusRecord> | Error;
-}
-
-/** The statuses that cost a call per account (FleetWise) or come from an index of their own (creation requests). */
-interface PerAccountStatuses {
-  readonly fleetwise: readonly (Cached<FleetwiseRegistrationRecord | null> | Error)[];
-  readonly creation: Cached<CreateAccountStatusRecord | null> | Error;
-}
-
-/**
- * Every status of some accounts: from the status cache at once where it holds them fresh, else through the request's
- * loaders (batched, cached); never rejects — a failed lookup is that status's Error.
- */
-async function loadStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<AccountStatuses[]> {
-  const [perAccount, enrollments] = await Promise.all([loadPerAccountStatuses(ctx, accounts), loadEnrollments(ctx, accounts)]);
-  return perAccount.map((each, index) => ({ ...each, enrollment: enrollments[index]! }));
-}
-
-function loadEnrollments(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<(Cached<EnrollmentStatusRecord> | Error)[]> {
-  const { status } = ctx.services;
-  return Promise.all(accounts.map((account) => status.cachedEnrollment(account.id) ?? settled(ctx.loaders.enrollment.load(account.id))));
-}
-
-async function loadPerAccountStatuses(ctx: GraphQLContext, accounts: readonly OrgAccount[]): Promise<PerAccountStatuses[]> {
-  if (accounts.length === 0) return [];
-  const { status } = ctx.services;
-  const { loaders } = ctx;
-  const [creations, ...fleetwise] = await Promise.all([
-    Promise.all(
-      accounts.map((account) => status.cachedCreationRequestForAccount(account) ?? settled(loaders.creationRequestForAccount.load(account))),
-    ),
-    ...status.fleetwiseRegions.map((region) =>
-      Promise.all(
-        accounts.map(
-          (account) =>
-            status.cachedFleetwiseRegistration(account.id, region) ?? settled(loaders.fleetwise.load({ accountId: account.id, region })),
-        ),
-      ),
-    ),
-  ]);
-  return accounts.map((_account, index) => ({
-    fleetwise: fleetwise.map((byRegion) => byRegion[index]!),
-    creation: creations[index]!,
-  }));
-}
-
-/** A lookup's value, or its failure as a value: one account's failed status must not fail the summary. */
-function settled<T>(lookup: Promise<T>): Promise<T | Error> {
-  return lookup.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 /** One page of the directory, ordered by account id, after `afterId`, of the accounts in `states` (all when absent). */

@@ -20,9 +20,12 @@ import { Account } from '../types/account.type.js';
 import { AccountStatusChange } from '../types/account-status-change.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
+import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
+import { filteredAccounts } from './organization.resolver.js';
 
 interface AccountStatusArgs {
   accountIds?: string[] | null;
+  filter?: AccountFilterInput | null;
   sources?: StatusSource[] | null;
   regions?: string[] | null;
   after?: string | null;
@@ -53,6 +56,11 @@ export class SubscriptionResolver {
     _regions?: string[],
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION })
     _after?: string,
+    @Arg('filter', () => AccountFilterInput, {
+      nullable: true,
+      description: 'Watch only the accounts this filter chooses when the stream opens (with accountIds: those of them it chooses).',
+    })
+    _filter?: AccountFilterInput,
   ): AccountStatusChange {
     ctx.renewLoaders();
     return AccountStatusChange.from(eventOf(message));
@@ -107,8 +115,14 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   );
   // An id outside the organization is NOT_FOUND here, as in mutations: it is never polled.
   if (args.accountIds) await orFieldError(status.requireMembers([...new Set(args.accountIds)]));
-  const accountIds =
-    args.accountIds ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id);
+  const chosen = toAccountFilter(args.filter);
+  const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).map((account) => account.id));
+  const listed = args.accountIds ?? (filtered ? [...filtered] : undefined);
+  const accountIds = (listed ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id)).filter(
+    (id) => !filtered || filtered.has(id),
+  );
+  // A filtered stream watches the accounts chosen: like explicit accountIds, it does not grow with accounts that join.
+  if (filtered && !args.accountIds) args = { ...args, accountIds };
 
   const targetsOf = (ids: readonly string[]): WatchTarget[] => {
     const targets: WatchTarget[] = [];

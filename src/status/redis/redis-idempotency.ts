@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   failureRecord,
-  fingerprintOf,
+  InFlightClaims,
   reviveFailure,
   type FailureRecord,
   IDEMPOTENCY_WINDOW_MS,
@@ -66,7 +66,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly windowMs: number;
   private readonly prefix: string;
   /** Calls in flight on this instance, shared without a Redis round trip each. */
-  private readonly local = new Map<string, { readonly fingerprint: string; readonly outcome: Promise<unknown> }>();
+  private readonly local = new InFlightClaims();
 
   constructor(options: RedisIdempotencyStoreOptions) {
     this.connection = options.connection;
@@ -80,19 +80,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   run<T>(key: string, input: unknown, attempt: () => Promise<T>, forgetOn: (error: unknown) => boolean): Promise<T> {
-    const fingerprint = fingerprintOf(input);
-    const inFlight = this.local.get(key);
-    if (inFlight) {
-      if (inFlight.fingerprint !== fingerprint) return Promise.reject(new IdempotencyKeyReusedError());
-      return inFlight.outcome as Promise<T>;
-    }
-    const outcome = this.runShared(key, fingerprint, attempt, forgetOn);
-    this.local.set(key, { fingerprint, outcome });
-    const done = () => {
-      if (this.local.get(key)?.outcome === outcome) this.local.delete(key);
-    };
-    outcome.then(done, done);
-    return outcome;
+    return this.local.share(key, input, (fingerprint) => this.runShared(key, fingerprint, attempt, forgetOn));
   }
 
   private async runShared<T>(key: string, fingerprint: string, attempt: () => Promise<T>, forgetOn: (error: unknown) => boolean): Promise<T> {

@@ -5,9 +5,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../support/free-port.js';
 
 /** initdb takes a few seconds; a busy 2-core machine may take much longer. */
 const START_TIMEOUT_MS = 60_000; // 1 minute
@@ -99,16 +99,4 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-/** A port the kernel just handed out and took back: free for postgres to bind a moment later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

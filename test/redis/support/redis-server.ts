@@ -2,8 +2,8 @@
 // stopped and started again on the same port to play an outage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../support/free-port.js';
 
 /** redis-server starts in milliseconds; a busy 2-core machine may take a few seconds. */
 const START_TIMEOUT_MS = 20_000; // 20 seconds
@@ -81,16 +81,4 @@ export async function startRedisServer(): Promise<RedisServer> {
       await stop();
     },
   };
-}
-
-/** A port the kernel just handed out and took back: free for redis-server to bind a moment later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

@@ -1,0 +1,282 @@
+// Benchmark 5, status history (issue 18): `npx tsx bench/history.ts [--quick]` measures, side by side with a baseline
+// of the bare driver doing the same writes or reads, and writes its section of docs/benchmarks.md:
+//  - recording: sustained events/s through the HistoryRecorder into the embedded store and into PostgreSQL (a real
+//    server started here), the p99 event-loop delay while it runs, and bytes on disk per event;
+//  - replay: a subscriber resuming after 100,000 events over graphql-ws from the real server (embedded store), in
+//    order, events/s, and how much the server process's RSS grew;
+//  - Account.history(first: 50): p99 of the page query with 10 million events in the embedded log.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { openHistoryStore, type HistoryStore } from '../src/history/index.js';
+import { EventLog } from '../src/history/event-log.js';
+import { openHistoryDb } from '../src/history/database.js';
+import type { StatusObservation } from '../src/status/index.js';
+import { startPostgresServer } from '../test/postgres/support/postgres-server.js';
+import { startStack } from '../test/support/stack.js';
+import { wsClient } from '../test/support/ws.js';
+import { count, machineLine, table, writeSection } from './support/report.js';
+import { percentile } from './support/stats.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+/** `--only replay,pages` runs some parts (printed, docs/benchmarks.md left as it is). */
+const parts = new Set((values.only ?? 'recording,replay,pages').split(','));
+const PLAN = values.quick
+  ? { recorded: 5_000, replayed: 10_000, logSize: 200_000, pages: 200 }
+  : { recorded: 50_000, replayed: 100_000, logSize: 10_000_000, pages: 2_000 };
+/** Observations per record() call: one poll round, or one org-wide scan page. */
+const BATCH = 100;
+const ACCOUNTS = 1_000;
+
+const accountId = (index: number) => String(100_000_000_000 + (index % ACCOUNTS));
+
+/** Every observation a change: each account's enrollment flips between Active and Inactive. */
+function observation(index: number): StatusObservation {
+  const round = Math.floor(index / ACCOUNTS);
+  return {
+    target: { kind: 'enrollment', accountId: accountId(index) },
+    status: round % 2 === 0 ? 'Active' : 'Inactive',
+    observedAt: new Date(),
+    observedBy: 'poll',
+  };
+}
+
+interface RecordingResult {
+  readonly engine: string;
+  readonly eventsPerSecond: number;
+  readonly baselinePerSecond: number;
+  readonly loopDelayP99Ms: number;
+  readonly bytesPerEvent: number;
+}
+
+async function recordInto(store: HistoryStore): Promise<{ perSecond: number; loopDelayP99Ms: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = performance.now();
+  for (let index = 0; index < PLAN.recorded; index += BATCH) {
+    const batch = Array.from({ length: BATCH }, (_, offset) => observation(index + offset));
+    const answers = await store.history.record(batch);
+    if (answers.some((answer) => !answer?.changed)) throw new Error('an observation was not recorded as a change');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  delay.disable();
+  return { perSecond: PLAN.recorded / seconds, loopDelayP99Ms: delay.percentile(99) / 1e6 };
+}
+
+/** The bare driver inserting the same rows, BATCH per transaction. */
+function rowOf(index: number): unknown[] {
+  const { status, observedAt } = observation(index);
+  return [`enrollment:${accountId(index)}`, index, accountId(index), 'COMPUTE_OPTIMIZER_ENROLLMENT', 1, 'x', status, observedAt.getTime(), 'poll'];
+}
+const ROW_COLUMNS = 'watch_key, follows_id, account_id, source, has_previous, previous, current, observed_at, observed_by';
+
+function directoryBytes(dir: string): number {
+  return readdirSync(dir).reduce((total, name) => total + statSync(join(dir, name)).size, 0);
+}
+
+async function recordingEmbedded(): Promise<RecordingResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+  try {
+    const store = await openHistoryStore({ location: { engine: 'sqlite', dataDir: join(dir, 'store') }, retentionDays: 400 });
+    const measured = await recordInto(store);
+    await store.close();
+    const bytesPerEvent = directoryBytes(join(dir, 'store')) / PLAN.recorded;
+
+    const baseline = openHistoryDb({ engine: 'sqlite', dataDir: join(dir, 'baseline') });
+    await baseline.migrate();
+    await baseline.close();
+    const raw = new Database(join(dir, 'baseline', 'history.db'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    const insert = raw.prepare(`insert into status_events (${ROW_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const batch = raw.transaction((from: number) => {
+      for (let index = from; index < from + BATCH; index++) insert.run(...rowOf(index));
+    });
+    const started = performance.now();
+    for (let index = 0; index < PLAN.recorded; index += BATCH) {
+      batch(index);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const baselinePerSecond = PLAN.recorded / ((performance.now() - started) / 1000);
+    raw.close();
+    return { engine: 'embedded (better-sqlite3)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, bytesPerEvent };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function recordingPostgres(): Promise<RecordingResult> {
+  const server = await startPostgresServer();
+  try {
+    const store = await openHistoryStore({ location: { engine: 'postgres', url: server.url }, retentionDays: 400 });
+    const measured = await recordInto(store);
+    await store.close();
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    const size = await client.query<{ bytes: string }>(`select pg_total_relation_size('status_events') as bytes`);
+    const bytesPerEvent = Number(size.rows[0]!.bytes) / PLAN.recorded;
+    await client.query('truncate status_events');
+    const placeholders = Array.from({ length: 9 }, (_, column) => `$${column + 1}`).join(', ');
+    const started = performance.now();
+    for (let index = 0; index < PLAN.recorded; index += BATCH) {
+      await client.query('begin');
+      for (let offset = 0; offset < BATCH; offset++) {
+        await client.query(`insert into status_events (${ROW_COLUMNS}) values (${placeholders})`, rowOf(PLAN.recorded + index + offset));
+      }
+      await client.query('commit');
+    }
+    const baselinePerSecond = PLAN.recorded / ((performance.now() - started) / 1000);
+    await client.end();
+    return { engine: 'PostgreSQL 15 (node-postgres)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, bytesPerEvent };
+  } finally {
+    await server.close();
+  }
+}
+
+/** Fills an embedded log with `events` changes over ACCOUNTS accounts, through the bare driver (setup, not measured). */
+async function filledLog(dataDir: string, events: number): Promise<void> {
+  const opened = openHistoryDb({ engine: 'sqlite', dataDir });
+  await opened.migrate();
+  await opened.close();
+  const raw = new Database(join(dataDir, 'history.db'));
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = OFF');
+  const insert = raw.prepare(`insert into status_events (${ROW_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const fill = raw.transaction((from: number, to: number) => {
+    for (let index = from; index < to; index++) insert.run(...rowOf(index));
+  });
+  for (let from = 0; from < events; from += 100_000) fill(from, Math.min(events, from + 100_000));
+  raw.close();
+}
+
+interface ReplayResult {
+  readonly events: number;
+  readonly perSecond: number;
+  readonly inOrder: boolean;
+  readonly rssGrowthMb: number;
+}
+
+/** A subscriber resuming after cursor 0 over graphql-ws from the real server, which reads the filled log. */
+async function replay(): Promise<ReplayResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
+  try {
+    await filledLog(dataDir, PLAN.replayed);
+    const stack = await startStack({ env: { STATUSGRAPH_DATA_DIR: dataDir } });
+    const client = wsClient(stack.graphqlUrl);
+    try {
+      const rssBefore = process.memoryUsage().rss;
+      let peakRss = rssBefore;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+      const started = performance.now();
+      const cursors: number[] = [];
+      let unsubscribe = () => undefined as void;
+      await new Promise<void>((resolve, reject) => {
+        unsubscribe = client.subscribe<{ accountStatusChanged: { cursor: string } }>(
+          { query: 'subscription { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], after: "0") { cursor } }' },
+          {
+            next: (payload) => {
+              cursors.push(Number(payload.data!.accountStatusChanged.cursor));
+              if (cursors.length >= PLAN.replayed) resolve();
+            },
+            error: reject,
+            complete: () => reject(new Error(`completed after ${cursors.length} events`)),
+          },
+        );
+      });
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      unsubscribe();
+      return {
+        events: cursors.length,
+        perSecond: cursors.length / seconds,
+        inOrder: cursors.every((cursor, index) => index === 0 || cursor > cursors[index - 1]!),
+        // In-process: the client's copy of the events counts too, so this is an upper bound for the server.
+        rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
+      };
+    } finally {
+      await client.dispose();
+      await stack.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Account.history(first: 50)'s query — EventLog.page, as the resolver calls it — with PLAN.logSize events. */
+async function historyPages(): Promise<{ p50: number; p99: number; baselineP99: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-pages-'));
+  try {
+    await filledLog(dataDir, PLAN.logSize);
+    const opened = openHistoryDb({ engine: 'sqlite', dataDir });
+    const log = new EventLog(opened.db);
+    const raw = new Database(join(dataDir, 'history.db'), { readonly: true });
+    const bare = raw.prepare('select * from status_events where account_id = ? order by id desc limit 51');
+    const times: number[] = [];
+    const bareTimes: number[] = [];
+    for (let page = 0; page < PLAN.pages; page++) {
+      const id = accountId(page * 7919);
+      let started = performance.now();
+      const found = await log.page({ accountIds: [id], accountStatusesOnly: true }, 50);
+      times.push(performance.now() - started);
+      if (found.events.length !== 50) throw new Error('a page came back short');
+      started = performance.now();
+      bare.all(id);
+      bareTimes.push(performance.now() - started);
+    }
+    raw.close();
+    await opened.close();
+    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), baselineP99: percentile(bareTimes, 0.99) };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (values.only) {
+  if (parts.has('recording')) console.table([await recordingEmbedded(), await recordingPostgres()]);
+  if (parts.has('replay')) console.table([await replay()]);
+  if (parts.has('pages')) console.table([await historyPages()]);
+  process.exit(0);
+}
+const recording = [await recordingEmbedded(), await recordingPostgres()];
+console.table(recording);
+const replayed = await replay();
+console.table([replayed]);
+const pages = await historyPages();
+console.table([pages]);
+
+const body = `## 5. Status history: recording, replay, history pages
+
+${machineLine()} \`npx tsx bench/history.ts${values.quick ? ' --quick' : ''}\`.
+
+Recording: ${count(PLAN.recorded)} changes, ${BATCH} per \`record()\` call (a poll round), over ${count(ACCOUNTS)} accounts; the
+baseline is the bare driver inserting the same rows ${BATCH} per transaction (no change detection, no successor check).
+
+${table(
+  ['store', 'events/s', 'bare driver events/s', 'ratio', 'p99 event-loop delay', 'bytes/event'],
+  recording.map((result) => [
+    result.engine,
+    count(Math.round(result.eventsPerSecond)),
+    count(Math.round(result.baselinePerSecond)),
+    (result.eventsPerSecond / result.baselinePerSecond).toFixed(2),
+    `${result.loopDelayP99Ms.toFixed(1)} ms`,
+    count(Math.round(result.bytesPerEvent)),
+  ]),
+  ['l', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+Replay: a graphql-ws subscriber resuming with \`after: "0"\` from the real server (embedded store holding
+${count(PLAN.replayed)} events) received ${count(replayed.events)} events, ${replayed.inOrder ? 'in cursor order' : '**out of order**'},
+at ${count(Math.round(replayed.perSecond))} events/s (target ≥ 20,000); the process (server and client together) grew by
+${replayed.rssGrowthMb.toFixed(0)} MB at its peak — the replay waits while 1,000 events are not yet taken.
+
+History pages: \`Account.history(first: 50)\`'s query with ${count(PLAN.logSize)} events in the embedded log, ${count(PLAN.pages)}
+accounts asked: p50 ${pages.p50.toFixed(2)} ms, p99 ${pages.p99.toFixed(2)} ms (target < 5 ms); the bare statement's p99
+${pages.baselineP99.toFixed(2)} ms (ratio ${(pages.p99 / pages.baselineP99).toFixed(1)}).
+`;
+if (!values.quick) await writeSection('history', body);
+console.log(body);
+process.exit(0);
