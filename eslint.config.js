@@ -108,8 +108,8 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY, to be split this session (issue 15 parts 1 and 2 are reshaping these files): each entry goes
-    // when its file is back under the limits.
+    // TEMPORARY: the two files over 400 lines left at the end of the session that reshaped the domain (issue 15
+    // part 1); their functions are within 80 lines. Each entry goes when its file is split under the limit.
     files: ['src/status/status-service.ts', 'src/status/status-watcher.ts'],
     rules: { 'max-lines': 'off' },
   },
