@@ -216,6 +216,8 @@ export class StatusService {
         () => this.listAccounts(),
         (directory) => ttlForAll(this.context.ttl, directory.accounts.map((account) => account.state)),
       );
+      // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
+      this.context.refusals.learnStates(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (followed.anyNow() === false) return read;
       await followed.look();
@@ -233,6 +235,7 @@ export class StatusService {
     try {
       const accounts = await this.context.aws.listAccounts({
         onPage: (page) => {
+          this.context.refusals.learnStates(page);
           pagesRead.push(page);
           for (const listener of this.directoryPageListeners) listener(page);
         },
@@ -254,6 +257,7 @@ export class StatusService {
       const describeAbsent = absent.length > 0 && absent.length <= DESCRIBE_ACCOUNT_LIMIT;
       return settleEach(ids, async (id) => {
         const found = known.value.byId.get(id);
+        if (found) this.context.refusals.learnStates([found]);
         if (found || !describeAbsent) return { value: found ?? null, fetchedAt: known.fetchedAt };
         return this.describeAccount(id);
       });
@@ -272,8 +276,11 @@ export class StatusService {
     return settleEach(ids, (id) => this.describeAccount(id));
   }
 
-  private describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
-    return load(this.context, cacheKeys.account(id), () => this.context.aws.describeAccount(id), (account) => ttlFor(this.context.ttl, account?.state));
+  private async describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
+    const { context } = this;
+    const account = await load(context, cacheKeys.account(id), () => context.aws.describeAccount(id), (found) => ttlFor(context.ttl, found?.state));
+    if (account.value) context.refusals.learnStates([account.value]);
+    return account;
   }
 
   /** Compute Optimizer enrollment per account (enrollment-reads.ts). */
