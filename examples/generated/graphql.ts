@@ -239,7 +239,10 @@ export type BoardDirectoryQueryVariables = Exact<{
 }>;
 
 
-export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null, path: Array<{ id: string, name: string }> | null, tags: Array<{ key: string, value: string }> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null, path: Array<
+          | { id: string, name: string }
+          | { id: string, name: string }
+        > | null, tags: Array<{ key: string, value: string }> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type BoardSummaryQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -89,7 +89,7 @@ export function matchesSelection(row: Row, selection: Selection): boolean {
   return true;
 }
 
-/** Accounts per OU, each account counted in every OU of its path. */
+/** Accounts per OU, each account counted in every OU of its path (and under the root, which the path starts with). */
 export function countsByUnit(rows: readonly Row[]): ReadonlyMap<string, number> {
   const counts = new Map<string, number>();
   for (const row of rows) for (const unit of row.path) counts.set(unit.id, (counts.get(unit.id) ?? 0) + 1);
@@ -114,7 +114,7 @@ export function toggleTag(selection: Selection, key: string, value: string): Sel
 }
 
 /**
- * The rows as CSV (RFC 4180): account, name, state, OU path, tags, and per status column its value and when the
+ * The rows as CSV (RFC 4180): account, name, state, OU path (from the root: Root/Workloads/Prod), tags, and per status column its value and when the
  * board read it. Cells that could be read as formulas by a spreadsheet are prefixed with a quote.
  */
 export function toCsv(rows: readonly Row[], columns: readonly Column[]): string {

@@ -33,7 +33,7 @@ export interface Row {
   readonly id: string;
   readonly name: string | null;
   readonly state: string | null;
-  /** The OUs the account sits in, top level first (empty: under the root, or not known yet). */
+  /** Where the account sits: the root, then its OUs from the top level down (empty: not known yet). */
   readonly path: readonly UnitRef[];
   readonly tags: readonly Tag[];
   readonly cells: ReadonlyMap<string, Cell>;
