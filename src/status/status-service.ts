@@ -309,6 +309,7 @@ export class StatusService {
           try {
             const accounts = await this.aws.listAccounts({
               onPage: (page) => {
+                this.refusals.learnStates(page);
                 pagesRead.push(page);
                 for (const listener of this.directoryPageListeners) listener(page);
               },
@@ -320,6 +321,8 @@ export class StatusService {
         },
         (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
       );
+      // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
+      this.refusals.learnStates(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (this.followed.anyNow() === false) return read;
       await this.followed.look();
@@ -339,6 +342,7 @@ export class StatusService {
       const describeAbsent = absent.length > 0 && absent.length <= DESCRIBE_ACCOUNT_LIMIT;
       return settleEach(ids, async (id) => {
         const found = known.value.byId.get(id);
+        if (found) this.refusals.learnStates([found]);
         if (found || !describeAbsent) return { value: found ?? null, fetchedAt: known.fetchedAt };
         return this.describeAccount(id);
       });
@@ -357,8 +361,10 @@ export class StatusService {
     return settleEach(ids, (id) => this.describeAccount(id));
   }
 
-  private describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
-    return this.load(cacheKeys.account(id), () => this.aws.describeAccount(id), (account) => ttlFor(this.ttl, account?.state));
+  private async describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
+    const account = await this.load(cacheKeys.account(id), () => this.aws.describeAccount(id), (found) => ttlFor(this.ttl, found?.state));
+    if (account.value) this.refusals.learnStates([account.value]);
+    return account;
   }
 
   /** Compute Optimizer enrollment per account: the management account asks itself, members come from the org-wide scan. */
