@@ -28,7 +28,7 @@ export interface Selection {
 
 export const EMPTY_SELECTION: Selection = { unitId: null, tags: new Map() };
 
-/** The board's state in the URL: `?ou=<id>&tag=<key>=<value>&…&status=tone:<tone>|value:<column>:<value>`. */
+/** The board's state in the URL: `?ou=<id>&tag=<key>=<value>&…&status=recent|tone:<tone>|value:<column>:<value>`. */
 export function fromSearch(search: string): { selection: Selection; filter: Filter } {
   const params = new URLSearchParams(search);
   const tags = new Map<string, string[]>();
@@ -55,6 +55,8 @@ function filterToText(filter: Filter): string | null {
   switch (filter.kind) {
     case 'all':
       return null;
+    case 'recent':
+      return 'recent';
     case 'tone':
       return `tone:${filter.tone}`;
     case 'value':
@@ -65,6 +67,7 @@ function filterToText(filter: Filter): string | null {
 }
 
 function filterFromText(text: string | null): Filter {
+  if (text === 'recent') return { kind: 'recent' };
   if (text?.startsWith('tone:')) {
     const tone = text.slice('tone:'.length) as Tone;
     if (TONES.includes(tone)) return { kind: 'tone', tone };

@@ -68,6 +68,14 @@ export class AccountStatusChange {
   @Field(() => ObservedBy, { nullable: true, description: 'What observed the change (history and replayed events).' })
   observedBy?: ObservedBy | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'On recorded events (history, replayed and live changes): true for the first reading statusgraph recorded of ' +
+      'this status (nothing to compare with: not a change), false for a change. Null on current-state and error events.',
+  })
+  firstReading?: boolean | null;
+
   @Field(() => String, {
     nullable: true,
     description: 'For a mutation: the caller (API key name, or a hash of the token subject). Never an email or a secret.',
@@ -123,6 +131,8 @@ export class AccountStatusChange {
     return Object.assign(new AccountStatusChange(), {
       cursor: message.cursor ?? null,
       observedBy: message.observedBy ? (message.observedBy.toUpperCase() as ObservedBy) : null,
+      // A recorded event carries `previous` unless it is the first reading (history-stream.ts messageOfEvent).
+      firstReading: message.observedBy ? message.previous === undefined : null,
       caller: message.caller ?? null,
       idempotencyKey: message.idempotencyKey ?? null,
       previousRaw: message.previous ?? null,
