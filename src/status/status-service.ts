@@ -173,12 +173,12 @@ export class StatusService {
     for (const { target, seenFetchedAt } of entries) {
       for (const key of kindOf(target).cacheKeys(target)) expireIfSeen(key, seenFetchedAt);
     }
-    await Promise.all(
-      [...seen].map(async ([key, at]) => {
-        const entry = await cache.peek(key);
-        if (entry && entry.fetchedAt.getTime() <= at) await cache.invalidate(key);
-      }),
-    );
+    await Promise.all([...seen].map(([key, at]) => expireIfNotNewer(cache, key, at)));
+  }
+
+  /** Forgets the cached directory if it is no newer than `seenFetchedAt`: the next directory() reads AWS, unless someone did since. */
+  async expireDirectorySeen(seenFetchedAt: Date): Promise<void> {
+    await expireIfNotNewer(this.context.cache, cacheKeys.directory, seenFetchedAt.getTime());
   }
 
   // ---- reads (batch functions) --------------------------------------------------------------------------------
@@ -359,4 +359,9 @@ export class StatusService {
   cachedCreationRequestForAccount(account: OrgAccount): Cached<CreateAccountStatusRecord | null> | undefined {
     return cachedCreationRequestForAccount(this.context, account);
   }
+}
+
+async function expireIfNotNewer(cache: StatusCache, key: string, at: number): Promise<void> {
+  const entry = await cache.peek(key);
+  if (entry && entry.fetchedAt.getTime() <= at) await cache.invalidate(key);
 }
