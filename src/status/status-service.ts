@@ -28,7 +28,7 @@ import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
-import type { Cached, StatusCache } from './status-cache.js';
+import type { Cached, LoadOptions, StatusCache } from './status-cache.js';
 import { isTransitional, ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
 
 export { cacheKeys, type AccountDirectory, type CreationRequestIndex };
@@ -93,13 +93,15 @@ export class StatusService {
   private readonly history: StatusHistory | undefined;
   /** What reads through this service count as in history: queries, or polls through forPolling(). */
   private readonly observedBy: ObservedBy = 'query';
+  /** The caller's signal, in a view made by forCaller(). */
+  private readonly callerSignal: AbortSignal | undefined = undefined;
   private readonly followed: FollowedCreations;
   private readonly refusals: AccessRefusals;
   private readonly changeListeners = new Set<StatusChangeListener>();
   /** Who wants the directory's pages while this process reads it (directory()). */
   private readonly directoryPageListeners = new Set<DirectoryPageListener>();
-  /** The pages of the directory read so far, while a read is under way. */
-  private directoryPagesRead: (readonly OrgAccount[])[] | undefined;
+  /** The pages of the directory read so far, while a read is under way (a holder: views made by forCaller share it). */
+  private readonly directoryRead: { pages?: (readonly OrgAccount[])[] } = {};
 
   constructor(options: StatusServiceOptions) {
     this.aws = options.aws;
@@ -157,6 +159,15 @@ export class StatusService {
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
   forPolling(): StatusService {
     return Object.create(this, { observedBy: { value: 'poll' satisfies ObservedBy } }) as StatusService;
+  }
+
+  /**
+   * The same service for one request (or subscription): `signal` aborts when its caller has gone — the query
+   * deadline passed, the HTTP client hung up, the subscription ended — and then the AWS calls it alone waits for stop
+   * retrying (in-flight-loads.ts, aws/call.ts). Loads other callers still wait for go on.
+   */
+  forCaller(signal: AbortSignal): StatusService {
+    return Object.create(this, { callerSignal: { value: signal } }) as StatusService;
   }
 
   /** Tells history what a read from AWS found; a query never waits for it. */
@@ -265,13 +276,22 @@ export class StatusService {
     );
   }
 
-  /** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */
-  private load<T>(key: string, fetch: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
-    return this.cache.getOrLoad(key, fetch, ttlMs, {
+  /**
+   * A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures.
+   * `fetch` gets the AWS services of the load, whose calls stop once every caller waiting for it has gone.
+   */
+  private load<T>(key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+    const signal = this.callerSignal;
+    if (!signal) return this.cache.getOrLoad(key, () => fetch(this.aws), ttlMs, this.loadOptions);
+    return this.cache.getOrLoad(key, (loadSignal) => fetch(this.aws.withSignal(loadSignal)), ttlMs, { ...this.loadOptions, signal });
+  }
+
+  private get loadOptions(): LoadOptions {
+    return {
       // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
       failureTtlMs: (error) =>
         this.refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? this.ttl.transitionalMs : undefined),
-    });
+    };
   }
 
   /** The account whose credentials the server uses. */
@@ -284,7 +304,7 @@ export class StatusService {
   }
 
   organization(): Promise<Cached<OrganizationInfo | null>> {
-    return this.load(cacheKeys.organization, () => this.aws.describeOrganization(), () => this.ttl.settledMs);
+    return this.load(cacheKeys.organization, (aws) => aws.describeOrganization(), () => this.ttl.settledMs);
   }
 
   /**
@@ -296,18 +316,18 @@ export class StatusService {
   async directory(options: { readonly onPage?: DirectoryPageListener } = {}): Promise<Cached<AccountDirectory>> {
     const { onPage } = options;
     if (onPage) {
-      for (const page of this.directoryPagesRead ?? []) onPage(page);
+      for (const page of this.directoryRead.pages ?? []) onPage(page);
       this.directoryPageListeners.add(onPage);
     }
     try {
       const read = await this.load(
         cacheKeys.directory,
-        async (): Promise<AccountDirectory> => {
+        async (aws): Promise<AccountDirectory> => {
           const pagesRead: (readonly OrgAccount[])[] = [];
-          this.directoryPagesRead = pagesRead;
+          this.directoryRead.pages = pagesRead;
           const readAt = new Date();
           try {
-            const accounts = await this.aws.listAccounts({
+            const accounts = await aws.listAccounts({
               onPage: (page) => {
                 pagesRead.push(page);
                 for (const listener of this.directoryPageListeners) listener(page);
@@ -315,7 +335,7 @@ export class StatusService {
             });
             return { accounts, byId: new Map(accounts.map((account) => [account.id, account])), readAt };
           } finally {
-            this.directoryPagesRead = undefined;
+            this.directoryRead.pages = undefined;
           }
         },
         (directory) => ttlForAll(this.ttl, directory.accounts.map((account) => account.state)),
@@ -358,7 +378,7 @@ export class StatusService {
   }
 
   private describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
-    return this.load(cacheKeys.account(id), () => this.aws.describeAccount(id), (account) => ttlFor(this.ttl, account?.state));
+    return this.load(cacheKeys.account(id), (aws) => aws.describeAccount(id), (account) => ttlFor(this.ttl, account?.state));
   }
 
   /** Compute Optimizer enrollment per account: the management account asks itself, members come from the org-wide scan. */
@@ -397,8 +417,8 @@ export class StatusService {
         const answers = await settleEach(direct, (id) =>
           this.load(
             cacheKeys.enrollment(id),
-            async () => {
-              const record = await this.refusals.guard(id, () => this.aws.getEnrollmentStatus(id));
+            async (aws) => {
+              const record = await this.refusals.guard(id, () => aws.getEnrollmentStatus(id));
               this.observed([{ target: { kind: 'enrollment', accountId: id }, status: record.status }]);
               return record;
             },
@@ -422,8 +442,8 @@ export class StatusService {
     try {
       const scan = await this.load(
         cacheKeys.enrollmentScan,
-        async () => {
-          const records = await this.aws.listOrganizationEnrollmentStatuses();
+        async (aws) => {
+          const records = await aws.listOrganizationEnrollmentStatuses();
           this.observed(records.map((record) => ({ target: { kind: 'enrollment', accountId: record.accountId }, status: record.status })));
           await Promise.all(
             records.map((record) => this.cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(this.ttl, record.status))),
@@ -452,8 +472,8 @@ export class StatusService {
     return settleEach(keys, ({ accountId, region }) =>
       this.load(
         cacheKeys.fleetwise(accountId, region),
-        async () => {
-          const record = await this.refusals.guard(accountId, () => this.aws.getFleetwiseRegistration(accountId, region));
+        async (aws) => {
+          const record = await this.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region));
           this.observed([{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
           return record;
         },
@@ -561,8 +581,8 @@ export class StatusService {
       if (fromIndex && index && !isTransitional(fromIndex.state)) return { value: fromIndex, fetchedAt: index.fetchedAt };
       return this.load(
         cacheKeys.creationRequest(id),
-        async () => {
-          const record = await this.aws.describeCreateAccountStatus(id);
+        async (aws) => {
+          const record = await aws.describeCreateAccountStatus(id);
           const accountId = record?.accountId;
           this.observed([{ target: { kind: 'request', requestId: id }, status: record?.state ?? null, ...(accountId ? { accountId } : {}) }]);
           return record;
@@ -575,9 +595,9 @@ export class StatusService {
   creationIndex(): Promise<Cached<CreationRequestIndex>> {
     return this.load(
       cacheKeys.creationIndex,
-      async () => {
+      async (aws) => {
         const readAt = new Date();
-        const requests = await this.aws.listCreateAccountStatuses();
+        const requests = await aws.listCreateAccountStatuses();
         await this.followed.followScanned(requests.filter((request) => isTransitional(request.state)).map((request) => request.id));
         const index = indexOf(requests, readAt);
         this.observed([...index.byAccountId].map(([accountId, request]) => ({ target: { kind: 'creation', accountId }, status: request.state })));
