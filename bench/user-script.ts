@@ -34,6 +34,9 @@ export interface UserScriptResult {
   /** Failures that were throttling errors the SDK's retries did not absorb. */
   readonly throttlingFailures: number;
   readonly otherFailures: number;
+  /** Failures that were AWS refusing a role or an action (AccessDenied): the demo organization refuses some members'
+   * roles whatever the load, and statusgraph answers those as AWS_ACCESS_DENIED, so comparisons leave them out. */
+  readonly refusedFailures: number;
   readonly wallMs: number;
   /** CPU time the script's process spent reading, in milliseconds: what the SDK clients cost per call, on their own. */
   readonly cpuMs: number;
@@ -128,6 +131,7 @@ export async function readOrgStatusLikeAUser(endpoint: string, concurrency = DEF
     failedAccounts: results.filter((result) => result.errors.length > 0).length,
     throttlingFailures,
     otherFailures: errors.length - throttlingFailures,
+    refusedFailures: errors.filter((name) => REFUSAL_ERRORS.has(name)).length,
     wallMs: performance.now() - started,
     cpuMs: cpuMillisecondsSince(cpuAtStart),
   };
@@ -135,6 +139,9 @@ export async function readOrgStatusLikeAUser(endpoint: string, concurrency = DEF
 
 /** The throttling error names of these four services. */
 const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'LimitExceededException']);
+
+/** The names AWS gives a refused role or action in these four services. */
+const REFUSAL_ERRORS = new Set(['AccessDenied', 'AccessDeniedException']);
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';

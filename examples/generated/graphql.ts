@@ -98,6 +98,15 @@ export type IamUserAccessToBilling =
   /** Only the root user may see billing. */
   | 'DENY';
 
+/** What observed a status change. */
+export type ObservedBy =
+  /** A mutation's own answer (caller and idempotencyKey say whose). */
+  | 'MUTATION'
+  /** A subscription's poller. */
+  | 'POLL'
+  /** A query that read the status from AWS. */
+  | 'QUERY';
+
 /** Register an account with IoT FleetWise in one region. */
 export type RegisterFleetwiseAccountInput = {
   /** The account to register (statusgraph calls RegisterAccount in it). */
@@ -230,17 +239,38 @@ export type BoardDirectoryQueryVariables = Exact<{
 }>;
 
 
-export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null, path: Array<{ id: string, name: string }> | null, tags: Array<{ key: string, value: string }> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type BoardDirectoryQuery = { organization: { id: string, managementAccountId: string, accounts: { totalCount: number, nodes: Array<{ id: string, name: string | null, state: AccountState | null, path: Array<
+          | { id: string, name: string }
+          | { id: string, name: string }
+        > | null, tags: Array<{ key: string, value: string }> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type BoardSummaryQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BoardSummaryQuery = { organization: { id: string, statusSummary: { totalAccounts: number, sources: Array<{ source: StatusSource, region: string | null, counts: Array<{ value: string, count: number }> }> } } | null };
 
-export type BoardStatusChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type BoardStatusChangesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type BoardStatusChangesSubscription = { accountStatusChanged: { source: StatusSource, region: string | null, current: string | null, changedAt: string, account: { id: string, name: string | null, state: AccountState | null }, error: { code: string, message: string } | null } };
+export type BoardStatusChangesSubscription = { accountStatusChanged: { source: StatusSource, region: string | null, previous: string | null, current: string | null, changedAt: string, cursor: string | null, observedBy: ObservedBy | null, caller: string | null, firstReading: boolean | null, account: { id: string, name: string | null, state: AccountState | null }, error: { code: string, message: string } | null } };
+
+export type BoardRecentChangesQueryVariables = Exact<{
+  since: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type BoardRecentChangesQuery = { organization: { id: string, statusChanges: { nodes: Array<{ accountId: string, changedAt: string, firstReading: boolean | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+
+export type BoardAccountHistoryQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type BoardAccountHistoryQuery = { account: { id: string, history: { edges: Array<{ cursor: string, node: { source: StatusSource, region: string | null, previous: string | null, current: string | null, changedAt: string, observedBy: ObservedBy | null, caller: string | null, firstReading: boolean | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type BoardTreeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -514,8 +544,8 @@ export const BoardSummaryDocument = new TypedDocumentString(`
 }
     `, {"hash":"sha256:f346ca16100f8e64c3fa61c0dc5102f6ae5bf71e57300688ded9d7669edd4b4b"}) as unknown as TypedDocumentString<BoardSummaryQuery, BoardSummaryQueryVariables>;
 export const BoardStatusChangesDocument = new TypedDocumentString(`
-    subscription BoardStatusChanges {
-  accountStatusChanged {
+    subscription BoardStatusChanges($after: String) {
+  accountStatusChanged(after: $after) {
     account {
       id
       name
@@ -523,15 +553,64 @@ export const BoardStatusChangesDocument = new TypedDocumentString(`
     }
     source
     region
+    previous
     current
     changedAt
+    cursor
+    observedBy
+    caller
+    firstReading
     error {
       code
       message
     }
   }
 }
-    `, {"hash":"sha256:821bfadc0fa3cb24604cf00797529c41bfac9310d166e4f6385458bcb9db1ce8"}) as unknown as TypedDocumentString<BoardStatusChangesSubscription, BoardStatusChangesSubscriptionVariables>;
+    `, {"hash":"sha256:16bf475e5f79f0706dcfbaf4016523622a9b9e95499823c5fc5cbd4886ed47fc"}) as unknown as TypedDocumentString<BoardStatusChangesSubscription, BoardStatusChangesSubscriptionVariables>;
+export const BoardRecentChangesDocument = new TypedDocumentString(`
+    query BoardRecentChanges($since: DateTime!, $after: String) {
+  organization {
+    id
+    statusChanges(since: $since, first: 500, after: $after) {
+      nodes {
+        accountId
+        changedAt
+        firstReading
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:301fe4e4c26ed0e43a428750e0f5bafbcb2d7f5040a42eb6daef6a747fcec9b3"}) as unknown as TypedDocumentString<BoardRecentChangesQuery, BoardRecentChangesQueryVariables>;
+export const BoardAccountHistoryDocument = new TypedDocumentString(`
+    query BoardAccountHistory($id: AccountId!, $after: String) {
+  account(id: $id) {
+    id
+    history(first: 50, after: $after) {
+      edges {
+        cursor
+        node {
+          source
+          region
+          previous
+          current
+          changedAt
+          observedBy
+          caller
+          firstReading
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:dba7bd27565da953dde21d4bcde1998851161a1e795b68a09f9130b4fbfd1a61"}) as unknown as TypedDocumentString<BoardAccountHistoryQuery, BoardAccountHistoryQueryVariables>;
 export const BoardTreeDocument = new TypedDocumentString(`
     query BoardTree {
   organization {

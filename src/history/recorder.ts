@@ -82,7 +82,9 @@ export class HistoryRecorder implements StatusHistory {
   async replay(filter: StatusEventFilter, after: string, limit: number): Promise<readonly StatusEvent[]> {
     const from = parseCursor(after);
     return this.reading(async () => {
-      if (from < (await this.log.prunedThrough())) throw new CursorExpiredError(this.retentionDays);
+      const [prunedThrough, latest] = await Promise.all([this.log.prunedThrough(), this.log.latestId()]);
+      if (from < prunedThrough) throw new CursorExpiredError(this.retentionDays);
+      if (from > (latest ?? 0)) throw new CursorExpiredError(this.retentionDays, 'unknown');
       return this.log.replay(filter, from, limit);
     });
   }

@@ -33,6 +33,14 @@ import { startWebSocketServer } from './websocket.js';
 export const GRAPHQL_PATH = '/graphql';
 /** How long in-flight requests may finish during close(). @default 10_000 // 10 seconds, Apollo's own default */
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
+/**
+ * How long an idle kept-alive connection stays open. Node's own 5 seconds lost requests: a client reuses an idle socket
+ * just as the server closes it (ECONNRESET; undici keeps sockets a second less than the server's Keep-Alive hint, and
+ * a process stalled for that second on a busy machine misses the window). Longer than a load balancer's usual idle
+ * timeout (60 s), so the balancer closes first — the usual advice for Node behind one.
+ * @default 65_000 // 65 seconds
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Largest request body accepted. @default '256kb' */
 const MAX_BODY = '256kb';
 
@@ -105,6 +113,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
     if (isGraphQLPost(req, GRAPHQL_PATH)) handleGraphQLPost(req, res);
     else app(req, res);
   });
+  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const createContext = contextFactory(options);
   // An HTTP operation is cancelled when its response closes (operation-cancel.ts).

@@ -89,11 +89,17 @@ export class HistoryUnavailableError extends Error {
   }
 }
 
-/** A cursor from before what retention keeps: the events after it may be gone. */
+/**
+ * A cursor whose events this history cannot give: from before what retention keeps (the events after it may be gone),
+ * or ahead of every event it holds (the cursor came from another store — one reset, replaced, or kept in memory by a
+ * process that restarted). Either way the client starts again from the current state.
+ */
 export class CursorExpiredError extends Error {
-  constructor(retentionDays: number) {
+  constructor(retentionDays: number, reason: 'pruned' | 'unknown' = 'pruned') {
     super(
-      `This cursor is older than the history kept (${retentionDays} days); some events after it were pruned. ` +
+      (reason === 'pruned'
+        ? `This cursor is older than the history kept (${retentionDays} days); some events after it were pruned. `
+        : 'This cursor is ahead of every event in the history kept (the store was reset or replaced). ') +
         'Start again from the current state (subscribe without `after`).',
     );
     this.name = 'CursorExpiredError';

@@ -4,15 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { countsByUnit, fromSearch, matchesSelection, toCsv, toggleTag, toSearch, unitTree, EMPTY_SELECTION } from '../../web/board/board-selection.js';
 import { BoardStore, columnKey } from '../../web/board/board-store.js';
 
+const ROOT = { id: 'r-ab12', name: 'Root' };
 const WORKLOADS = { id: 'ou-ab12-workload', name: 'Workloads' };
 const PROD = { id: 'ou-ab12-prod0001', name: 'Prod' };
 
 function store(): BoardStore {
   const board = new BoardStore();
   board.setDirectory([
-    { id: '111111111111', name: 'maps-prod', state: 'ACTIVE', path: [WORKLOADS, PROD], tags: [{ key: 'team', value: 'maps' }] },
-    { id: '222222222222', name: '=cmd,"x"', state: 'ACTIVE', path: [WORKLOADS], tags: [{ key: 'team', value: 'billing' }] },
-    { id: '333333333333', name: 'root-one', state: 'SUSPENDED', path: [], tags: [] },
+    { id: '111111111111', name: 'maps-prod', state: 'ACTIVE', path: [ROOT, WORKLOADS, PROD], tags: [{ key: 'team', value: 'maps' }] },
+    { id: '222222222222', name: '=cmd,"x"', state: 'ACTIVE', path: [ROOT, WORKLOADS], tags: [{ key: 'team', value: 'billing' }] },
+    { id: '333333333333', name: 'root-one', state: 'SUSPENDED', path: [ROOT], tags: [] },
   ]);
   board.applyEvents([
     { account: { id: '111111111111' }, source: 'COMPUTE_OPTIMIZER_ENROLLMENT', current: 'ACTIVE', changedAt: '2030-01-01T00:00:00.000Z' },
@@ -34,7 +35,7 @@ describe('the board selection', () => {
     const rows = store().allRows();
     expect(rows.filter((row) => matchesSelection(row, { ...EMPTY_SELECTION, unitId: WORKLOADS.id })).map((row) => row.id)).toEqual(['111111111111', '222222222222']);
     expect(rows.filter((row) => matchesSelection(row, toggleTag(EMPTY_SELECTION, 'team', 'maps'))).map((row) => row.id)).toEqual(['111111111111']);
-    expect(countsByUnit(rows)).toEqual(new Map([[WORKLOADS.id, 2], [PROD.id, 1]]));
+    expect(countsByUnit(rows)).toEqual(new Map([[ROOT.id, 3], [WORKLOADS.id, 2], [PROD.id, 1]]));
   });
 
   it('builds the tree from a flat list of OUs', () => {
@@ -47,7 +48,7 @@ describe('the board selection', () => {
     const csv = toCsv(board.allRows(), board.allColumns());
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('account,name,state,ou_path,tags,COMPUTE_OPTIMIZER_ENROLLMENT,COMPUTE_OPTIMIZER_ENROLLMENT_read_at');
-    expect(lines[1]).toBe('111111111111,maps-prod,ACTIVE,Workloads/Prod,team=maps,ACTIVE,2030-01-01T00:00:00.000Z');
-    expect(lines[2]).toBe(`222222222222,"'=cmd,""x""",ACTIVE,Workloads,team=billing,,`);
+    expect(lines[1]).toBe('111111111111,maps-prod,ACTIVE,Root/Workloads/Prod,team=maps,ACTIVE,2030-01-01T00:00:00.000Z');
+    expect(lines[2]).toBe(`222222222222,"'=cmd,""x""",ACTIVE,Root/Workloads,team=billing,,`);
   });
 });

@@ -94,6 +94,8 @@ describe('the status board’s OU tree, tag filters and CSV export', () => {
     expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).toEqual(paymentsAccounts);
     for (const line of lines.slice(1)) {
       expect(line).toContain('team=payments');
+      // The OU path starts at the root, as Account.path does.
+      expect(line.split(',')[3]).toMatch(/^Root(\/|$)/);
       expect(line.split(',')[6]).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
   });

@@ -49,8 +49,9 @@ const under = (unitId: string) => accounts.filter((account) => account.Paths![0]
 const ids = (nodes: readonly { id: string }[]) => nodes.map((node) => node.id).sort();
 
 describe('OU membership and the tree', () => {
-  it('answers every account\'s OU and path from Paths and one tree walk: no ListParents, no ListChildren', async () => {
-    const result = await stack.gql(`{ organization { root { id children { name } } accounts(first: 1000) { nodes { id organizationalUnit { id name } path { name } } } } }`);
+  it('answers every account\'s OU and path (root first) from Paths and one tree walk: no ListParents, no ListChildren', async () => {
+    const result = await stack.gql(`{ organization { root { id children { name } } accounts(first: 1000) { nodes { id organizationalUnit { id name }
+      path { __typename id name } } } } }`);
     expect(result.errors).toBeUndefined();
     const organization = result.data!.organization;
     expect(organization.root.id).toBe(rootId);
@@ -58,7 +59,16 @@ describe('OU membership and the tree', () => {
     const prodId = units.get('Workloads/Prod')!;
     const prod = organization.accounts.nodes.filter((node: any) => node.organizationalUnit?.id === prodId);
     expect(prod.length).toBeGreaterThan(0);
-    for (const node of prod) expect(node.path.map((unit: { name: string }) => unit.name)).toEqual(['Workloads', 'Prod']);
+    for (const node of prod) {
+      expect(node.path.map((parent: { name: string }) => parent.name)).toEqual(['Root', 'Workloads', 'Prod']);
+      expect(node.path.map((parent: { __typename: string }) => parent.__typename)).toEqual(['OrganizationRoot', 'OrganizationalUnit', 'OrganizationalUnit']);
+      expect(node.path.map((parent: { id: string }) => parent.id)).toEqual([rootId, units.get('Workloads'), prodId]);
+    }
+    // An account under the root: its path is the root alone.
+    const underRoot = organization.accounts.nodes.filter((node: any) => node.organizationalUnit === null);
+    const directlyUnderRoot = accounts.filter((account) => account.Paths![0]!.endsWith(`/${rootId}/${account.Id}/`));
+    expect(underRoot.map((node: { id: string }) => node.id).sort()).toEqual(directlyUnderRoot.map((account) => account.Id).sort());
+    for (const node of underRoot) expect(node.path).toEqual([{ __typename: 'OrganizationRoot', id: rootId, name: 'Root' }]);
     const calls = await stack.calls();
     expect(calls['organizations:ListRoots']).toBe(1);
     // One ListOrganizationalUnitsForParent per parent (the root and each of the 7 OUs), each a single page.
@@ -164,7 +174,7 @@ describe('one query each, as issue 17 asks', () => {
   it('answers an OU by id with its accounts (directOnly or not), parent, children and summary', async () => {
     const workloads = units.get('Workloads')!;
     const result = await stack.gql(
-      `query($id: String!) { organization { organizationalUnit(id: $id) { name namePath parent { id } children { name }
+      `query($id: String!) { organization { organizationalUnit(id: $id) { name namePath path { id } parent { id } children { name }
         all: accounts(first: 1000) { totalCount } direct: accounts(first: 1000, filter: { directOnly: true }) { totalCount }
         statusSummary { totalAccounts byOrganizationalUnit { organizationalUnit { name } } } } } }`,
       { id: workloads },
@@ -172,6 +182,7 @@ describe('one query each, as issue 17 asks', () => {
     expect(result.errors?.filter((error) => error.extensions?.code !== 'AWS_ACCESS_DENIED') ?? []).toEqual([]);
     const unit = result.data!.organization.organizationalUnit;
     expect(unit).toMatchObject({ name: 'Workloads', namePath: 'Workloads', parent: null, children: [{ name: 'Prod' }, { name: 'Staging' }] });
+    expect(unit.path).toEqual([{ id: rootId }, { id: workloads }]);
     expect(unit.all.totalCount).toBe(under(workloads).length);
     expect(unit.direct.totalCount).toBe(accounts.filter((account) => account.Paths![0]!.endsWith(`/${workloads}/${account.Id}/`)).length);
     expect(unit.statusSummary.totalAccounts).toBe(under(workloads).length);

@@ -119,6 +119,8 @@ export function describeHistoryStore(engine: string, harness: StoreHarness): voi
       expect(await history.replay({ accountIds: ['222222222222'] }, '0', 10)).toEqual([]);
       expect(await history.latestCursor()).toBe(cursors[4]);
       await expect(history.replay({}, 'not-a-cursor', 10)).rejects.toBeInstanceOf(InvalidCursorError);
+      // A cursor ahead of every event came from another store (reset, replaced, or a restarted in-memory one).
+      await expect(history.replay({}, String(Number(cursors[4]) + 1_000), 10)).rejects.toThrow(/ahead of every event/);
     });
 
     it('prunes past the retention but keeps each status latest, and refuses cursors from before what was pruned', async () => {

@@ -5,11 +5,14 @@ import type { ConnectionState } from '../shared/graphql-client.js';
 import { BoardStore, summaryValueOf, toneOf, type Column, type Filter, type Row } from './board-store.js';
 import { countsByUnit, fromSearch, matchesSelection, tagChoices, toCsv, toggleTag, toSearch, type Selection, type UnitNode } from './board-selection.js';
 import { TagFilters, UnitTree } from './BoardSelectionControls.js';
+import { AccountTimeline } from './AccountTimeline.js';
 import { startLiveBoard, type OrganizationInfo, type Summary } from './live-board.js';
 import { lookOf, SOURCE_TITLES, TONE_LABELS, type Tone } from './status-labels.js';
 
 /** Rows per page. @default 100 */
 const PAGE_SIZE = 100;
+/** How often "the last 24 h" moves on, so rows leave the recent filter as they age. @default 60_000 // 1 minute */
+const CLOCK_TICK_MS = 60_000;
 const FILTER_TONES: readonly Tone[] = ['bad', 'pending', 'error'];
 
 export function Board() {
@@ -25,6 +28,8 @@ export function Board() {
   const [selection, setSelection] = useState<Selection>(initial.selection);
   const [units, setUnits] = useState<readonly UnitNode[]>([]);
   const [page, setPage] = useState(0);
+  const [openAccount, setOpenAccount] = useState<string | null>(null);
+  const now = useClock(CLOCK_TICK_MS);
 
   useEffect(
     () =>
@@ -39,7 +44,9 @@ export function Board() {
   // `version` is the store's change signal: these are recomputed once per applied batch.
   const columns = useMemo(() => store.allColumns(), [store, version]);
   const selected = useMemo(() => store.allRows().filter((row) => matchesSelection(row, selection)), [store, selection, version]);
-  const rows = useMemo(() => store.rowsMatching(filter).filter((row) => matchesSelection(row, selection)), [store, filter, selection, version]);
+  const rows = useMemo(() => store.rowsMatching(filter, now).filter((row) => matchesSelection(row, selection)), [store, filter, selection, version, now]);
+  const recentCount = useMemo(() => store.rowsMatching({ kind: 'recent' }, now).filter((row) => matchesSelection(row, selection)).length, [store, selection, version, now]);
+  const opened = openAccount === null ? undefined : store.allRows().find((row) => row.id === openAccount);
   // Per OU, the accounts the tag filters keep (the OU choice itself does not shrink the other OUs' counts).
   const unitCounts = useMemo(() => countsByUnit(store.allRows().filter((row) => matchesSelection(row, { ...selection, unitId: null }))), [store, selection, version]);
   const choices = useMemo(() => tagChoices(store.allRows()), [store, version]);
@@ -96,6 +103,9 @@ export function Board() {
             {TONE_LABELS[tone]} <span className="count">{store.rowsMatching({ kind: 'tone', tone }).filter((row) => matchesSelection(row, selection)).length}</span>
           </FilterButton>
         ))}
+        <FilterButton active={filter.kind === 'recent'} onClick={() => choose({ kind: 'recent' })}>
+          Changed in the last 24 h <span className="count">{recentCount}</span>
+        </FilterButton>
         {filter.kind === 'value' && (
           <FilterButton active onClick={() => choose({ kind: 'all' })}>
             {describeColumn(columns.find((column) => column.key === filter.column))}: {filter.value} ✕
@@ -121,7 +131,14 @@ export function Board() {
         </thead>
         <tbody>
           {visible.map((row) => (
-            <AccountRow key={row.id} row={row} columns={columns} managementAccountId={organization?.managementAccountId} />
+            <AccountRow
+              key={row.id}
+              row={row}
+              columns={columns}
+              managementAccountId={organization?.managementAccountId}
+              open={row.id === openAccount}
+              onOpen={() => setOpenAccount(row.id === openAccount ? null : row.id)}
+            />
           ))}
         </tbody>
       </table>
@@ -139,6 +156,7 @@ export function Board() {
         </button>
       </footer>
         </div>
+        {opened && <AccountTimeline store={store} row={opened} onClose={() => setOpenAccount(null)} />}
       </div>
     </div>
   );
@@ -154,16 +172,41 @@ function downloadCsv(csv: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-function AccountRow({ row, columns, managementAccountId }: { row: Row; columns: readonly Column[]; managementAccountId: string | undefined }) {
+/** The page's clock, read again every `tickMs` (a test's virtual clock moves it too). */
+function useClock(tickMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), tickMs);
+    return () => clearInterval(timer);
+  }, [tickMs]);
+  return now;
+}
+
+function AccountRow({
+  row,
+  columns,
+  managementAccountId,
+  open,
+  onOpen,
+}: {
+  row: Row;
+  columns: readonly Column[];
+  managementAccountId: string | undefined;
+  open: boolean;
+  onOpen(): void;
+}) {
+  const classes = [row.lastChangedAt ? 'changed' : '', open ? 'open' : ''].filter(Boolean).join(' ');
   return (
     // Keyed by the change time too, so the highlight animation plays again on every change.
-    <tr data-account-id={row.id} key={`${row.id}:${row.lastChangedAt ?? ''}`} className={row.lastChangedAt ? 'changed' : undefined}>
+    <tr data-account-id={row.id} key={`${row.id}:${row.lastChangedAt ?? ''}`} className={classes || undefined}>
       <th scope="row" className="account">
-        <span className="name">{row.name ?? '(no name)'}</span>
-        <span className="id">
-          {row.id}
-          {row.id === managementAccountId ? ' · management' : ''}
-        </span>
+        <button type="button" className="open-history" aria-expanded={open} title="Show this account's history" onClick={onOpen}>
+          <span className="name">{row.name ?? '(no name)'}</span>
+          <span className="id">
+            {row.id}
+            {row.id === managementAccountId ? ' · management' : ''}
+          </span>
+        </button>
       </th>
       <td className="state">{row.state ?? '—'}</td>
       {columns.map((column) => (

@@ -28,7 +28,7 @@ export interface Selection {
 
 export const EMPTY_SELECTION: Selection = { unitId: null, tags: new Map() };
 
-/** The board's state in the URL: `?ou=<id>&tag=<key>=<value>&…&status=tone:<tone>|value:<column>:<value>`. */
+/** The board's state in the URL: `?ou=<id>&tag=<key>=<value>&…&status=recent|tone:<tone>|value:<column>:<value>`. */
 export function fromSearch(search: string): { selection: Selection; filter: Filter } {
   const params = new URLSearchParams(search);
   const tags = new Map<string, string[]>();
@@ -55,6 +55,8 @@ function filterToText(filter: Filter): string | null {
   switch (filter.kind) {
     case 'all':
       return null;
+    case 'recent':
+      return 'recent';
     case 'tone':
       return `tone:${filter.tone}`;
     case 'value':
@@ -65,6 +67,7 @@ function filterToText(filter: Filter): string | null {
 }
 
 function filterFromText(text: string | null): Filter {
+  if (text === 'recent') return { kind: 'recent' };
   if (text?.startsWith('tone:')) {
     const tone = text.slice('tone:'.length) as Tone;
     if (TONES.includes(tone)) return { kind: 'tone', tone };
@@ -86,7 +89,7 @@ export function matchesSelection(row: Row, selection: Selection): boolean {
   return true;
 }
 
-/** Accounts per OU, each account counted in every OU of its path. */
+/** Accounts per OU, each account counted in every OU of its path (and under the root, which the path starts with). */
 export function countsByUnit(rows: readonly Row[]): ReadonlyMap<string, number> {
   const counts = new Map<string, number>();
   for (const row of rows) for (const unit of row.path) counts.set(unit.id, (counts.get(unit.id) ?? 0) + 1);
@@ -111,7 +114,7 @@ export function toggleTag(selection: Selection, key: string, value: string): Sel
 }
 
 /**
- * The rows as CSV (RFC 4180): account, name, state, OU path, tags, and per status column its value and when the
+ * The rows as CSV (RFC 4180): account, name, state, OU path (from the root: Root/Workloads/Prod), tags, and per status column its value and when the
  * board read it. Cells that could be read as formulas by a spreadsheet are prefixed with a quote.
  */
 export function toCsv(rows: readonly Row[], columns: readonly Column[]): string {

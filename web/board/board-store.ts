@@ -33,7 +33,7 @@ export interface Row {
   readonly id: string;
   readonly name: string | null;
   readonly state: string | null;
-  /** The OUs the account sits in, top level first (empty: under the root, or not known yet). */
+  /** Where the account sits: the root, then its OUs from the top level down (empty: not known yet). */
   readonly path: readonly UnitRef[];
   readonly tags: readonly Tag[];
   readonly cells: ReadonlyMap<string, Cell>;
@@ -45,13 +45,31 @@ export interface StatusEvent {
   readonly account: { readonly id: string; readonly name?: string | null; readonly state?: string | null };
   readonly source: StatusSource;
   readonly region?: string | null;
+  readonly previous?: string | null;
   readonly current?: string | null;
   readonly changedAt: string;
+  /** The history cursor of a recorded event (null on errors). */
+  readonly cursor?: string | null;
+  /** Set on recorded events: what observed the change. Current-state readings have none. */
+  readonly observedBy?: string | null;
+  readonly caller?: string | null;
+  /** On recorded events: true for a status's first reading (not a change), false for a change. */
+  readonly firstReading?: boolean | null;
   readonly error?: { readonly code: string; readonly message: string } | null;
 }
 
+/** A change recorded in history, as the "last 24 h" filter reads it. */
+export interface RecordedChange {
+  readonly accountId: string;
+  readonly changedAt: string;
+}
+
+/** What "recently" means for the recent filter. @default 86_400_000 // 24 hours */
+export const RECENT_MS = 86_400_000;
+
 export type Filter =
   | { readonly kind: 'all' }
+  | { readonly kind: 'recent' }
   | { readonly kind: 'tone'; readonly tone: Tone }
   | { readonly kind: 'value'; readonly column: string; readonly value: string };
 
@@ -68,7 +86,10 @@ export function summaryValueOf(cell: Cell | undefined): string | undefined {
 
 export class BoardStore {
   private rows = new Map<string, Row>();
+  /** Changes read from history for accounts the directory has not listed yet. */
+  private changesOfUnlisted = new Map<string, string>();
   private columns = new Map<string, Column>();
+  private readonly eventListeners = new Set<(events: readonly StatusEvent[]) => void>();
   private sortedRows: Row[] = [];
   private version = 0;
   private readonly listeners = new Set<() => void>();
@@ -79,6 +100,12 @@ export class BoardStore {
   };
 
   getVersion = (): number => this.version;
+
+  /** Hears every batch of events as it is applied (an account's open timeline takes its own). */
+  listenToEvents(listener: (events: readonly StatusEvent[]) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
 
   allRows(): readonly Row[] {
     return this.sortedRows;
@@ -116,8 +143,20 @@ export class BoardStore {
         path: account.path ?? existing?.path ?? [],
         tags: account.tags ?? existing?.tags ?? [],
         cells: existing?.cells ?? new Map(),
-        lastChangedAt: existing?.lastChangedAt ?? null,
+        lastChangedAt: latestOf(existing?.lastChangedAt ?? null, this.changesOfUnlisted.get(account.id) ?? null),
       });
+      this.changesOfUnlisted.delete(account.id);
+    }
+    this.changed();
+  }
+
+  /** Changes history recorded (before the board watched, or while it was away): they move "Last changed" too. */
+  noteRecordedChanges(changes: readonly RecordedChange[]): void {
+    if (changes.length === 0) return;
+    for (const { accountId, changedAt } of changes) {
+      const row = this.rows.get(accountId);
+      if (row) this.rows.set(accountId, { ...row, lastChangedAt: latestOf(row.lastChangedAt, changedAt) });
+      else this.changesOfUnlisted.set(accountId, latestOf(this.changesOfUnlisted.get(accountId) ?? null, changedAt)!);
     }
     this.changed();
   }
@@ -149,8 +188,10 @@ export class BoardStore {
             changedAt: event.changedAt,
           }
         : { value: event.current ?? null, known: true, changedAt: event.changedAt };
-      // Only a status moves "Last changed": a read error, and the recovery from one, leave the value as it was.
-      const changed = previous !== undefined && previous.known && cell.error === undefined && previous.value !== cell.value;
+      // Only a status moves "Last changed": a read error, and the recovery from one, leave the value as it was. A
+      // change history recorded counts even when the board had not seen the status before (a replay after a reconnect).
+      const changed =
+        event.firstReading === false || (previous !== undefined && previous.known && cell.error === undefined && previous.value !== cell.value);
       const cells = new Map(row.cells);
       cells.set(key, cell);
       this.rows.set(row.id, {
@@ -158,16 +199,20 @@ export class BoardStore {
         name: event.account.name ?? row.name,
         state: event.account.state ?? row.state,
         cells,
-        lastChangedAt: changed ? event.changedAt : row.lastChangedAt,
+        lastChangedAt: changed ? latestOf(row.lastChangedAt, event.changedAt) : row.lastChangedAt,
       });
     }
     this.changed();
+    for (const listener of this.eventListeners) listener(events);
   }
 
-  rowsMatching(filter: Filter): readonly Row[] {
+  /** The rows a filter keeps; `now` (the page's clock) decides what "the last 24 h" is. */
+  rowsMatching(filter: Filter, now: number = Date.now()): readonly Row[] {
     switch (filter.kind) {
       case 'all':
         return this.sortedRows;
+      case 'recent':
+        return this.sortedRows.filter((row) => row.lastChangedAt !== null && Date.parse(row.lastChangedAt) >= now - RECENT_MS);
       case 'value':
         return this.sortedRows.filter((row) => summaryValueOf(row.cells.get(filter.column)) === filter.value);
       case 'tone': {
@@ -199,4 +244,11 @@ export function toneOf(column: Column, cell: Cell | undefined): Tone | undefined
   if (cell === undefined) return undefined;
   if (cell.error) return 'error';
   return lookOf(column.source, cell.value).tone;
+}
+
+/** The later of two ISO times (either may be missing). */
+function latestOf(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
 }

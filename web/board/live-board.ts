@@ -1,17 +1,21 @@
-// Feeds the BoardStore from the API: the account directory (paged query), the summary counts, and every status
-// change through one accountStatusChanged subscription. After a reconnect (e.g. a server restart) the subscription
-// resumes by itself and starts again with the current state; the directory and summary are read again.
+// Feeds the BoardStore from the API: the account directory (paged query), the summary counts, the changes history
+// recorded in the last 24 hours, and every status change through one accountStatusChanged subscription. The board
+// keeps the newest history cursor it saw: after a reconnect the subscription resumes after it (`after:`), so the
+// changes made meanwhile are replayed in order, then live ones follow — no gap, none twice. A cursor the server no
+// longer knows (CURSOR_EXPIRED: pruned, or a store that was reset) starts again from the current state.
 import {
   BoardDirectoryDocument,
+  BoardRecentChangesDocument,
   BoardStatusChangesDocument,
   BoardSummaryDocument,
   BoardTreeDocument,
   type BoardDirectoryQuery,
+  type BoardRecentChangesQuery,
   type BoardSummaryQuery,
 } from '../../examples/generated/graphql.js';
 import { unitTree, type UnitNode } from './board-selection.js';
 import { createLiveClient, execute, sendsDocumentIds, subscribe, switchToDocumentIdsIfAsked, type ConnectionState, type GraphQLErrorPayload, type GraphQLResult } from '../shared/graphql-client.js';
-import type { BoardStore, StatusEvent } from './board-store.js';
+import { RECENT_MS, type BoardStore, type StatusEvent } from './board-store.js';
 
 /** Events are applied together at most this often: one render per batch, however many arrive. @default 100 // ms */
 const FLUSH_INTERVAL_MS = 100;
@@ -21,6 +25,12 @@ const SUMMARY_REFRESH_MS = 5_000;
 const DIRECTORY_PAGE_SIZE = 500;
 /** Wait before subscribing again after the server refused the subscription. @default 5_000 // 5 seconds */
 const RESUBSCRIBE_AFTER_MS = 5_000;
+/** Wait before resuming a stream the server ended (e.g. history went away mid-replay). @default 1_000 // 1 second */
+const RESUME_AFTER_END_MS = 1_000;
+/** Pages of recent changes read at most (500 each): a bound on what one page load asks of history. @default 40 */
+const RECENT_PAGES = 40;
+/** The API's code for a cursor whose events it cannot give. */
+const CURSOR_EXPIRED = 'CURSOR_EXPIRED';
 
 /** graphql-ws's close code for a refused connection_init. */
 const FORBIDDEN_CLOSE_CODE = 4403;
@@ -51,6 +61,11 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
   let resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: (() => void) | undefined;
   let wasDisconnected = false;
+  // graphql-ws sends a subscription's payload again on every reconnect (it re-subscribes by itself), and the payload
+  // holds this object: so the resubscription carries the newest cursor seen, and the stream resumes after it.
+  let variables: { after: string | null } = { after: null };
+  /** Which subscription is current: what an ended or refused older one says is ignored. */
+  let generation = 0;
 
   const client = createLiveClient((state) => {
     callbacks.onConnection(state);
@@ -62,6 +77,24 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
       void loadTree().catch(() => undefined);
     }
   });
+
+  /** Changes history recorded in the last 24 hours (first readings are not changes), for "Last changed" and the filter. */
+  const loadRecentChanges = async () => {
+    try {
+      const since = new Date(Date.now() - RECENT_MS).toISOString();
+      let after: string | null = null;
+      for (let page = 0; page < RECENT_PAGES; page++) {
+        const result: GraphQLResult<BoardRecentChangesQuery> = await execute(BoardRecentChangesDocument, { since, after });
+        const changes = result.data?.organization?.statusChanges;
+        if (!changes) return;
+        store.noteRecordedChanges(changes.nodes.filter((node) => node.firstReading === false).map(({ accountId, changedAt }) => ({ accountId, changedAt })));
+        if (!changes.pageInfo.hasNextPage) return;
+        after = changes.pageInfo.endCursor ?? null;
+      }
+    } catch {
+      // Without history the board still shows the changes it sees live.
+    }
+  };
 
   /** The OU tree; without it (an error, no organization) the board shows no tree and filters nothing by OU. */
   const loadTree = async () => {
@@ -86,26 +119,49 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
     }, SUMMARY_REFRESH_MS);
   };
 
+  /** The cursor the board could not resume from: read everything afresh, then follow from the current state. */
+  const startAgainFromCurrentState = () => {
+    variables = { after: null };
+    startSubscription();
+    void loadDirectory().then(loadSummary);
+    void loadRecentChanges();
+  };
+
   const startSubscription = () => {
+    unsubscribe?.();
+    const mine = ++generation;
+    const current = () => mine === generation && !stopped;
     const sentIds = sendsDocumentIds();
-    unsubscribe = subscribe(client, BoardStatusChangesDocument, {}, {
+    unsubscribe = subscribe(client, BoardStatusChangesDocument, variables, {
       next: (result) => {
+        if (!current()) return;
         const change = result.data?.accountStatusChanged;
         if (change) {
+          if (change.cursor && isNewerCursor(change.cursor, variables.after)) variables.after = change.cursor;
           pending.push(change);
           flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+        } else if (result.errors?.some((error) => error.extensions?.code === CURSOR_EXPIRED)) {
+          startAgainFromCurrentState();
         } else if (result.errors?.length) {
           callbacks.onProblem(describe(result.errors));
         }
       },
       error: (error) => {
-        if (stopped) return;
+        if (!current()) return;
         if (switchToDocumentIdsIfAsked(error) && !sentIds) {
           startSubscription();
           return;
         }
+        if (Array.isArray(error) && error.some((each: GraphQLErrorPayload) => each?.extensions?.code === CURSOR_EXPIRED)) {
+          startAgainFromCurrentState();
+          return;
+        }
         callbacks.onProblem(`Live updates stopped: ${errorText(error)}. Trying again…`);
         resubscribeTimer = setTimeout(startSubscription, RESUBSCRIBE_AFTER_MS);
+      },
+      // The server ended the stream (history went away mid-replay): resume after the last cursor seen.
+      complete: () => {
+        if (current()) resubscribeTimer = setTimeout(startSubscription, RESUME_AFTER_END_MS);
       },
     });
   };
@@ -154,6 +210,7 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
 
   startSubscription();
   void loadDirectory().then(loadSummary);
+  void loadRecentChanges();
   void loadTree().catch(() => {
     // No tree: the board still shows every account; the next reconnect reads it again.
   });
@@ -164,6 +221,11 @@ export function startLiveBoard(store: BoardStore, callbacks: LiveBoardCallbacks)
     unsubscribe?.();
     void client.dispose();
   };
+}
+
+/** Whether cursor `a` comes after `b` (none yet: any does). Cursors are decimal event ids, increasing. */
+function isNewerCursor(a: string, b: string | null): boolean {
+  return b === null || a.length > b.length || (a.length === b.length && a > b);
 }
 
 /** What to do about an authentication failure: the board has no sign-in form, its URL carries the token. */

@@ -13,7 +13,9 @@ import { AccountConnection, Organization, StatusSummary } from '../types/organiz
 import {
   OrganizationalUnit,
   OrganizationalUnitSummary,
+  OrganizationParent,
   OrganizationRoot,
+  pathOf,
   Tag,
 } from '../types/organizational-unit.type.js';
 import { checkPageSize, connectionOf, decodeCursor, filteredAccounts, summaryOfAccounts } from './organization.resolver.js';
@@ -73,10 +75,9 @@ export class OrganizationalUnitResolver {
     return node ? OrganizationalUnit.from(unit.tree, node) : null;
   }
 
-  @FieldResolver(() => [OrganizationalUnit], { description: 'The OUs from the top level down to this one (the root not included).' })
-  path(@Root() unit: OrganizationalUnit): OrganizationalUnit[] {
-    const chain = unit.tree.units.get(unit.id)?.chain ?? [];
-    return chain.map((id) => OrganizationalUnit.from(unit.tree, unit.tree.units.get(id)!));
+  @FieldResolver(() => [OrganizationParent], { description: 'The root, then the OUs from the top level down to this one (itself last).' })
+  path(@Root() unit: OrganizationalUnit): OrganizationParent[] {
+    return pathOf(unit.tree, unit.tree.units.get(unit.id)?.chain ?? []);
   }
 
   @FieldResolver(() => [OrganizationalUnit], { description: 'The OUs directly under this one.' })
@@ -123,14 +124,15 @@ export class AccountShapeResolver {
     return node ? OrganizationalUnit.from(found, node) : null;
   }
 
-  @FieldResolver(() => [OrganizationalUnit], {
+  @FieldResolver(() => [OrganizationParent], {
     nullable: true,
-    description: 'The OUs the account sits in, from the top level down (the root not included); empty under the root.',
+    description:
+      'Where the account sits: the root first, then the OUs from the top level down to its own (just the root for an ' +
+      'account under the root). As AWS\'s Paths (o-…/r-…/ou-…/), without the organization.',
   })
-  async path(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<OrganizationalUnit[]> {
+  async path(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<OrganizationParent[]> {
     const [found, parentId] = await Promise.all([tree(ctx), parentOf(ctx, account)]);
-    const chain = parentId === undefined ? [] : (found.units.get(parentId)?.chain ?? []);
-    return chain.map((id) => OrganizationalUnit.from(found, found.units.get(id)!));
+    return pathOf(found, parentId === undefined ? [] : (found.units.get(parentId)?.chain ?? []));
   }
 
   @FieldResolver(() => [Tag], {

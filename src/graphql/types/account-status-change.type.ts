@@ -1,6 +1,6 @@
 // AccountStatusChange: one event of the accountStatusChanged subscription.
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { upstreamFailure, type StatusChangeMessage } from '../../status/index.js';
+import { upstreamFailure, type StatusChangeMessage, type UpstreamFailure } from '../../status/index.js';
 import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
 import { toGraphQLError } from '../errors.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
@@ -27,6 +27,16 @@ export class StatusError {
 
   @Field(() => AwsErrorDetail, { nullable: true, description: 'The AWS call that failed.' })
   aws?: AwsErrorDetail;
+
+  /** The failure as a client sees it: the API's code and message (as the field's error would say), AWS's call and code. */
+  static from(failure: UpstreamFailure): StatusError {
+    const graphqlError = toGraphQLError(failure);
+    return Object.assign(new StatusError(), {
+      code: String(graphqlError.extensions.code),
+      message: graphqlError.message,
+      aws: { service: failure.service, operation: failure.operation, code: failure.code },
+    });
+  }
 }
 
 export enum ObservedBy {
@@ -57,6 +67,14 @@ export class AccountStatusChange {
 
   @Field(() => ObservedBy, { nullable: true, description: 'What observed the change (history and replayed events).' })
   observedBy?: ObservedBy | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'On recorded events (history, replayed and live changes): true for the first reading statusgraph recorded of ' +
+      'this status (nothing to compare with: not a change), false for a change. Null on current-state and error events.',
+  })
+  firstReading?: boolean | null;
 
   @Field(() => String, {
     nullable: true,
@@ -109,18 +127,12 @@ export class AccountStatusChange {
         : target.kind === 'enrollment'
           ? StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT
           : StatusSource.CREATION_REQUEST;
-    let error: StatusError | undefined;
-    if (message.failure) {
-      const graphqlError = toGraphQLError(upstreamFailure(message.failure));
-      error = Object.assign(new StatusError(), {
-        code: String(graphqlError.extensions.code),
-        message: graphqlError.message,
-        aws: { service: message.failure.service, operation: message.failure.operation, code: message.failure.code },
-      });
-    }
+    const error = message.failure ? StatusError.from(upstreamFailure(message.failure)) : undefined;
     return Object.assign(new AccountStatusChange(), {
       cursor: message.cursor ?? null,
       observedBy: message.observedBy ? (message.observedBy.toUpperCase() as ObservedBy) : null,
+      // A recorded event carries `previous` unless it is the first reading (history-stream.ts messageOfEvent).
+      firstReading: message.observedBy ? message.previous === undefined : null,
       caller: message.caller ?? null,
       idempotencyKey: message.idempotencyKey ?? null,
       previousRaw: message.previous ?? null,

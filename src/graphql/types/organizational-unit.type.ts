@@ -1,6 +1,6 @@
 // The organization's shape: its root, its organizational units (their accounts and status summaries are field
 // resolvers in organizational-unit.resolver.ts), the tags of an account, and a status summary per OU.
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, InterfaceType, Int, ObjectType } from 'type-graphql';
 import type { OrganizationalUnitNode, OrganizationTree } from '../../status/index.js';
 import { StatusSummary } from './organization.type.js';
 
@@ -13,16 +13,24 @@ export class Tag {
   value!: string;
 }
 
-@ObjectType({ description: 'The root of the organization: every OU and account sits under it.' })
-export class OrganizationRoot {
-  @Field(() => String, { description: 'The root id ("r-…").' })
+/**
+ * What an account or OU can sit under, as AWS's ParentId has it: the root or an OU. A path is a list of them, root
+ * first, so one list type holds both (the root is a type of its own: it has no parent and no accounts field).
+ */
+@InterfaceType({ description: 'A place in the organization\'s tree that accounts and OUs sit under: the root (OrganizationRoot) or an OU (OrganizationalUnit).' })
+export abstract class OrganizationParent {
+  @Field(() => String, { description: 'The id: "r-…" for the root, "ou-…-…" for an OU.' })
   id!: string;
 
-  @Field(() => String, { description: 'The root ARN.' })
+  @Field(() => String, { description: 'The ARN.' })
   arn!: string;
 
-  @Field(() => String, { description: 'The root name (AWS names it "Root").' })
+  @Field(() => String, { description: 'The name (AWS names the root "Root").' })
   name!: string;
+}
+
+@ObjectType({ implements: OrganizationParent, description: 'The root of the organization: every OU and account sits under it.' })
+export class OrganizationRoot extends OrganizationParent {
 
   /** The tree it is the root of, for the field resolvers. */
   tree!: OrganizationTree;
@@ -32,16 +40,16 @@ export class OrganizationRoot {
   }
 }
 
-@ObjectType({ description: 'An organizational unit (OU): a group of accounts and OUs, up to five levels below the root.' })
-export class OrganizationalUnit {
-  @Field(() => String, { description: 'The OU id ("ou-…-…").' })
-  id!: string;
+/** The root, then the OUs of `chain` (ids from the top level down): a path as the API lists it. */
+export function pathOf(tree: OrganizationTree, chain: readonly string[]): OrganizationParent[] {
+  return [OrganizationRoot.from(tree), ...chain.map((id) => OrganizationalUnit.from(tree, tree.units.get(id)!))];
+}
 
-  @Field(() => String, { description: 'The OU ARN.' })
-  arn!: string;
-
-  @Field(() => String, { description: 'The OU name, unique among its siblings.' })
-  name!: string;
+@ObjectType({
+  implements: OrganizationParent,
+  description: 'An organizational unit (OU): a group of accounts and OUs, up to five levels below the root. Its name is unique among its siblings.',
+})
+export class OrganizationalUnit extends OrganizationParent {
 
   @Field(() => String, { description: 'The id of the root or OU it sits directly under.' })
   parentId!: string;

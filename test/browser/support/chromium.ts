@@ -31,8 +31,13 @@ export interface RecordedPage {
   readonly errors: string[];
 }
 
+export interface OpenOptions {
+  /** Runs on the page before it loads: routes (`routeWebSocket`), a virtual clock (`page.clock.install`)… */
+  readonly beforeLoad?: (page: Page) => Promise<void>;
+}
+
 export interface Browser {
-  open(url: string): Promise<RecordedPage>;
+  open(url: string, options?: OpenOptions): Promise<RecordedPage>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,7 @@ export async function launchBrowser(): Promise<Browser> {
     throw error;
   }
   return {
-    async open(url) {
+    async open(url, options = {}) {
       const page = await context.newPage();
       const requests: string[] = [];
       const errors: string[] = [];
@@ -63,6 +68,7 @@ export async function launchBrowser(): Promise<Browser> {
       page.on('pageerror', (error) => errors.push(error.message));
       // Workers' requests (Monaco's language workers) go through the page's request event only for their script.
       page.on('worker', (worker) => requests.push(worker.url()));
+      await options.beforeLoad?.(page);
       await page.goto(url);
       return { page, requests, errors };
     },

@@ -2,7 +2,7 @@
 // be stopped and started again on the same port while the emulator (the organization's state) keeps running.
 import { ListCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig } from '../../../src/config/index.js';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/node.js';
+import { startEmulator, type EmulatorControl, type StartedEmulator } from '../../../src/emulator/node.js';
 import { createLogger } from '../../../src/server/logger.js';
 import { startStatusGraph, type StatusGraph } from '../../../src/server/start-statusgraph.js';
 
@@ -17,6 +17,8 @@ export interface LiveStack {
   /** http://127.0.0.1:<port>, the origin every page must stay on. */
   readonly origin: string;
   readonly graphqlUrl: string;
+  /** The emulator's control API: hold and release transitions, so a test moves statuses when it chooses. */
+  readonly emulator: EmulatorControl;
   /** POSTs one operation; returns the parsed body. */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] }>;
   /** Stops statusgraph (its port closes; open WebSockets are closed). */
@@ -30,7 +32,7 @@ export interface LiveStack {
 const TEST_POLL_FAST_MS = '200';
 
 export async function startLiveStack(options: LiveStackOptions = {}): Promise<LiveStack> {
-  const emulator: RunningEmulator = await startEmulator({ port: 0, memberAccounts: options.memberAccounts ?? 12, delayMs: options.delayMs ?? 1_000 });
+  const emulator: StartedEmulator = await startEmulator({ port: 0, memberAccounts: options.memberAccounts ?? 12, delayMs: options.delayMs ?? 1_000 });
   await settleAccountCreations(emulator.endpoint);
   const env = { STATUSGRAPH_LOG_LEVEL: 'silent', NODE_ENV: 'test', STATUSGRAPH_POLL_FAST_MS: TEST_POLL_FAST_MS, ...options.env };
   const start = (port: number) =>
@@ -47,6 +49,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   return {
     origin,
     graphqlUrl,
+    emulator: emulator.control,
     async gql(query, variables) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
