@@ -2,7 +2,7 @@
 // AWS — but never evicted, so every query meanwhile keeps getting them until the round stores what it read (the
 // rules of status-cache.ts's `refreshIfFetchedBy`). Everything the round writes (sets, invalidations) goes straight
 // through to the shared cache.
-import type { Cached, LoadOptions, StatusCache } from './status-cache.js';
+import type { Cached, Load, LoadOptions, StatusCache } from './status-cache.js';
 
 /** Per cache key: the newest fetchedAt a poller has seen, in epoch ms. An entry no newer is looked past. */
 export type SeenEntries = ReadonlyMap<string, number>;
@@ -17,7 +17,7 @@ export function refreshingCache(cache: StatusCache, seen: SeenEntries): StatusCa
     return entry && by !== undefined && entry.fetchedAt.getTime() <= by ? undefined : entry;
   };
   const view: StatusCache = {
-    getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options: LoadOptions = {}) {
+    getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options: LoadOptions = {}) {
       const by = seenBy(key);
       return cache.getOrLoad(key, load, ttlMs, by ? { ...options, refreshIfFetchedBy: by } : options);
     },
