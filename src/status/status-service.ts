@@ -140,12 +140,13 @@ export class StatusService {
   }
 
   /**
-   * This service for one operation: `signal` aborts when its caller has gone — the query deadline passed, the HTTP
-   * client hung up, the subscription ended — and then the AWS calls only it waits for stop retrying
-   * (in-flight-loads.ts, aws/call.ts). Loads other callers still wait for go on.
+   * This service for one operation: `signal` aborts when its caller has gone — the HTTP client hung up, the
+   * subscription ended — and then the AWS calls only it waits for stop retrying (in-flight-loads.ts, aws/call.ts);
+   * loads other callers still wait for go on. `awsDeadlineMs` bounds each AWS call its reads start: one that has not
+   * settled by then answers the throttling it was retrying, or DeadlineExceeded.
    */
-  forCaller(signal: AbortSignal): StatusService {
-    const context: MutationContext = { ...this.context, callerSignal: signal };
+  forCaller(signal: AbortSignal, options: { readonly awsDeadlineMs?: number } = {}): StatusService {
+    const context: MutationContext = { ...this.context, callerSignal: signal, ...options };
     return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
