@@ -24,7 +24,8 @@ type DirectoryListener = (directory: Cached<AccountDirectory>) => Promise<void>;
 
 /**
  * Reads the directory afresh every interval while anyone listens (started with the first listener, stopped with the
- * last): the cached directory is forgotten only if no one read a newer one since this refresh last saw it.
+ * last): a cached directory no newer than the one this refresh last saw is looked past (not evicted: queries keep it
+ * until the new read is stored); a newer one, read by anyone since, is used as it is.
  */
 export class DirectoryRefresh {
   private readonly listeners = new Set<DirectoryListener>();
@@ -56,8 +57,8 @@ export class DirectoryRefresh {
 
   private async refresh(): Promise<void> {
     try {
-      if (this.lastSeen) await this.status.expireDirectorySeen(this.lastSeen);
-      const directory = await this.status.directory();
+      const reader = this.lastSeen ? this.status.refreshingDirectory(this.lastSeen) : this.status;
+      const directory = await reader.directory();
       this.lastSeen = directory.fetchedAt;
       await Promise.all([...this.listeners].map((listener) => listener(directory).catch(() => undefined)));
     } catch {
