@@ -104,6 +104,8 @@ export class StatusWatcher {
   private readonly stopJoined: () => void;
   /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
+  readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
@@ -112,6 +114,7 @@ export class StatusWatcher {
     this.now = options.now ?? (() => new Date());
     this.onInternalError = options.onInternalError ?? (() => undefined);
     this.history = options.history;
+    this.settledIntervalMs = options.slowMs;
     this.schedule = new PollSchedule<PollerState>({
       fastMs: options.fastMs,
       slowMs: options.slowMs,
@@ -266,7 +269,7 @@ export class StatusWatcher {
   private async readOne(state: PollerState): Promise<StatusChangeMessage> {
     let result: BatchResult<unknown>;
     try {
-      [result = new Error('no reading')] = await this.read([state.target]);
+      [result = new Error('no reading')] = await this.read(this.status, [state.target]);
     } catch (error) {
       result = error instanceof Error ? error : new Error(String(error));
     }
@@ -304,12 +307,13 @@ export class StatusWatcher {
   private async poll(states: readonly PollerState[]): Promise<void> {
     let results: BatchResult<unknown>[];
     try {
-      await this.status.expireSeen(
+      // What a poller saw is looked past, not evicted: queries keep answering from the cache while this round reads.
+      const status = this.status.refreshing(
         states.flatMap((state) =>
           state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
         ),
       );
-      results = await this.read(states.map((state) => state.target));
+      results = await this.read(status, states.map((state) => state.target));
     } catch (error) {
       results = states.map(() => (error instanceof Error ? error : new Error(String(error))));
     }
@@ -319,9 +323,9 @@ export class StatusWatcher {
     });
   }
 
-  private read(targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
+  private read(status: StatusService, targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
     // Due pollers are grouped by kind (poll-schedule.ts), so one table entry reads them all.
-    return kindOf(targets[0]!).read(this.status, targets);
+    return kindOf(targets[0]!).read(status, targets);
   }
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
