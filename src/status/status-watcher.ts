@@ -52,6 +52,8 @@ export interface StatusWatcherOptions {
 const POKE_TOPIC = 'watcher:poke';
 /** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
 const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
+/** Where the ids of creation requests followed by id travel, to the whole-organization streams of every instance. */
+const CREATIONS_FOLLOWED_TOPIC = 'org:creations-followed';
 
 interface PollerState {
   readonly key: string;
@@ -102,8 +104,10 @@ export class StatusWatcher {
   private closed = false;
   private readonly stopListening: () => void;
   private readonly stopJoined: () => void;
-  /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
+  private readonly stopFollowed: () => void;
+  /** Topics status-stream.ts listens on: accounts that joined the organization, creation requests followed by id. */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  readonly creationsFollowedTopic = CREATIONS_FOLLOWED_TOPIC;
   private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
@@ -130,6 +134,9 @@ export class StatusWatcher {
     this.stopJoined = this.status.onAccountsJoined((accounts) => {
       this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
     });
+    this.stopFollowed = this.status.onCreationsFollowed((requestIds) => {
+      this.pubsub.publish(CREATIONS_FOLLOWED_TOPIC, requestIds).catch(() => undefined);
+    });
     if (!this.leases.shared) {
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
       return;
@@ -153,6 +160,9 @@ export class StatusWatcher {
     for (const state of this.pollers.values()) if (this.mayPoll(state)) count += 1;
     return count;
   }
+
+  /** The creation requests followed by id now (a whole-organization stream that opens polls them). */
+  creationsFollowed = (): Promise<readonly string[]> => this.status.creationsFollowed();
 
   topicOf(target: WatchTarget): string {
     return `status:${watchKey(target)}`;
@@ -198,6 +208,7 @@ export class StatusWatcher {
     this.closed = true;
     this.stopListening();
     this.stopJoined();
+    this.stopFollowed();
     this.schedule.stop();
     const states = [...this.pollers.values()];
     this.pollers.clear();
