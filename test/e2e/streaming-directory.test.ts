@@ -67,8 +67,10 @@ describe('a cold status summary over a directory read page by page', () => {
 
     const calls = await stack.calls();
     expect(countOf(calls, 'organizations:ListAccounts')).toBe(PAGES);
-    // One AssumeRole and one GetRegisterAccountStatus per member at most (the demo denies one member's role).
-    expect(countOf(calls, 'sts:AssumeRole')).toBe(ACCOUNTS - 1);
+    // One AssumeRole and one GetRegisterAccountStatus per member at most (the demo denies one member's role), none into
+    // the suspended, closing and closed members (about 4 of 100: answered from their state, locked-accounts.test.ts).
+    expect(countOf(calls, 'sts:AssumeRole')).toBeLessThanOrEqual(ACCOUNTS - 1);
+    expect(countOf(calls, 'sts:AssumeRole')).toBeGreaterThanOrEqual(ACCOUNTS - 1 - 0.1 * ACCOUNTS);
     expect(countOf(calls, 'iotfleetwise:GetRegisterAccountStatus')).toBeLessThanOrEqual(ACCOUNTS);
     // One org-wide enrollment scan, not a scan per page.
     expect(calls['compute-optimizer:GetEnrollmentStatusesForOrganization']).toBe(1);
