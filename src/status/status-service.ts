@@ -29,6 +29,7 @@ import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
+import { refreshingCache } from './refreshing-cache.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { asError, load, observed, settleEach, type BatchResult } from './status-context.js';
 import * as mutations from './status-mutations.js';
@@ -183,23 +184,19 @@ export class StatusService {
   }
 
   /**
-   * Forgets the cached statuses of these targets that are no newer than what a poller last saw, so its next read
-   * asks AWS — but reuses anything a query fetched since.
+   * This service for one poll round: its reads of these targets look past the cached entries no newer than what the
+   * poller last saw and ask AWS — but reuse anything a query fetched since — and never evict them, so queries keep
+   * their answers from the cache while the round reads (refreshing-cache.ts).
    */
-  async expireSeen(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): Promise<void> {
-    const { cache } = this.context;
-    // The newest reading seen per cache key: an org-wide entry shared by many targets expires once.
+  refreshing(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): StatusService {
+    // The newest reading seen per cache key: an org-wide entry shared by many targets is looked past once.
     const seen = new Map<string, number>();
-    const expireIfSeen = (key: string, at: Date) => seen.set(key, Math.max(seen.get(key) ?? 0, at.getTime()));
     for (const { target, seenFetchedAt } of entries) {
-      for (const key of kindOf(target).cacheKeys(target)) expireIfSeen(key, seenFetchedAt);
+      for (const key of kindOf(target).cacheKeys(target)) seen.set(key, Math.max(seen.get(key) ?? 0, seenFetchedAt.getTime()));
     }
-    await Promise.all(
-      [...seen].map(async ([key, at]) => {
-        const entry = await cache.peek(key);
-        if (entry && entry.fetchedAt.getTime() <= at) await cache.invalidate(key);
-      }),
-    );
+    if (seen.size === 0) return this;
+    const context: MutationContext = { ...this.context, cache: refreshingCache(this.context.cache, seen) };
+    return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
   // ---- reads (batch functions) --------------------------------------------------------------------------------

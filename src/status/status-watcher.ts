@@ -277,7 +277,7 @@ export class StatusWatcher {
   private async readOne(state: PollerState): Promise<StatusChangeMessage> {
     let result: BatchResult<unknown>;
     try {
-      [result = new Error('no reading')] = await this.read([state.target]);
+      [result = new Error('no reading')] = await this.read(this.status, [state.target]);
     } catch (error) {
       result = error instanceof Error ? error : new Error(String(error));
     }
@@ -315,12 +315,13 @@ export class StatusWatcher {
   private async poll(states: readonly PollerState[]): Promise<void> {
     let results: BatchResult<unknown>[];
     try {
-      await this.status.expireSeen(
+      // What a poller saw is looked past, not evicted: queries keep answering from the cache while this round reads.
+      const status = this.status.refreshing(
         states.flatMap((state) =>
           state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
         ),
       );
-      results = await this.read(states.map((state) => state.target));
+      results = await this.read(status, states.map((state) => state.target));
     } catch (error) {
       results = states.map(() => (error instanceof Error ? error : new Error(String(error))));
     }
@@ -330,9 +331,9 @@ export class StatusWatcher {
     });
   }
 
-  private read(targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
+  private read(status: StatusService, targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
     // Due pollers are grouped by kind (poll-schedule.ts), so one table entry reads them all.
-    return kindOf(targets[0]!).read(this.status, targets);
+    return kindOf(targets[0]!).read(status, targets);
   }
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
