@@ -50,10 +50,8 @@ export interface StatusWatcherOptions {
 
 /** Where mutation pokes travel between instances when leases are shared. */
 const POKE_TOPIC = 'watcher:poke';
-/** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
-const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
-/** Where the ids of creation requests followed by id travel, to the whole-organization streams of every instance. */
-const CREATIONS_FOLLOWED_TOPIC = 'org:creations-followed';
+/** Where ids travel to the whole-organization streams of every instance: accounts that joined, requests followed. */
+const [ACCOUNTS_JOINED_TOPIC, CREATIONS_FOLLOWED_TOPIC] = ['org:accounts-joined', 'org:creations-followed'];
 
 interface PollerState {
   readonly key: string;
@@ -108,6 +106,8 @@ export class StatusWatcher {
   /** Topics status-stream.ts listens on: accounts that joined the organization, creation requests followed by id. */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
   readonly creationsFollowedTopic = CREATIONS_FOLLOWED_TOPIC;
+  /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
+  readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
@@ -116,6 +116,7 @@ export class StatusWatcher {
     this.now = options.now ?? (() => new Date());
     this.onInternalError = options.onInternalError ?? (() => undefined);
     this.history = options.history;
+    this.settledIntervalMs = options.slowMs;
     this.schedule = new PollSchedule<PollerState>({
       fastMs: options.fastMs,
       slowMs: options.slowMs,
@@ -131,12 +132,9 @@ export class StatusWatcher {
       claimed: (held, lapsed) => this.claimed(held, lapsed),
       onLeaseError: options.onLeaseError ?? (() => undefined),
     });
-    this.stopJoined = this.status.onAccountsJoined((accounts) => {
-      this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
-    });
-    this.stopFollowed = this.status.onCreationsFollowed((requestIds) => {
-      this.pubsub.publish(CREATIONS_FOLLOWED_TOPIC, requestIds).catch(() => undefined);
-    });
+    const relay = (topic: string) => (ids: readonly string[]) => void this.pubsub.publish(topic, ids).catch(() => undefined);
+    this.stopJoined = this.status.onAccountsJoined((accounts) => relay(ACCOUNTS_JOINED_TOPIC)(accounts.map((account) => account.id)));
+    this.stopFollowed = this.status.onCreationsFollowed(relay(CREATIONS_FOLLOWED_TOPIC));
     if (!this.leases.shared) {
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
       return;
