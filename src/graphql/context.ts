@@ -33,8 +33,17 @@ export interface GraphQLContext {
   renewLoaders(): void;
 }
 
-export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver): GraphQLContext {
-  return new RequestContext(services, requestId, onBatch);
+/** The operation's caller, as its status reads see it (StatusService.forCaller). */
+export interface OperationCaller {
+  /** Aborts when the caller has gone (the HTTP client hung up, the subscription ended): its reads stop retrying AWS. */
+  readonly signal: AbortSignal;
+  /** How long each AWS call of its reads may wait (the query deadline). */
+  readonly awsDeadlineMs?: number;
+}
+
+export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver, caller?: OperationCaller): GraphQLContext {
+  const status = caller ? services.status.forCaller(caller.signal, caller.awsDeadlineMs === undefined ? {} : { awsDeadlineMs: caller.awsDeadlineMs }) : services.status;
+  return new RequestContext(caller ? { ...services, status } : services, requestId, onBatch);
 }
 
 /**

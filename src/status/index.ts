@@ -48,7 +48,7 @@ export {
 } from './history-port.js';
 export { NotInOrganizationError } from './not-in-organization.js';
 export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
-export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
+export { isDeadlineExceeded, isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {
   OrganizationShape,
@@ -63,9 +63,13 @@ export {
   placementMatcher,
   needsStatuses,
   UnknownOrganizationalUnitError,
+  readingOfFailure,
   UNREADABLE,
   NOT_REGISTERED,
   NO_CREATION_REQUEST,
   type AccountFilter,
+  type AccountSelection,
+  type FailableCriterion,
   type TagCriterion,
+  type UndecidedAccount,
 } from './account-filter.js';

@@ -1,0 +1,68 @@
+// What the StatusService's parts share (status-service.ts, enrollment-reads.ts, creation-reads.ts,
+// status-mutations.ts): the AWS services, the cache and its TTLs, the refusals remembered, the creations followed,
+// and how a read from AWS is cached and told to history. A batch function answers each key with a value or an Error.
+import { AwsCallError } from '../aws/errors.js';
+import type { AwsServices } from '../aws/types.js';
+import type { AccessRefusals } from './access-refusals.js';
+import type { FollowedCreations } from './followed-creations.js';
+import type { ObservedBy, StatusHistory, StatusObservation } from './history-port.js';
+import type { Cached, StatusCache } from './status-cache.js';
+import type { TtlPolicy } from './ttl.js';
+
+/** One answer of a batch function: the value with its fetchedAt, or the error for that key alone. */
+export type BatchResult<T> = Cached<T> | Error;
+
+/** An observation before it is stamped with when and by what. */
+export type Found = Omit<StatusObservation, 'observedAt' | 'observedBy'>;
+
+export interface StatusContext {
+  readonly aws: AwsServices;
+  readonly cache: StatusCache;
+  readonly ttl: TtlPolicy;
+  readonly refusals: AccessRefusals;
+  readonly followed: FollowedCreations;
+  readonly history: StatusHistory | undefined;
+  /** What reads through this context count as in history: queries, or polls (StatusService.forPolling()). */
+  readonly observedBy: ObservedBy;
+  /**
+   * The caller's signal, in a context made for one operation (StatusService.forCaller()): it aborts when the caller
+   * has gone, and a load no other caller waits for then stops its AWS calls (in-flight-loads.ts, aws/call.ts).
+   */
+  readonly callerSignal?: AbortSignal;
+  /** With callerSignal: how long each AWS call of the caller's reads may wait for AWS (StatusService.forCaller()). */
+  readonly awsDeadlineMs?: number;
+}
+
+/** Tells history what a read from AWS found; a query never waits for it. */
+export function observed(context: StatusContext, found: readonly Found[]): void {
+  if (!context.history || found.length === 0) return;
+  const observedAt = new Date();
+  void context.history.record(found.map((each) => ({ ...each, observedAt, observedBy: context.observedBy })));
+}
+
+/**
+ * A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures.
+ * `fetch` gets the AWS services to read with: for a caller that may go away, services whose calls stop once every
+ * caller waiting for this load has gone.
+ */
+export function load<T>(context: StatusContext, key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+  const { aws, cache, refusals, ttl, callerSignal, awsDeadlineMs } = context;
+  const options = {
+    // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
+    failureTtlMs: (error: unknown) =>
+      refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
+  };
+  if (!callerSignal) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
+  const wait = awsDeadlineMs === undefined ? {} : { deadlineMs: awsDeadlineMs };
+  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal, wait)), ttlMs, { ...options, signal: callerSignal });
+}
+
+/** Runs one lookup per key concurrently; a failure answers its own key only. */
+export async function settleEach<K, T>(keys: readonly K[], lookup: (key: K) => Promise<Cached<T>>): Promise<BatchResult<T>[]> {
+  const settled = await Promise.allSettled(keys.map((key) => lookup(key)));
+  return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason)));
+}
+
+export function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
