@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { InProcessPubSub, type StatusChangeMessage, type StatusPubSub } from '../status/index.js';
+import { InProcessPubSub, type StatusPubSub, type StreamMessage } from '../status/index.js';
 import type { GraphQLContext } from './context.js';
 import { typeGraphQLPubSub } from './pubsub-adapter.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
@@ -67,7 +67,7 @@ export async function buildStatusGraphSchema(options: BuildStatusGraphSchemaOpti
   // themselves on a page of accounts (docs/benchmarks.md, section 2).
   callResolversDirectly(schema, resolvers as unknown as readonly ResolverClass[], [AccountIdScalar, CreateAccountRequestIdScalar]);
   // Likewise each event of a status stream (a replay sends thousands a second; docs/benchmarks.md, section 5).
-  schema.getSubscriptionType()!.getFields().accountStatusChanged!.resolve = (message: StatusChangeMessage | undefined, _args, context: GraphQLContext) =>
+  schema.getSubscriptionType()!.getFields().accountStatusChanged!.resolve = (message: StreamMessage | undefined, _args, context: GraphQLContext) =>
     accountStatusEvent(message, context);
   return schema;
 }
