@@ -17,7 +17,8 @@ export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch
 export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
 export { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
-export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
+export { InProcessPollerLeases, type PollerLeases, type LeaseEvents } from './poller-leases.js';
+export { RenewedPollerLeases, type LeaseClaim } from './renewed-leases.js';
 export {
   InProcessIdempotencyStore,
   IdempotencyKeyReusedError,

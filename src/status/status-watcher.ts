@@ -3,10 +3,11 @@
 // StatusService's batch functions — so 1,000 watched enrollments cost one org-wide scan — and through the same cache
 // and rate limiter as queries (when: poll-schedule.ts). Changes go out on the StatusPubSub (change-messages.ts).
 //
-// Several instances behind one Redis share the work through PollerLeases (lease-claims.ts): each instance keeps its own
-// watchers, but only the holder of a status's lease polls it; the others hear its changes on the PubSub and answer
-// `current()` from the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the
-// mutation ran.
+// Several instances behind one Redis share the work through the PollerLeases port (poller-leases.ts; the watcher knows
+// no lease store): each instance keeps its own watchers, but only the holder of a status's lease polls it; the others
+// hear its changes on the PubSub and answer `current()` from the shared cache. Mutation pokes travel on the PubSub too,
+// so they reach the holder wherever the mutation ran. A new holder's first change is told against the last change
+// published, by any holder, so its `previous` is the value subscribers last had.
 import {
   messageFor,
   readingOf,
@@ -17,7 +18,6 @@ import {
   type StatusFailure,
 } from './change-messages.js';
 import type { StatusHistory } from './history-port.js';
-import { LeaseClaims } from './lease-claims.js';
 import { PollSchedule } from './poll-schedule.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
@@ -60,8 +60,6 @@ interface PollerState {
   dueAt: number;
   intervalMs: number;
   inFlight: boolean;
-  /** Whether this instance holds the lease: it polls only then. Always true without shared leases. */
-  owned: boolean;
   /** The last reading of this instance's own polls (since it took the lease). */
   last?: Reading;
   /** Resolved with the first reading, for subscribers that arrive before it (unshared leases). */
@@ -69,6 +67,8 @@ interface PollerState {
   resolveFirst: (message: StatusChangeMessage) => void;
   /** Shared leases: the newest change heard on the PubSub for this status, from whichever instance polls it. */
   heard?: StatusChangeMessage;
+  /** Shared leases: the last change published when this instance took the lease (from the lease store). */
+  handedOver?: StatusChangeMessage;
   heardCount: number;
   /** Shared leases: the listener that keeps `heard`, removed with the last watcher. */
   stopHearing?: Promise<() => Promise<void>>;
@@ -92,7 +92,7 @@ export class StatusWatcher {
   private readonly status: StatusService;
   private readonly pubsub: StatusPubSub;
   private readonly now: () => Date;
-  private readonly leases: LeaseClaims;
+  private readonly leases: PollerLeases;
   private readonly schedule: PollSchedule<PollerState>;
   private readonly onInternalError: (error: Error, key: string) => void;
   private readonly history: StatusHistory | undefined;
@@ -120,12 +120,11 @@ export class StatusWatcher {
       mayPoll: (state) => this.mayPoll(state),
       poll: (states) => this.poll(states),
     });
-    this.leases = new LeaseClaims({
-      leases: options.leases ?? new InProcessPollerLeases(),
-      now: this.now,
-      keys: () => [...this.pollers.keys()],
-      claimed: (held, lapsed) => this.claimed(held, lapsed),
-      onLeaseError: options.onLeaseError ?? (() => undefined),
+    this.leases = options.leases ?? new InProcessPollerLeases();
+    this.leases.start({
+      gained: (keys, lastPublished) => this.gained(keys, lastPublished),
+      claimed: () => this.sendUnsent(),
+      failed: options.onLeaseError ?? (() => undefined),
     });
     this.stopJoined = this.status.onAccountsJoined((accounts) => {
       this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
@@ -164,8 +163,7 @@ export class StatusWatcher {
     if (!state) {
       state = this.newPoller(key, target);
       this.pollers.set(key, state);
-      if (this.leases.shared) this.leases.claimLeasesSoon();
-      else this.schedule.schedule(state.dueAt);
+      this.leases.want(key);
     }
     state.refs += 1;
     const watched = state;
@@ -201,9 +199,8 @@ export class StatusWatcher {
     this.schedule.stop();
     const states = [...this.pollers.values()];
     this.pollers.clear();
-    const held = states.filter((state) => state.owned).map((state) => state.key);
     await Promise.allSettled([
-      this.leases.close(held),
+      this.leases.close(),
       ...states.map((state) => stopListener(state.stopHearing)),
       stopListener(this.stopPokes),
     ]);
@@ -219,7 +216,6 @@ export class StatusWatcher {
       dueAt: this.now().getTime(),
       intervalMs: this.schedule.fastMs,
       inFlight: false,
-      owned: !this.leases.shared,
       firstReading,
       resolveFirst,
       heardCount: 0,
@@ -239,11 +235,11 @@ export class StatusWatcher {
   private forget(state: PollerState): void {
     this.pollers.delete(state.key);
     void stopListener(state.stopHearing);
-    if (state.owned) this.leases.release([state.key]);
+    this.leases.drop(state.key);
   }
 
   private mayPoll(state: PollerState): boolean {
-    return state.owned && this.leases.valid();
+    return this.leases.holds(state.key);
   }
 
   /**
@@ -279,24 +275,26 @@ export class StatusWatcher {
   }
 
   /**
-   * After a claim: a status newly held (or held again after the leases lapsed) is polled at once, and its first
+   * A status newly held (or held again after the leases lapsed) is polled at once, and with shared leases its first
    * reading is published — the previous holder may have died between seeing a change and publishing it, and
    * subscribers drop a reading they already have.
    */
-  private claimed(held: ReadonlySet<string>, lapsed: boolean): void {
+  private gained(keys: readonly string[], lastPublished: ReadonlyMap<string, StatusChangeMessage>): void {
     const now = this.now().getTime();
-    for (const [key, state] of this.pollers) {
-      const holds = held.has(key);
-      if (holds && (!state.owned || lapsed)) {
-        state.owned = true;
-        state.last = undefined;
-        state.intervalMs = this.schedule.fastMs;
-        state.dueAt = now;
-      } else if (!holds) {
-        state.owned = false;
-      }
+    for (const key of keys) {
+      const state = this.pollers.get(key);
+      if (!state) continue;
+      state.last = undefined;
+      state.handedOver = lastPublished.get(key);
+      state.intervalMs = this.schedule.fastMs;
+      state.dueAt = now;
     }
-    for (const state of this.pollers.values()) if (state.unsent && state.owned) this.publish(state, state.unsent);
+    this.schedule.schedule(now);
+  }
+
+  /** The lease store answers again: what could not be published meanwhile goes out now. */
+  private sendUnsent(): void {
+    for (const state of this.pollers.values()) if (state.unsent && this.mayPoll(state)) this.publish(state, state.unsent);
     this.schedule.scheduleNext();
   }
 
@@ -338,10 +336,11 @@ export class StatusWatcher {
     const current = this.pollers.get(state.key) === state;
     if (!previous) {
       state.resolveFirst(this.messageOf(state));
-      // A first reading after taking a lease goes out (see claimed), against the last change heard if it differs.
+      // A first reading after taking a lease goes out (see gained), against the last change published if it differs.
       if (this.leases.shared && current) {
-        const heard = state.heard ? readingOfMessage(state.heard) : undefined;
-        const since = heard && !sameReading(heard, reading) ? heard : undefined;
+        const published = newest(state.heard, state.handedOver);
+        const before = published ? readingOfMessage(published) : undefined;
+        const since = before && !sameReading(before, reading) ? before : undefined;
         this.deliver(state, this.messageOf(state, since));
       } else if (this.history && current) {
         // It may be a change history has not seen (made while nobody watched): a resumed stream must hear of it.
@@ -372,6 +371,7 @@ export class StatusWatcher {
   private publish(state: PollerState, message: StatusChangeMessage): void {
     const publication = ++state.published;
     state.unsent = undefined;
+    this.leases.published(state.key, message);
     this.pubsub.publish(this.topicOf(state.target), message).catch(() => {
       if (this.leases.shared && this.pollers.get(state.key) === state && state.published === publication) state.unsent = message;
     });
@@ -380,6 +380,12 @@ export class StatusWatcher {
   private messageOf(state: PollerState, previous?: Reading): StatusChangeMessage {
     return messageFor(state.target, state.last!, this.now(), previous);
   }
+}
+
+/** Of two published changes, the one seen last. */
+function newest(a: StatusChangeMessage | undefined, b: StatusChangeMessage | undefined): StatusChangeMessage | undefined {
+  if (!a || !b) return a ?? b;
+  return Date.parse(b.changedAt) > Date.parse(a.changedAt) ? b : a;
 }
 
 async function stopListener(subscription: Promise<() => Promise<void>> | undefined): Promise<void> {
