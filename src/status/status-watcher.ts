@@ -10,6 +10,7 @@
 // published, by any holder, so its `previous` is the value subscribers last had.
 import {
   messageFor,
+  newest,
   readingOf,
   readingOfMessage,
   sameReading,
@@ -341,7 +342,8 @@ export class StatusWatcher {
         const published = newest(state.heard, state.handedOver);
         const before = published ? readingOfMessage(published) : undefined;
         const since = before && !sameReading(before, reading) ? before : undefined;
-        this.deliver(state, this.messageOf(state, since));
+        // History of this instance may not know the value published before (another instance polled it then).
+        this.deliver(state, this.messageOf(state, since), { knowsPrevious: since !== undefined });
       } else if (this.history && current) {
         // It may be a change history has not seen (made while nobody watched): a resumed stream must hear of it.
         this.deliver(state, this.messageOf(state));
@@ -352,13 +354,19 @@ export class StatusWatcher {
   }
 
   /** Records a change in history (durable first), then publishes it with its cursor; failures are not history. */
-  private deliver(state: PollerState, message: StatusChangeMessage): void {
+  private deliver(state: PollerState, message: StatusChangeMessage, options: { readonly knowsPrevious?: boolean } = {}): void {
     const { history } = this;
     if (!history || message.failure) {
       this.publish(state, message);
       return;
     }
-    const observation = { target: state.target, status: message.current ?? null, observedAt: new Date(message.changedAt), observedBy: 'poll' as const };
+    const observation = {
+      target: state.target,
+      status: message.current ?? null,
+      observedAt: new Date(message.changedAt),
+      observedBy: 'poll' as const,
+      ...(options.knowsPrevious && message.previous !== undefined ? { previous: message.previous } : {}),
+    };
     const recorded = this.recording.then(() => history.record([observation]));
     this.recording = recorded.catch(() => undefined);
     void recorded.then(
@@ -380,12 +388,6 @@ export class StatusWatcher {
   private messageOf(state: PollerState, previous?: Reading): StatusChangeMessage {
     return messageFor(state.target, state.last!, this.now(), previous);
   }
-}
-
-/** Of two published changes, the one seen last. */
-function newest(a: StatusChangeMessage | undefined, b: StatusChangeMessage | undefined): StatusChangeMessage | undefined {
-  if (!a || !b) return a ?? b;
-  return Date.parse(b.changedAt) > Date.parse(a.changedAt) ? b : a;
 }
 
 async function stopListener(subscription: Promise<() => Promise<void>> | undefined): Promise<void> {
