@@ -26,6 +26,11 @@ export const DEFAULT_FLEETWISE_REGION = 'us-east-1';
 export interface Workload {
   /** Resolves when every client loop has ended (after `stop`). */
   readonly done: Promise<void>;
+  /**
+   * Ends the mutations (queries and subscribers go on): what follows is quiet, in which every transition started
+   * completes and reaches the subscribers — a registration sent a second before `stop` could not.
+   */
+  stopMutations(): Promise<void>;
   stop(): void;
 }
 
@@ -76,10 +81,11 @@ export interface WorkloadOptions {
 export function startWorkload(options: WorkloadOptions): Workload & { readonly subscribers: readonly Subscriber[] } {
   const { url, observations, members } = options;
   let running = true;
+  let mutating = true;
   const pick = () => members[Math.floor(Math.random() * members.length)]!;
   // Paced loops: a soak holds a steady load; unpaced, the clients would take the CPU the server needs.
-  const loop = async (body: () => Promise<void>, pauseMs: number) => {
-    while (running) {
+  const loop = async (body: () => Promise<void>, pauseMs: number, go = () => running) => {
+    while (go()) {
       await body();
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
@@ -130,12 +136,13 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
         recordAccount(observations, answer?.data?.account);
       }, options.pauseMs),
     ),
-    loop(async () => {
-      // createAccount one time in ten: AWS allows five creations in progress at once.
-      const index = Math.random() < 0.1 ? 2 : Math.floor(Math.random() * 2);
-      await mutations[index]!();
-    }, 5 * options.pauseMs),
   ];
+  const mutationLoop = loop(async () => {
+    // createAccount one time in ten: AWS allows five creations in progress at once.
+    const index = Math.random() < 0.1 ? 2 : Math.floor(Math.random() * 2);
+    await mutations[index]!();
+  }, 5 * options.pauseMs, () => running && mutating);
+  loops.push(mutationLoop);
   const done = Promise.all(loops).then(async () => {
     // A lazy client closes its socket by itself once its last subscription is gone; disposing it then only repeats that.
     for (const subscriber of subscribers) subscriber.unsubscribe();
@@ -144,6 +151,10 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
   return {
     done,
     subscribers,
+    stopMutations: async () => {
+      mutating = false;
+      await mutationLoop;
+    },
     stop: () => {
       running = false;
     },

@@ -1,6 +1,8 @@
 // The one path every AWS call takes: through the circuit breaker of its (service, region), send, report an
 // AwsCallEvent to the onCall hook (metrics and logs live outside aws/), and turn any failure into an AwsCallError.
-// (The rate limit sits inside the clients, per attempt.)
+// (The rate limit sits inside the clients, per attempt.) A call given a signal passes it to the SDK and, once it aborts,
+// answers what it was retrying (AWS's throttling) or else the signal's own reason (abandoned-calls.ts).
+import { attemptsOf as attemptsSent, isAbortError } from './abandoned-calls.js';
 import { CIRCUIT_OPEN, type CircuitBreakers } from './circuit-breaker.js';
 import { AwsCallError, toAwsCallError, type CallTarget } from './errors.js';
 import type { AwsCallEvent } from './types.js';
@@ -11,10 +13,20 @@ export interface CallOptions {
    * reported with outcome `success` and the code, so dashboards do not count normal data as errors.
    */
   readonly answerCodes?: readonly string[];
+  /**
+   * Aborts when the caller has gone (a query's deadline, a closed request, an ended subscription): the SDK stops
+   * retrying, and the call fails with the throttling error it was retrying, or else with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What a call's `send` passes to the SDK client's `send(command, options)`. */
+export interface SendOptions {
+  readonly abortSignal?: AbortSignal;
 }
 
 /** Sends one AWS call for `target` and reports it; the reported duration includes time queued by the rate limit. */
-export type CallAws = <Output>(target: CallTarget, send: () => Promise<Output>, options?: CallOptions) => Promise<Output>;
+export type CallAws = <Output>(target: CallTarget, send: (options: SendOptions) => Promise<Output>, options?: CallOptions) => Promise<Output>;
 
 export interface CallAwsOptions {
   /** Observes every call; it must not throw. */
@@ -28,8 +40,13 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
 
   return async (target, send, options) => {
     const startedAt = performance.now();
+    const caller = options?.signal;
+    if (caller?.aborted) throw abandonedReason(caller);
+    // One signal per call, so what each call was retrying is kept apart from the others of the same caller.
+    const call = caller ? AbortSignal.any([caller]) : undefined;
+    const sendOptions: SendOptions = call ? { abortSignal: call } : {};
     try {
-      const output = await (breakers ? breakers.execute(target, send) : send());
+      const output = await (breakers ? breakers.execute(target, () => send(sendOptions)) : send(sendOptions));
       report({
         ...eventLabels(target),
         outcome: 'success',
@@ -47,14 +64,26 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
         // this call); this call never reached AWS, so there is nothing more to report.
         throw error;
       }
-      const failure = toAwsCallError(error, target);
+      let attempts = attemptsOf(error);
+      // What AWS answered: the call's own error, or, for an abandoned call, what it was retrying.
+      let answer: unknown = error;
+      if (call?.aborted) {
+        const sent = attemptsSent(call);
+        attempts = sent?.count ?? 0;
+        if (sent?.lastFailure === undefined) {
+          report({ ...eventLabels(target), outcome: 'error', errorCode: ABANDONED, durationMs: elapsedSince(startedAt), attempts });
+          throw abandonedReason(caller!);
+        }
+        answer = sent.lastFailure;
+      }
+      const failure = toAwsCallError(answer, target);
       const isAnswer = options?.answerCodes?.includes(failure.code) ?? false;
       report({
         ...eventLabels(target),
         outcome: isAnswer ? 'success' : failure.throttled ? 'throttled' : 'error',
         errorCode: failure.code,
         durationMs: elapsedSince(startedAt),
-        attempts: attemptsOf(error),
+        attempts,
       });
       throw failure;
     }
@@ -67,9 +96,19 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
  * own breaker has judged already.
  */
 export function isOutage(error: unknown): boolean {
-  if (error instanceof AwsCallError) return false;
+  // An abandoned call says nothing about the service: its caller went away.
+  if (error instanceof AwsCallError || isAbortError(error)) return false;
   const failure = toAwsCallError(error, { service: '', operation: '', region: '' });
   return failure.retryable && !failure.throttled;
+}
+
+/** The code an abandoned call is reported with (its caller went away before AWS answered). */
+export const ABANDONED = 'Abandoned';
+
+/** What an abandoned call fails with: the reason its caller aborted with (a deadline's error), or a plain AbortError. */
+function abandonedReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : Object.assign(new Error('The caller went away before AWS answered.'), { name: 'AbortError' });
 }
 
 function isRefusalOf(error: AwsCallError, target: CallTarget): boolean {

@@ -13,6 +13,7 @@ import type { DefaultsMode } from '@smithy/core/client';
 import type { AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack, Provider } from '@smithy/types';
 import { credentialRenewalPlugin, type CredentialRenewal } from './credential-renewal.js';
 import { IoTFleetWiseClient } from './fleetwise-client/index.js';
+import { attemptsPlugin } from './abandoned-calls.js';
 import { rateLimitPlugin, type RateLimiter } from './rate-limiter.js';
 import { ThrottlingAwareRetryStrategy, type RetryBudget } from './retry.js';
 
@@ -265,9 +266,10 @@ export class AwsClients {
     if (existing) return existing as Client;
     const client = create();
     // The rate limit middleware passes input and output through untouched, so it fits every client's stack.
-    (client.middlewareStack as MiddlewareStack<object, object>).use(
-      rateLimitPlugin(this.options.limiter, { service, region, ...(limitAccountId === undefined ? {} : { accountId: limitAccountId }) }),
-    );
+    const stack = client.middlewareStack as MiddlewareStack<object, object>;
+    stack.use(rateLimitPlugin(this.options.limiter, { service, region, ...(limitAccountId === undefined ? {} : { accountId: limitAccountId }) }));
+    // What a call sent with an abort signal was retrying, should its caller go (abandoned-calls.ts).
+    stack.use(attemptsPlugin());
     this.clients.set(key, client);
     return client;
   }

@@ -18,8 +18,8 @@ export const ORGANIZATION_ENROLLMENT_PAGE_SIZE = 1_000;
 export async function getEnrollmentStatus(ctx: AwsContext, accountId: string): Promise<EnrollmentStatusRecord> {
   const target = { service: SERVICE, operation: 'GetEnrollmentStatus', region: ctx.region, accountId };
   const access = await ctx.accountAccess(accountId);
-  const output = await ctx.callAws(target, () =>
-    ctx.clients.computeOptimizer(access).send(new GetEnrollmentStatusCommand({})),
+  const output = await ctx.callAws(target, (options) =>
+    ctx.clients.computeOptimizer(access).send(new GetEnrollmentStatusCommand({}), options),
   );
   return defined({
     accountId,
@@ -36,10 +36,10 @@ export async function listOrganizationEnrollmentStatuses(ctx: AwsContext): Promi
   const target = { service: SERVICE, operation: 'GetEnrollmentStatusesForOrganization', region: ctx.region };
   const management = await ctx.accountAccess(await ctx.callerAccountId());
   const entries = await collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
+    const page = await ctx.callAws(target, (options) =>
       ctx.clients
         .computeOptimizer(management)
-        .send(new GetEnrollmentStatusesForOrganizationCommand({ maxResults: ORGANIZATION_ENROLLMENT_PAGE_SIZE, nextToken: token })),
+        .send(new GetEnrollmentStatusesForOrganizationCommand({ maxResults: ORGANIZATION_ENROLLMENT_PAGE_SIZE, nextToken: token }), options),
     );
     return { items: page.accountEnrollmentStatuses, nextToken: page.nextToken };
   });

@@ -42,7 +42,7 @@ export async function getFleetwiseRegistration(
   assertFleetwiseRegion(target);
   const access = await ctx.accountAccess(accountId);
   const output = await nullWhen(NOT_REGISTERED, () =>
-    ctx.callAws(target, () => ctx.clients.fleetwise(access, region).send(new GetRegisterAccountStatusCommand({})), {
+    ctx.callAws(target, (options) => ctx.clients.fleetwise(access, region).send(new GetRegisterAccountStatusCommand({}), options), {
       answerCodes: [NOT_REGISTERED],
     }),
   );

@@ -101,10 +101,18 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     region: options.region,
   };
 
+  return servicesOver(ctx, () => {
+    limiter.destroy();
+    clients.destroy();
+  });
+}
+
+/** The services, each a call through `ctx`; withSignal gives the same services with every read abortable. */
+function servicesOver(ctx: AwsContext, destroy: () => void): AwsServices {
   return {
     // Always a fresh call: readiness checks use it to prove the credentials still work.
     getCallerIdentity: () => sts.getCallerIdentity(ctx),
-    callerAccountId,
+    callerAccountId: ctx.callerAccountId,
     describeOrganization: () => organizations.describeOrganization(ctx),
     listAccounts: (listOptions) => organizations.listAccounts(ctx, listOptions),
     describeAccount: (accountId) => organizations.describeAccount(ctx, accountId),
@@ -121,10 +129,9 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     getFleetwiseRegistration: (accountId, region) => fleetwise.getFleetwiseRegistration(ctx, accountId, region),
     registerFleetwiseAccount: (params) => fleetwise.registerFleetwiseAccount(ctx, params),
     isFleetwiseRegion: fleetwise.isFleetwiseRegion,
-    destroy: () => {
-      limiter.destroy();
-      clients.destroy();
-    },
+    // Each call of these services passes the signal to the SDK (call.ts); mutations ignore it (their sends take none).
+    withSignal: (signal) => servicesOver({ ...ctx, callAws: (target, send, options) => ctx.callAws(target, send, { ...options, signal }) }, destroy),
+    destroy,
   };
 }
 

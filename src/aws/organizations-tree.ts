@@ -20,8 +20,8 @@ const targetOf = (operation: string): CallTarget => ({ service: 'organizations',
 export async function listRoots(ctx: AwsContext): Promise<OrganizationRootInfo[]> {
   const target = targetOf('ListRoots');
   return collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
-      ctx.clients.organizations().send(new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+    const page = await ctx.callAws(target, (options) =>
+      ctx.clients.organizations().send(new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token }), options),
     );
     const roots = (page.Roots ?? []).map((root) => ({
       id: required(root.Id, 'Root.Id', target),
@@ -36,10 +36,10 @@ export async function listRoots(ctx: AwsContext): Promise<OrganizationRootInfo[]
 export async function listOrganizationalUnitsForParent(ctx: AwsContext, parentId: string): Promise<OrganizationalUnitInfo[]> {
   const target = targetOf('ListOrganizationalUnitsForParent');
   return collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
+    const page = await ctx.callAws(target, (options) =>
       ctx.clients
         .organizations()
-        .send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+        .send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token }), options),
     );
     const units = (page.OrganizationalUnits ?? []).map((unit) => ({
       id: required(unit.Id, 'OrganizationalUnit.Id', target),
@@ -55,10 +55,10 @@ export async function listOrganizationalUnitsForParent(ctx: AwsContext, parentId
 export async function listAccountIdsForParent(ctx: AwsContext, parentId: string): Promise<string[]> {
   const target = targetOf('ListChildren');
   return collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
+    const page = await ctx.callAws(target, (options) =>
       ctx.clients
         .organizations()
-        .send(new ListChildrenCommand({ ParentId: parentId, ChildType: 'ACCOUNT', MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+        .send(new ListChildrenCommand({ ParentId: parentId, ChildType: 'ACCOUNT', MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token }), options),
     );
     return { items: (page.Children ?? []).map((child) => required(child.Id, 'Child.Id', target)), nextToken: page.NextToken };
   });
@@ -68,8 +68,8 @@ export async function listAccountIdsForParent(ctx: AwsContext, parentId: string)
 export async function listTagsForResource(ctx: AwsContext, resourceId: string): Promise<ResourceTag[]> {
   const target = { ...targetOf('ListTagsForResource'), ...(/^\d{12}$/.test(resourceId) && { accountId: resourceId }) };
   return collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
-      ctx.clients.organizations().send(new ListTagsForResourceCommand({ ResourceId: resourceId, NextToken: token })),
+    const page = await ctx.callAws(target, (options) =>
+      ctx.clients.organizations().send(new ListTagsForResourceCommand({ ResourceId: resourceId, NextToken: token }), options),
     );
     const tags = (page.Tags ?? []).map((tag) => ({ key: required(tag.Key, 'Tag.Key', target), value: tag.Value ?? '' }));
     return { items: tags, nextToken: page.NextToken };

@@ -30,7 +30,7 @@ const targetOf = (operation: string): CallTarget => ({ service: SERVICE, operati
 export async function describeOrganization(ctx: AwsContext): Promise<OrganizationInfo | null> {
   const target = targetOf('DescribeOrganization');
   const output = await nullWhen(NOT_IN_ORGANIZATION, () =>
-    ctx.callAws(target, () => ctx.clients.organizations().send(new DescribeOrganizationCommand({})), {
+    ctx.callAws(target, (options) => ctx.clients.organizations().send(new DescribeOrganizationCommand({}), options), {
       answerCodes: [NOT_IN_ORGANIZATION],
     }),
   );
@@ -49,8 +49,8 @@ export async function describeOrganization(ctx: AwsContext): Promise<Organizatio
 export async function listAccounts(ctx: AwsContext, { onPage }: ListAccountsOptions = {}): Promise<OrgAccount[]> {
   const target = targetOf('ListAccounts');
   return collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
-      ctx.clients.organizations().send(new ListAccountsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+    const page = await ctx.callAws(target, (options) =>
+      ctx.clients.organizations().send(new ListAccountsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token }), options),
     );
     const accounts = (page.Accounts ?? []).map((account) => toOrgAccount(account, target));
     onPage?.(accounts);
@@ -64,7 +64,7 @@ export async function describeAccount(ctx: AwsContext, accountId: string): Promi
   const output = await nullWhen(ACCOUNT_NOT_FOUND, () =>
     ctx.callAws(
       target,
-      () => ctx.clients.organizations().send(new DescribeAccountCommand({ AccountId: accountId })),
+      (options) => ctx.clients.organizations().send(new DescribeAccountCommand({ AccountId: accountId }), options),
       { answerCodes: [ACCOUNT_NOT_FOUND] },
     ),
   );
@@ -74,10 +74,10 @@ export async function describeAccount(ctx: AwsContext, accountId: string): Promi
 export async function listCreateAccountStatuses(ctx: AwsContext): Promise<CreateAccountStatusRecord[]> {
   const target = targetOf('ListCreateAccountStatus');
   const statuses = await collectPages(async (token) => {
-    const page = await ctx.callAws(target, () =>
+    const page = await ctx.callAws(target, (options) =>
       ctx.clients
         .organizations()
-        .send(new ListCreateAccountStatusCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token })),
+        .send(new ListCreateAccountStatusCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, NextToken: token }), options),
     );
     return { items: page.CreateAccountStatuses, nextToken: page.NextToken };
   });
@@ -93,10 +93,10 @@ export async function describeCreateAccountStatus(
   const output = await nullWhen(CREATE_ACCOUNT_STATUS_NOT_FOUND, () =>
     ctx.callAws(
       target,
-      () =>
+      (options) =>
         ctx.clients
           .organizations()
-          .send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: requestId })),
+          .send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: requestId }), options),
       { answerCodes: [CREATE_ACCOUNT_STATUS_NOT_FOUND] },
     ),
   );

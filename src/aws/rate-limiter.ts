@@ -25,7 +25,7 @@
 // retries wait their turn too) and before signing (so a request that queued for long is still signed fresh).
 // Credentials are resolved before the queue, so an AssumeRole cannot hold a granted slot and bunch requests up.
 import PQueue from 'p-queue';
-import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, Pluggable } from '@smithy/types';
+import { SMITHY_CONTEXT_KEY, type FinalizeHandler, type FinalizeHandlerArguments, type HandlerExecutionContext, type Pluggable } from '@smithy/types';
 
 /** The window the per-second limit is counted over. */
 const ONE_SECOND_MS = 1_000;
@@ -54,8 +54,11 @@ export interface RateLimitKey {
 }
 
 export interface RateLimiter {
-  /** Runs `task` once its key has room in the rolling second; rejects with an AbortError on destroy(). */
-  schedule<T>(key: RateLimitKey, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` once its key has room in the rolling second; rejects with an AbortError on destroy(), and when
+   * `signal` (the call's: its caller has gone) aborts first — a queued attempt then never starts.
+   */
+  schedule<T>(key: RateLimitKey, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Calls started and not yet settled, for a key. */
   inFlight(key: RateLimitKey): number;
   /** Calls waiting for room, for a key. */
@@ -92,7 +95,8 @@ export function createRateLimiter({ requestsPerSecond, minimumRates = DEFAULT_MI
   };
 
   return {
-    schedule: (key, task) => queueFor(key).add(task, { signal: shutdown.signal }),
+    schedule: (key, task, signal) =>
+      queueFor(key).add(task, { signal: signal ? AbortSignal.any([shutdown.signal, signal]) : shutdown.signal }),
     inFlight: (key) => queues.get(limitId(key))?.pending ?? 0,
     queued: (key) => queues.get(limitId(key))?.size ?? 0,
     // Aborting rejects every unsettled add() at once; p-queue drops the queued tasks. Running requests end
@@ -113,7 +117,7 @@ function limitId({ service, operation, region, accountId }: RateLimitKey): strin
 
 /** The SDK names a command `<Operation>Command`; the limit is per operation. */
 const COMMAND_SUFFIX = /Command$/;
-const RATE_LIMIT_MIDDLEWARE = 'statusgraphRateLimitMiddleware';
+export const RATE_LIMIT_MIDDLEWARE = 'statusgraphRateLimitMiddleware';
 
 /**
  * Adds the limiter to a client's middleware stack for every command it sends; `client.accountId` names the account
@@ -132,6 +136,7 @@ export function rateLimitPlugin<Input extends object, Output extends object>(
             limiter.schedule(
               { ...client, operation: (context.commandName ?? 'Unknown').replace(COMMAND_SUFFIX, '') },
               () => next(args),
+              (context[SMITHY_CONTEXT_KEY] as { abortSignal?: AbortSignal } | undefined)?.abortSignal,
             ),
         {
           name: RATE_LIMIT_MIDDLEWARE,

@@ -185,6 +185,11 @@ export interface AwsServices {
   isFleetwiseRegion(region: string): boolean;
   /** The account whose credentials the server uses (cached after the first GetCallerIdentity). */
   readonly callerAccountId: () => Promise<string>;
+  /**
+   * The same services for a caller that may go away: their reads pass `signal` to the SDK, which stops retrying when
+   * it aborts, and fail with the throttling error they were retrying or else the signal's reason (aws/call.ts).
+   */
+  withSignal(signal: AbortSignal): AwsServices;
   /** Releases sockets and timers. */
   destroy(): void;
 }

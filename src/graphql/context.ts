@@ -33,8 +33,12 @@ export interface GraphQLContext {
   renewLoaders(): void;
 }
 
-export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver): GraphQLContext {
-  return new RequestContext(services, requestId, onBatch);
+/**
+ * `signal` aborts when the operation's caller has gone (its deadline passed, the HTTP client hung up, the subscription
+ * ended): the status reads made for it then stop retrying AWS (StatusService.forCaller).
+ */
+export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver, signal?: AbortSignal): GraphQLContext {
+  return new RequestContext(signal ? { ...services, status: services.status.forCaller(signal) } : services, requestId, onBatch);
 }
 
 /**

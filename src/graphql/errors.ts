@@ -13,6 +13,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** The field's AWS calls had not settled by the query deadline; the rest of the response stands. */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** The operation's caller went away (closed the request, ended the subscription) before the field settled. */
+  CANCELLED: 'CANCELLED',
   /** Status history's database cannot be reached now; live statuses are unaffected. */
   HISTORY_UNAVAILABLE: 'HISTORY_UNAVAILABLE',
   /** A cursor older than the history kept (STATUSGRAPH_HISTORY_RETENTION_DAYS): start again from the current state. */

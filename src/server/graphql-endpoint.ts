@@ -19,7 +19,7 @@ export interface GraphQLPostOptions<Context extends BaseContext> {
   readonly parseBody: NodeMiddleware;
   /** After the body is parsed (trusted documents); each may answer the request itself. */
   readonly documents: readonly NodeMiddleware[];
-  readonly context: (req: IncomingMessage, principal: Principal) => Promise<Context>;
+  readonly context: (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<Context>;
   /** What the express route's error handlers do with an error of a step. */
   readonly onError: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -48,7 +48,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: GraphQL
       search: query === -1 ? '' : url.slice(query),
       body: req.body,
     };
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, principal) });
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, res, principal) });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

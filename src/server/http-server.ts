@@ -4,8 +4,9 @@
 // the drain). Every start returns a stop.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -26,6 +27,7 @@ import { createClientRateLimit, type ClientRateLimit, type TrustProxy } from './
 import { createErrorExit, type ErrorExit } from './error-exit.js';
 import { createOperationGuard, principalOf, principalOfSocket, type OperationGuard } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
+import { cancelWhenClosed, operationCancel, type OperationCancel } from './operation-cancel.js';
 import { startWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -89,8 +91,8 @@ export interface StatusGraphServerOptions {
   };
 }
 
-/** The context of an operation: what resolvers read, and who is asking. */
-type ServerContext = GraphQLContext & { readonly principal: Principal };
+/** The context of an operation: what resolvers read, who is asking, and how to cancel its reads. */
+type ServerContext = GraphQLContext & { readonly principal: Principal } & Pick<OperationCancel, 'cancel'>;
 
 export interface RunningServer {
   readonly url: string;
@@ -114,6 +116,12 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const createContext = contextFactory(options);
+  // An HTTP operation is cancelled when its response closes (operation-cancel.ts).
+  const httpContext = (req: IncomingMessage, res: ServerResponse, principal: Principal): ServerContext => {
+    const context = createContext(requestIdFrom(req.headers['x-request-id']), principal);
+    cancelWhenClosed(res, context);
+    return context;
+  };
   const exit = errorExitFor(options);
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
   const guard = operationGuardFor(options, exit, rateLimit);
@@ -152,26 +160,7 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   );
 
   serveOpsAndPages(app, options, lifecycle.shuttingDown);
-  const cors = corsMiddleware(options.corsOrigins);
-  // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
-  const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
-  app.use(
-    GRAPHQL_PATH,
-    ...([cors, guard.httpAuthentication, parseBody, ...guard.httpDocuments] as RequestHandler[]),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => createContext(requestIdFrom(req.headers['x-request-id']), principalOf(res)),
-    }),
-    ((error, req, res, _next) => exit.requestFailed(error, req, res)) satisfies ErrorRequestHandler,
-  );
-  const handleGraphQLPost = graphqlPostHandler({
-    apollo,
-    cors,
-    admit: guard.admitHttpRequest,
-    parseBody,
-    documents: guard.httpDocuments,
-    context: async (req, principal) => createContext(requestIdFrom(req.headers['x-request-id']), principal),
-    onError: exit.requestFailed,
-  });
+  const handleGraphQLPost = serveGraphQL(app, { apollo, guard, exit, corsOrigins: options.corsOrigins, context: httpContext });
 
   const { port, url } = await listen(httpServer, options.host, options.port);
 
@@ -183,13 +172,60 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   };
 }
 
-/** An operation's context: the domain's services, the request's id and who is asking. */
+/**
+ * An operation's context: the domain's services, the request's id, who is asking, and the operation's cancellation
+ * (operation-cancel.ts), which the transport triggers when the caller goes and the query deadline when it passes.
+ */
 function contextFactory(options: StatusGraphServerOptions): (requestId: string, principal: Principal) => ServerContext {
   const { status, watcher, pubsub, history, metrics } = options;
   const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
-  return (requestId, principal) =>
-    Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch), { principal, caller: principal.name, startedAt: performance.now() });
+  return (requestId, principal) => {
+    const { signal, cancel } = operationCancel();
+    return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, signal), {
+      principal,
+      caller: principal.name,
+      startedAt: performance.now(),
+      cancel,
+    });
+  };
+}
+
+/**
+ * The GraphQL path's two assemblies of the same steps (CORS, authentication and rate limit, body, trusted documents,
+ * Apollo): the express route for GET and the rest, and the node:http handler POST /graphql takes (returned).
+ */
+function serveGraphQL(
+  app: Express,
+  parts: {
+    apollo: ApolloServer<ServerContext>;
+    guard: OperationGuard;
+    exit: ErrorExit;
+    corsOrigins: readonly string[];
+    context: (req: IncomingMessage, res: ServerResponse, principal: Principal) => ServerContext;
+  },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { apollo, guard, exit, context } = parts;
+  const cors = corsMiddleware(parts.corsOrigins);
+  // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
+  const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
+  app.use(
+    GRAPHQL_PATH,
+    ...([cors, guard.httpAuthentication, parseBody, ...guard.httpDocuments] as RequestHandler[]),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => context(req, res, principalOf(res)),
+    }),
+    ((error, req, res, _next) => exit.requestFailed(error, req, res)) satisfies ErrorRequestHandler,
+  );
+  return graphqlPostHandler({
+    apollo,
+    cors,
+    admit: guard.admitHttpRequest,
+    parseBody,
+    documents: guard.httpDocuments,
+    context: async (req, res, principal) => context(req, res, principal),
+    onError: exit.requestFailed,
+  });
 }
 
 /** /healthz, /readyz and /metrics, the web pages, and the playground at GET /graphql when it is on. */

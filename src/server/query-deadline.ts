@@ -1,18 +1,22 @@
-// The query deadline (STATUSGRAPH_QUERY_DEADLINE_MS, default 15 s): a query's field whose answer is still pending
-// when the deadline passes answers DEADLINE_EXCEEDED, and the response goes out with everything else it has — before
-// a browser or a load balancer gives up on it (with every FleetWise call throttled, a 50-account query used to take
-// 41 s). Applied to the built schema by wrapping the resolvers that may return a promise; a field answered at once
-// (the warm path) pays one type check. Mutations are not cut short (an abandoned createAccount would be ambiguous),
-// and subscription events are not queries.
+// The query deadline (STATUSGRAPH_QUERY_DEADLINE_MS, default in config/settings/server.ts): when it passes, the
+// operation's signal aborts — its AWS calls stop retrying (aws/call.ts) — and each field still pending answers what
+// its call was retrying (THROTTLED) or else DEADLINE_EXCEEDED, while the response goes out with everything else it
+// has, before a browser or a load balancer gives up on it (with every FleetWise call throttled, a 50-account query used
+// to take 41 s). Applied to the built schema by wrapping the resolvers that may return a promise; a field answered at
+// once (the warm path) pays one type check. Mutations are not cut short (an abandoned createAccount would be
+// ambiguous), and subscription events are not queries.
 import { GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';
 
-/** What a request's context carries for the deadline: when the operation started (performance.now()). */
+/** What a request's context carries for the deadline. */
 export interface DeadlineContext {
+  /** When the operation started (performance.now()). */
   readonly startedAt: number;
+  /** Aborts the operation's signal: its status reads stop retrying AWS and fail with their own error. */
+  readonly cancel?: (reason: Error) => void;
 }
 
-/** One request's deadline: the fields still pending, each failed at once if the timer fires first. */
+/** One request's deadline: the fields still pending, each failed at once if nothing else settles it. */
 interface Deadline {
   readonly pending: Set<(error: GraphQLError) => void>;
 }
@@ -28,8 +32,14 @@ export function applyQueryDeadline(schema: GraphQLSchema, deadlineMs: number): v
       // unref: a deadline alone never keeps the process up. A field that settles leaves `pending` at once, so the
       // timer holds nothing of an answered request.
       setTimeout(() => {
-        for (const fail of created.pending) fail(deadlineExceeded(deadlineMs));
-        created.pending.clear();
+        const exceeded = deadlineExceeded(deadlineMs);
+        // The cancelled calls settle their fields within the same turn of the event loop (the SDK rejects its
+        // backoff wait and queued attempts at once); a field with nothing to cancel answers DEADLINE_EXCEEDED after.
+        context.cancel?.(exceeded);
+        setImmediate(() => {
+          for (const fail of created.pending) fail(exceeded);
+          created.pending.clear();
+        });
       }, remaining).unref();
       deadline = created;
       deadlines.set(context, deadline);

@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { webSocketOriginCheck } from './cors.js';
 import type { ErrorExit } from './error-exit.js';
 import { WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
+import { callerGone, type OperationCancel } from './operation-cancel.js';
 import type { OperationGuard, SocketState } from './operation-guard.js';
 
 type ConnectionParams = ConnectionInitMessage['payload'];
@@ -26,12 +27,15 @@ export interface WebSocketServerOptions {
   readonly pingIntervalMs: number;
   readonly guard: OperationGuard;
   readonly exit: ErrorExit;
-  /** The context of one operation (built per subscribe message, not per event). */
-  readonly context: (ctx: Context<ConnectionParams, Extra & Partial<SocketState>>) => GraphQLContext;
+  /** The context of one operation (built per subscribe message, not per event); cancelled when the operation completes. */
+  readonly context: (ctx: Context<ConnectionParams, Extra & Partial<SocketState>>) => GraphQLContext & Pick<OperationCancel, 'cancel'>;
 }
 
 export function startWebSocketServer(options: WebSocketServerOptions): { dispose(): void | Promise<void> } {
   const { exit } = options;
+  // Each socket's operations still running, by id: graphql-ws completes an operation when the client says so, when
+  // it ends, and when the socket closes — then its reads in flight are cancelled (operation-cancel.ts).
+  const running = new WeakMap<object, Map<string, OperationCancel['cancel']>>();
   const wsServer = new WebSocketServer({
     server: options.httpServer,
     path: options.path,
@@ -45,7 +49,22 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       isProd: options.production,
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
       ...options.guard.ws,
-      context: options.context,
+      context: (ctx, id) => {
+        const context = options.context(ctx);
+        let operations = running.get(ctx);
+        if (!operations) running.set(ctx, (operations = new Map()));
+        operations.set(id, context.cancel);
+        return context;
+      },
+      onComplete: (ctx, id) => {
+        running.get(ctx)?.get(id)?.(callerGone());
+        running.get(ctx)?.delete(id);
+      },
+      // A subscription still opening (reading its current state) when the socket closes completes only after.
+      onClose: (ctx) => {
+        for (const cancel of running.get(ctx)?.values() ?? []) cancel(callerGone());
+        running.delete(ctx);
+      },
       // Results and refusals sent over the socket leave through the same exit as HTTP responses.
       onNext: (_ctx, _id, _payload, args, result) =>
         result.errors?.length ? { ...result, errors: exit.formatErrors(result.errors, (args.contextValue as GraphQLContext | undefined)?.requestId) } : undefined,

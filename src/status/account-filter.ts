@@ -3,10 +3,13 @@
 // directory already says (state, joined method, name or id, OU from Paths: 0 calls), then tags (one
 // ListTagsForResource per remaining account, cached), then statuses (exactly the calls of reading those statuses:
 // the org-wide enrollment scan, the creation index, a FleetWise call per remaining account) — so a filter never costs
-// more than reading what it filters on, and a warm one costs nothing.
+// more than reading what it filters on, and a warm one costs nothing. A lookup that failed is judged by its AWS error
+// code (`readingOfFailure`): a refusal is the account's answer (UNREADABLE), a passing failure (throttling, a 5xx, a
+// timeout) is no answer at all — the account is reported as undecided, neither kept nor silently dropped.
 import type { OrgAccount } from './records.js';
 import type { OrganizationShape, OrganizationTree, Placements } from './organization-shape.js';
 import type { BatchResult, StatusService } from './status-service.js';
+import { isUpstreamFailure, type UpstreamFailure } from './upstream-failure.js';
 
 /** A source's status that could not be read (its lookup failed): a value a filter can ask for. */
 export const UNREADABLE = 'UNREADABLE';
@@ -46,6 +49,40 @@ const ENROLLMENT_VALUES = new Set(['ACTIVE', 'INACTIVE', 'PENDING', 'FAILED']);
 const REGISTRATION_VALUES = new Set(['REGISTRATION_SUCCESS', 'REGISTRATION_PENDING', 'REGISTRATION_FAILURE']);
 const CREATION_VALUES = new Set(['IN_PROGRESS', 'SUCCEEDED', 'FAILED']);
 
+/** The AccountFilter fields whose criterion reads something that can fail. */
+export type FailableCriterion = 'tags' | 'computeOptimizerEnrollment' | 'creationRequest' | 'fleetwiseRegistration';
+
+/**
+ * An account the filter could not judge: a lookup a criterion needs failed for a passing reason (AWS throttled it,
+ * answered 5xx, timed out, the circuit is open). Asked again later it may well match.
+ */
+export interface UndecidedAccount {
+  readonly accountId: string;
+  readonly criterion: FailableCriterion;
+  /** fleetwiseRegistration's region. */
+  readonly region?: string;
+  readonly failure: UpstreamFailure;
+}
+
+/** What a filter chose: the accounts it keeps, in their order, and those it could not judge. */
+export interface AccountSelection {
+  readonly accounts: OrgAccount[];
+  readonly undecided: UndecidedAccount[];
+}
+
+/**
+ * What a failed lookup means for a filter, by its AWS error code. Refusals — AccessDenied and its kin (IAM, an SCP,
+ * the member role: AccessDeniedException, AccessDenied, UnauthorizedOperation, AWSOrganizationsNotInUseException),
+ * credentials refused after one renewal, and any other refusal AWS would repeat (ValidationException…) — are the
+ * account's answer: UNREADABLE. Throttling (ThrottlingException, TooManyRequestsException…), 5xx
+ * (InternalServerException, ServiceUnavailableException), timeouts, network errors and an open circuit are only
+ * this moment's: undecided. "Not found" answers never get here: aws/ turns them into values (FleetWise's
+ * ResourceNotFoundException is NOT_REGISTERED, a missing creation request NONE).
+ */
+export function readingOfFailure(error: Error): 'unreadable' | 'undecided' {
+  return isUpstreamFailure(error) && (error.throttled || error.retryable) ? 'undecided' : 'unreadable';
+}
+
 /** True when the filter asks for nothing beyond what the directory (and the cached tree) says. */
 export function needsStatuses(filter: AccountFilter): boolean {
   return (
@@ -61,29 +98,28 @@ export class UnknownOrganizationalUnitError extends Error {
   }
 }
 
-/** The accounts of `accounts` the filter keeps, in their order. */
+/** The accounts of `accounts` the filter keeps, in their order, and those it could not judge. */
 export async function selectAccounts(
   status: StatusService,
   shape: OrganizationShape,
   accounts: readonly OrgAccount[],
   filter: AccountFilter,
-): Promise<OrgAccount[]> {
+): Promise<AccountSelection> {
   let kept = accounts.filter(directoryMatcher(filter));
   if (filter.organizationalUnitId !== undefined) {
     const [tree, placements] = await Promise.all([shape.tree(), shape.placements(accounts)]);
     kept = kept.filter(placementMatcher(tree.value, placements, filter.organizationalUnitId, filter.directOnly ?? false));
   }
+  const judge = new Judge();
   if (filter.tags !== undefined && filter.tags.length > 0 && kept.length > 0) {
     const tags = await shape.tags(kept.map((account) => account.id));
     const criteria = filter.tags;
-    kept = kept.filter((_account, index) => {
-      const result = tags[index]!;
-      if (result instanceof Error) return false;
-      const byKey = new Map(result.value.map((tag) => [tag.key, tag.value]));
+    kept = judge.keep('tags', kept, tags, (found) => {
+      const byKey = new Map(found.map((tag) => [tag.key, tag.value]));
       return criteria.every(({ key, values }) => byKey.has(key) && (values.length === 0 || values.includes(byKey.get(key)!)));
     });
   }
-  return selectByStatus(status, kept, filter);
+  return { accounts: await selectByStatus(status, kept, filter, judge), undecided: judge.undecided };
 }
 
 /** What the directory record says: state, joined method, name or id. */
@@ -114,39 +150,51 @@ export function placementMatcher(
   };
 }
 
-async function selectByStatus(status: StatusService, accounts: OrgAccount[], filter: AccountFilter): Promise<OrgAccount[]> {
+async function selectByStatus(status: StatusService, accounts: OrgAccount[], filter: AccountFilter, judge: Judge): Promise<OrgAccount[]> {
   let kept = accounts;
+  const wanted = (values: readonly string[]) => {
+    const set = new Set(values);
+    return (value: string) => set.has(value);
+  };
   if (filter.computeOptimizerEnrollment !== undefined && kept.length > 0) {
     const results = await status.enrollments(kept.map((account) => account.id));
-    kept = keep(kept, results, filter.computeOptimizerEnrollment, (record) => known(ENROLLMENT_VALUES, record.status.toUpperCase()));
+    const matches = wanted(filter.computeOptimizerEnrollment);
+    kept = judge.keep('computeOptimizerEnrollment', kept, results, (record) => matches(known(ENROLLMENT_VALUES, record.status.toUpperCase())), matches(UNREADABLE));
   }
   if (filter.creationRequest !== undefined && kept.length > 0) {
     const results = await status.creationRequestsForAccounts(kept);
-    kept = keep(kept, results, filter.creationRequest, (record) =>
-      record === null ? NO_CREATION_REQUEST : known(CREATION_VALUES, record.state),
-    );
+    const matches = wanted(filter.creationRequest);
+    kept = judge.keep('creationRequest', kept, results, (record) => matches(record === null ? NO_CREATION_REQUEST : known(CREATION_VALUES, record.state)), matches(UNREADABLE));
   }
   if (filter.fleetwiseRegistration !== undefined && kept.length > 0) {
     const region = filter.fleetwiseRegion ?? status.fleetwiseRegions[0]!;
     const results = await status.fleetwiseRegistrations(kept.map((account) => ({ accountId: account.id, region })));
-    kept = keep(kept, results, filter.fleetwiseRegistration, (record) =>
-      record === null ? NOT_REGISTERED : known(REGISTRATION_VALUES, record.accountStatus),
-    );
+    const matches = wanted(filter.fleetwiseRegistration);
+    kept = judge.keep('fleetwiseRegistration', kept, results, (record) => matches(record === null ? NOT_REGISTERED : known(REGISTRATION_VALUES, record.accountStatus)), matches(UNREADABLE), region);
   }
   return kept;
 }
 
-function keep<T>(
-  accounts: OrgAccount[],
-  results: readonly BatchResult<T>[],
-  wanted: readonly string[],
-  valueOf: (record: T) => string,
-): OrgAccount[] {
-  const wantedSet = new Set(wanted);
-  return accounts.filter((_account, index) => {
-    const result = results[index]!;
-    return wantedSet.has(result instanceof Error ? UNREADABLE : valueOf(result.value));
-  });
+/** Applies one criterion to lookup results, each failure judged by its error code; keeps the undecided accounts' list. */
+class Judge {
+  readonly undecided: UndecidedAccount[] = [];
+
+  keep<T>(
+    criterion: FailableCriterion,
+    accounts: readonly OrgAccount[],
+    results: readonly (BatchResult<T> | { readonly value: T } | Error)[],
+    matches: (value: T) => boolean,
+    unreadableMatches = false,
+    region?: string,
+  ): OrgAccount[] {
+    return accounts.filter((account, index) => {
+      const result = results[index]!;
+      if (!(result instanceof Error)) return matches(result.value);
+      if (readingOfFailure(result) === 'unreadable') return unreadableMatches;
+      this.undecided.push({ accountId: account.id, criterion, ...(region !== undefined && { region }), failure: result as UpstreamFailure });
+      return false;
+    });
+  }
 }
 
 function known(values: ReadonlySet<string>, value: string): string {

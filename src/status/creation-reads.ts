@@ -74,8 +74,8 @@ export async function describeCreationRequests(context: StatusContext, ids: read
     return load(
       context,
       cacheKeys.creationRequest(id),
-      async () => {
-        const record = await context.aws.describeCreateAccountStatus(id);
+      async (aws) => {
+        const record = await aws.describeCreateAccountStatus(id);
         const accountId = record?.accountId;
         observed(context, [{ target: { kind: 'request', requestId: id }, status: record?.state ?? null, ...(accountId ? { accountId } : {}) }]);
         return record;
@@ -90,9 +90,9 @@ export function readCreationIndex(context: StatusContext): Promise<Cached<Creati
   return load(
     context,
     cacheKeys.creationIndex,
-    async () => {
+    async (aws) => {
       const readAt = new Date();
-      const requests = await context.aws.listCreateAccountStatuses();
+      const requests = await aws.listCreateAccountStatuses();
       await context.followed.followScanned(requests.filter((request) => isTransitional(request.state)).map((request) => request.id));
       const index = indexOf(requests, readAt);
       observed(context, [...index.byAccountId].map(([accountId, request]) => ({ target: { kind: 'creation', accountId }, status: request.state })));

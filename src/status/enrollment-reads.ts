@@ -59,8 +59,8 @@ function enrollmentOf(context: StatusContext, id: string) {
   return load(
     context,
     cacheKeys.enrollment(id),
-    async () => {
-      const record = await context.refusals.guard(id, () => context.aws.getEnrollmentStatus(id));
+    async (aws) => {
+      const record = await context.refusals.guard(id, () => aws.getEnrollmentStatus(id));
       observed(context, [{ target: { kind: 'enrollment', accountId: id }, status: record.status }]);
       return record;
     },
@@ -82,8 +82,8 @@ async function enrollmentsFromScan(
     const scan = await load(
       context,
       cacheKeys.enrollmentScan,
-      async () => {
-        const records = await context.aws.listOrganizationEnrollmentStatuses();
+      async (aws) => {
+        const records = await aws.listOrganizationEnrollmentStatuses();
         observed(context, records.map((record) => ({ target: { kind: 'enrollment', accountId: record.accountId }, status: record.status })));
         await Promise.all(
           records.map((record) => cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(ttl, record.status))),

@@ -152,11 +152,14 @@ export class FollowedCreations {
       const account = await this.options.describeAccount(record.accountId).catch(() => undefined);
       if (account?.value) joined.push(account.value);
     }
-    const added = await this.addToDirectory(joined);
+    await this.addToDirectory(joined);
     // A SUCCEEDED request whose account DescribeAccount does not show yet stays followed.
     const over = new Set(done.filter((record) => record.state !== 'SUCCEEDED' || joined.some((account) => account.id === record.accountId)).map((record) => record.id));
     await this.unfollow(over);
-    if (added.length > 0) for (const listener of this.joinedListeners) listener(added);
+    // Every account a followed creation made is told, whether or not the cached directory had it already: a directory
+    // read again since (ListAccounts after its entry expired) lists it, and no one else tells the streams. A stream
+    // that already watches an account ignores it.
+    if (joined.length > 0) for (const listener of this.joinedListeners) listener(joined);
   }
 
   private async lookOnce(): Promise<void> {
@@ -199,11 +202,11 @@ export class FollowedCreations {
     await this.cache.set(cacheKeys.creationIndex, indexOf(requests, readAt), this.remaining(readAt, this.ttl.settledMs));
   }
 
-  /** Adds accounts to a cached directory, keeping when it was read; answers those it added. */
-  private async addToDirectory(accounts: readonly OrgAccount[]): Promise<OrgAccount[]> {
+  /** Adds accounts to a cached directory, keeping when it was read (a directory read since may list them already). */
+  private async addToDirectory(accounts: readonly OrgAccount[]): Promise<void> {
     const directory = await this.cache.peek<AccountDirectory>(cacheKeys.directory);
     const added = accounts.filter((account) => !directory?.value.byId.has(account.id));
-    if (!directory || added.length === 0) return directory ? [] : [...accounts];
+    if (!directory || added.length === 0) return;
     const readAt = directory.value.readAt ?? directory.fetchedAt;
     const all = [...directory.value.accounts, ...added];
     const ttl = ttlForAll(this.ttl, all.map((account) => account.state));
@@ -212,7 +215,6 @@ export class FollowedCreations {
       { accounts: all, byId: new Map(all.map((account) => [account.id, account])), readAt },
       this.remaining(readAt, ttl),
     );
-    return added;
   }
 
   private remaining(readAt: Date, ttlMs: number): number {

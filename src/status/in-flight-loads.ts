@@ -8,7 +8,13 @@
 //   later callers start a new load.
 // - expiry while loading: nothing to do. A load runs only while its key holds nothing fresh, and stores its outcome
 //   with a TTL counted from when it ends.
-// A waiter never rejects with anything but its own load's error: no "replaced", no "deleted".
+// A waiter never rejects with anything but its own load's error: no "replaced", no "deleted" — except a waiter whose
+// own signal aborted (its caller went away), which rejects with that signal's reason.
+// Callers that go away: a load runs for its waiters. Each waiter may bring a signal (its request's); when every
+// waiter's signal has aborted, the load's own signal aborts too, so its AWS calls stop retrying, and the last waiter
+// gets the load's outcome (what the call was retrying, aws/call.ts). A waiter that leaves while others still wait
+// rejects at once with its own reason, and the load goes on for the others. A waiter without a signal (a poller) keeps
+// the load going whatever the others do.
 
 /** What happened to a load's key while it ran; the load consults it before storing its outcome. */
 export interface Flight<E> {
@@ -21,6 +27,10 @@ export interface Flight<E> {
 interface Running<E> {
   readonly flight: Flight<E>;
   result: Promise<E>;
+  /** Aborts when every waiter has gone. */
+  readonly abort: AbortController;
+  /** Waiters whose signal has not aborted; Infinity once a waiter without a signal joined. */
+  waiting: number;
 }
 
 export class InFlightLoads<E> {
@@ -30,15 +40,16 @@ export class InFlightLoads<E> {
    * The outcome of the load of `key` in flight, or of a new one made with `run` (which stores its outcome unless
    * `flight.overtaken`). Waiters get `flight.fresher` when a set overtook the load, failed or not.
    */
-  join(key: string, run: (flight: Flight<E>) => Promise<E>): Promise<E> {
+  join(key: string, run: (flight: Flight<E>, signal: AbortSignal) => Promise<E>, signal?: AbortSignal): Promise<E> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const existing = this.running.get(key);
-    if (existing) return existing.result;
-    const running: Running<E> = { flight: { overtaken: false }, result: Promise.resolve(undefined as E) };
+    if (existing) return this.wait(key, existing, signal);
+    const running: Running<E> = { flight: { overtaken: false }, result: Promise.resolve(undefined as E), abort: new AbortController(), waiting: 0 };
     this.running.set(key, running);
     const { flight } = running;
     running.result = (async () => {
       try {
-        const own = await run(flight);
+        const own = await run(flight, running.abort.signal);
         return flight.fresher ?? own;
       } catch (error) {
         if (flight.fresher !== undefined) return flight.fresher;
@@ -47,7 +58,27 @@ export class InFlightLoads<E> {
         if (this.running.get(key) === running) this.running.delete(key);
       }
     })();
-    return running.result;
+    return this.wait(key, running, signal);
+  }
+
+  /** One waiter's view of a load: the load's outcome, or its own signal's reason if it leaves while others wait. */
+  private wait(key: string, running: Running<E>, signal: AbortSignal | undefined): Promise<E> {
+    if (!signal) {
+      running.waiting = Infinity;
+      return running.result;
+    }
+    running.waiting += 1;
+    return new Promise<E>((resolve, reject) => {
+      const leave = () => {
+        running.waiting -= 1;
+        if (running.waiting > 0) return reject(signal.reason as Error);
+        // The last waiter: the load stops (its calls fail at once), and no later caller may join it.
+        if (this.running.get(key) === running) this.running.delete(key);
+        running.abort.abort(signal.reason);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      running.result.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
   }
 
   /** `key` was set to `fresher`: its load in flight is not stored, and its waiters get `fresher`. */

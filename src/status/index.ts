@@ -64,9 +64,13 @@ export {
   placementMatcher,
   needsStatuses,
   UnknownOrganizationalUnitError,
+  readingOfFailure,
   UNREADABLE,
   NOT_REGISTERED,
   NO_CREATION_REQUEST,
   type AccountFilter,
+  type AccountSelection,
+  type FailableCriterion,
   type TagCriterion,
+  type UndecidedAccount,
 } from './account-filter.js';

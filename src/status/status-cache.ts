@@ -20,14 +20,22 @@ export interface LoadOptions {
    * transient failures (throttling, 5xx), which the next caller must retry.
    */
   readonly failureTtlMs?: (error: unknown) => number | undefined;
+  /**
+   * The caller's signal: aborts when it has gone. A load shared with other callers goes on for them; the load of
+   * callers that have all gone gets an aborted signal (in-flight-loads.ts), which its AWS calls pass to the SDK.
+   */
+  readonly signal?: AbortSignal;
 }
+
+/** Loads a missing value; `signal` aborts once every caller waiting for it has gone. */
+export type Load<T> = (signal: AbortSignal) => Promise<T>;
 
 export interface StatusCache {
   /**
    * The cached value for `key`, or the result of `load()` stored for `ttlMs(value)`. Concurrent callers of the same
    * missing key share one `load()`. A failed load is not stored: the next caller tries again.
    */
-  getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options?: LoadOptions): Promise<Cached<T>>;
+  getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options?: LoadOptions): Promise<Cached<T>>;
   /** The cached value for `key` if present and fresh; never loads. */
   peek<T>(key: string): Promise<Cached<T> | undefined>;
   /**
@@ -85,7 +93,7 @@ export class InMemoryStatusCache implements StatusCache {
 
   async getOrLoad<T>(
     key: string,
-    load: () => Promise<T>,
+    load: Load<T>,
     ttlMs: (value: T) => number,
     options: LoadOptions = {},
   ): Promise<Cached<T>> {
@@ -93,7 +101,7 @@ export class InMemoryStatusCache implements StatusCache {
     this.onLookup(kindOf(key), cached ? 'hit' : 'miss');
     // In-flight loads are ours (in-flight-loads.ts), not lru-cache's fetch(): a set or delete aborts a fetch in
     // flight, and every waiter of it would reject with "replaced" or "deleted".
-    const entry = cached ?? (await this.loads.join(key, (flight) => this.loadEntry(key, flight, load, ttlMs, options)));
+    const entry = cached ?? (await this.loads.join(key, (flight, signal) => this.loadEntry(key, flight, () => load(signal), ttlMs, options), options.signal));
     if (isFailure(entry)) throw entry.failure;
     return entry as Cached<T>;
   }

@@ -24,6 +24,11 @@ export interface StatusContext {
   readonly history: StatusHistory | undefined;
   /** What reads through this context count as in history: queries, or polls (StatusService.forPolling()). */
   readonly observedBy: ObservedBy;
+  /**
+   * The caller's signal, in a context made for one operation (StatusService.forCaller()): it aborts when the caller
+   * has gone, and a load no other caller waits for then stops its AWS calls (in-flight-loads.ts, aws/call.ts).
+   */
+  readonly callerSignal?: AbortSignal;
 }
 
 /** Tells history what a read from AWS found; a query never waits for it. */
@@ -33,14 +38,20 @@ export function observed(context: StatusContext, found: readonly Found[]): void 
   void context.history.record(found.map((each) => ({ ...each, observedAt, observedBy: context.observedBy })));
 }
 
-/** A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures. */
-export function load<T>(context: StatusContext, key: string, fetch: () => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
-  const { cache, refusals, ttl } = context;
-  return cache.getOrLoad(key, fetch, ttlMs, {
+/**
+ * A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures.
+ * `fetch` gets the AWS services to read with: for a caller that may go away, services whose calls stop once every
+ * caller waiting for this load has gone.
+ */
+export function load<T>(context: StatusContext, key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+  const { aws, cache, refusals, ttl, callerSignal } = context;
+  const options = {
     // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
-    failureTtlMs: (error) =>
+    failureTtlMs: (error: unknown) =>
       refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
-  });
+  };
+  if (!callerSignal) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
+  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal)), ttlMs, { ...options, signal: callerSignal });
 }
 
 /** Runs one lookup per key concurrently; a failure answers its own key only. */

@@ -78,8 +78,8 @@ export class StatusService {
   private readonly changeListeners = new Set<StatusChangeListener>();
   /** Who wants the directory's pages while this process reads it (directory()). */
   private readonly directoryPageListeners = new Set<DirectoryPageListener>();
-  /** The pages of the directory read so far, while a read is under way. */
-  private directoryPagesRead: (readonly OrgAccount[])[] | undefined;
+  /** The pages of the directory read so far, while a read is under way (a holder: views made by forCaller share it). */
+  private readonly directoryRead: { pages?: (readonly OrgAccount[])[] } = {};
 
   constructor(options: StatusServiceOptions) {
     const { aws, cache, ttl } = options;
@@ -138,6 +138,16 @@ export class StatusService {
     return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
+  /**
+   * This service for one operation: `signal` aborts when its caller has gone — the query deadline passed, the HTTP
+   * client hung up, the subscription ended — and then the AWS calls only it waits for stop retrying
+   * (in-flight-loads.ts, aws/call.ts). Loads other callers still wait for go on.
+   */
+  forCaller(signal: AbortSignal): StatusService {
+    const context: MutationContext = { ...this.context, callerSignal: signal };
+    return Object.create(this, { context: { value: context } }) as StatusService;
+  }
+
   /** Told which statuses a mutation changed, so the pollers watching them look again now. */
   onStatusChanged(listener: StatusChangeListener): () => void {
     this.changeListeners.add(listener);
@@ -193,7 +203,7 @@ export class StatusService {
   }
 
   organization(): Promise<Cached<OrganizationInfo | null>> {
-    return load(this.context, cacheKeys.organization, () => this.context.aws.describeOrganization(), () => this.context.ttl.settledMs);
+    return load(this.context, cacheKeys.organization, (aws) => aws.describeOrganization(), () => this.context.ttl.settledMs);
   }
 
   /**
@@ -206,14 +216,14 @@ export class StatusService {
     const { onPage } = options;
     const { cache, followed } = this.context;
     if (onPage) {
-      for (const page of this.directoryPagesRead ?? []) onPage(page);
+      for (const page of this.directoryRead.pages ?? []) onPage(page);
       this.directoryPageListeners.add(onPage);
     }
     try {
       const read = await load(
         this.context,
         cacheKeys.directory,
-        () => this.listAccounts(),
+        (aws) => this.listAccounts(aws),
         (directory) => ttlForAll(this.context.ttl, directory.accounts.map((account) => account.state)),
       );
       // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
@@ -228,12 +238,12 @@ export class StatusService {
   }
 
   /** ListAccounts, every page, each shown to the directory's page listeners as it arrives. */
-  private async listAccounts(): Promise<AccountDirectory> {
+  private async listAccounts(aws: AwsServices): Promise<AccountDirectory> {
     const pagesRead: (readonly OrgAccount[])[] = [];
-    this.directoryPagesRead = pagesRead;
+    this.directoryRead.pages = pagesRead;
     const readAt = new Date();
     try {
-      const accounts = await this.context.aws.listAccounts({
+      const accounts = await aws.listAccounts({
         onPage: (page) => {
           this.context.refusals.learnStates(page);
           pagesRead.push(page);
@@ -242,7 +252,7 @@ export class StatusService {
       });
       return { accounts, byId: new Map(accounts.map((account) => [account.id, account])), readAt };
     } finally {
-      this.directoryPagesRead = undefined;
+      this.directoryRead.pages = undefined;
     }
   }
 
@@ -278,7 +288,7 @@ export class StatusService {
 
   private async describeAccount(id: string): Promise<Cached<OrgAccount | null>> {
     const { context } = this;
-    const account = await load(context, cacheKeys.account(id), () => context.aws.describeAccount(id), (found) => ttlFor(context.ttl, found?.state));
+    const account = await load(context, cacheKeys.account(id), (aws) => aws.describeAccount(id), (found) => ttlFor(context.ttl, found?.state));
     if (account.value) context.refusals.learnStates([account.value]);
     return account;
   }
@@ -295,8 +305,8 @@ export class StatusService {
       load(
         context,
         cacheKeys.fleetwise(accountId, region),
-        async () => {
-          const record = await context.refusals.guard(accountId, () => context.aws.getFleetwiseRegistration(accountId, region));
+        async (aws) => {
+          const record = await context.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region));
           observed(context, [{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
           return record;
         },

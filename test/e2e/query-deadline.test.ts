@@ -1,31 +1,97 @@
-// The query deadline (issue 16, point 6): a field whose AWS calls have not settled when STATUSGRAPH_QUERY_DEADLINE_MS
-// passes answers DEADLINE_EXCEEDED, and the rest of the response is returned. The emulator hangs or throttles every
-// FleetWise call for good, so the deadline is the only thing that can end the wait.
+// The query deadline (issue 16, point 6) and callers that go away: a field whose AWS calls have not settled when
+// STATUSGRAPH_QUERY_DEADLINE_MS passes answers the throttling error it was retrying (THROTTLED), or DEADLINE_EXCEEDED
+// when AWS simply has not answered, and the rest of the response is returned; the retries stop with their caller —
+// at the deadline, or when the HTTP client hangs up. The emulator hangs or throttles every FleetWise call for good, so
+// only the deadline or the caller leaving can end the wait; the calls are counted on both sides (the emulator's call
+// report and statusgraph's /metrics) to show that no attempt goes out after the caller is gone.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 
 const QUERY = '{ viewer { id fleetwiseRegistration { accountStatus } } }';
+const OPERATION = 'iotfleetwise:GetRegisterAccountStatus';
+
+/** One /metrics sample of GetRegisterAccountStatus: calls settled (any outcome) and the attempts behind them. */
+async function fleetwiseMetrics(stack: Stack): Promise<{ settled: number; attempts: number }> {
+  const text = await (await fetch(new URL('/metrics', stack.graphqlUrl))).text();
+  const sum = (metric: string) =>
+    [...text.matchAll(new RegExp(`^${metric}\\{[^}]*operation="GetRegisterAccountStatus"[^}]*\\} (\\d+)`, 'gm'))].reduce((total, [, n]) => total + Number(n), 0);
+  return { settled: sum('statusgraph_aws_requests_total'), attempts: sum('statusgraph_aws_attempts_total') };
+}
 
 describe('the query deadline', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { STATUSGRAPH_QUERY_DEADLINE_MS: '1000', STATUSGRAPH_AWS_TIMEOUT_MS: '300000' } });
+    // Eight attempts for a throttled call (the default): without the deadline's abort its retries would outlast the test.
+    stack = await startStack({ env: { STATUSGRAPH_QUERY_DEADLINE_MS: '1000', STATUSGRAPH_AWS_TIMEOUT_MS: '300000', STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS: '8' } });
     // The viewer's id is read (and cached) before AWS stops answering FleetWise.
     expect((await stack.gql('{ viewer { id } }')).data).toEqual({ viewer: { id: '000000000000' } });
   });
   afterEach(() => stack.clearFaults());
   afterAll(() => stack?.close());
 
-  it.each([
-    ['hangs', { hangRate: 1 }],
-    ['throttles every attempt', { throttleRate: 1 }],
-  ])('answers DEADLINE_EXCEEDED for a field whose AWS call %s, with the rest of the response', async (_what, faults) => {
-    await stack.setFaults({ ...faults, operations: ['iotfleetwise:GetRegisterAccountStatus'] });
+  it('answers DEADLINE_EXCEEDED for a field whose AWS call hangs, with the rest of the response', async () => {
+    await stack.setFaults({ hangRate: 1, operations: [OPERATION] });
     const answer = await stack.gql(QUERY);
     expect(answer.status).toBe(200);
     expect(answer.data).toEqual({ viewer: { id: '000000000000', fleetwiseRegistration: null } });
     expect(answer.errors).toEqual([
       expect.objectContaining({ path: ['viewer', 'fleetwiseRegistration'], extensions: expect.objectContaining({ code: 'DEADLINE_EXCEEDED' }) }),
     ]);
+  });
+
+  it('answers the throttling it was retrying (THROTTLED) when the deadline cuts a throttled call, and stops its retries', async () => {
+    await stack.setFaults({ throttleRate: 1, operations: [OPERATION] });
+    const before = await fleetwiseMetrics(stack);
+    await stack.resetCalls();
+    const answer = await stack.gql(QUERY);
+    expect(answer.data).toEqual({ viewer: { id: '000000000000', fleetwiseRegistration: null } });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        path: ['viewer', 'fleetwiseRegistration'],
+        extensions: expect.objectContaining({ code: 'THROTTLED', aws: expect.objectContaining({ code: 'ThrottlingException' }) }),
+      }),
+    ]);
+    // The call had settled when the answer went out: every attempt the emulator saw belongs to it, none is left.
+    const after = await fleetwiseMetrics(stack);
+    expect(after.settled - before.settled).toBe(1);
+    const sent = (await stack.calls())[OPERATION] ?? 0;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThan(8);
+    expect(after.attempts - before.attempts).toBe(sent);
+  });
+});
+
+describe('a caller that goes away', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // No deadline to speak of: only the client hanging up can end the wait.
+    stack = await startStack({ env: { STATUSGRAPH_AWS_THROTTLE_MAX_ATTEMPTS: '8' } });
+    expect((await stack.gql('{ viewer { id } }')).data).toEqual({ viewer: { id: '000000000000' } });
+  });
+  afterEach(() => stack.clearFaults());
+  afterAll(() => stack?.close());
+
+  it('stops retrying a throttled call once the HTTP client closes its request', async () => {
+    await stack.setFaults({ throttleRate: 1, operations: [OPERATION] });
+    const before = await fleetwiseMetrics(stack);
+    await stack.resetCalls();
+    const client = new AbortController();
+    const request = fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    // The first attempt has been throttled: the call is retrying.
+    await expect.poll(async () => (await stack.calls())[OPERATION] ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    client.abort();
+    expect(await request).toMatchObject({ name: 'AbortError' });
+    // The call settles as soon as the request is gone (with eight attempts allowed, it would otherwise retry on for
+    // tens of seconds), and the emulator saw exactly the attempts it reports.
+    await expect.poll(async () => (await fleetwiseMetrics(stack)).settled - before.settled, { timeout: 10_000 }).toBe(1);
+    const after = await fleetwiseMetrics(stack);
+    const sent = (await stack.calls())[OPERATION] ?? 0;
+    expect(sent).toBeLessThan(8);
+    expect(after.attempts - before.attempts).toBe(sent);
   });
 });

@@ -53,6 +53,7 @@ function recordingAws(options: { scanDenied?: boolean } = {}): [AwsServices, str
       throw new Error('not used');
     },
     isFleetwiseRegion: (region) => region === 'us-east-1',
+    withSignal: () => aws,
     destroy: () => undefined,
   };
   return [aws, calls];

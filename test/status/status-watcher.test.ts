@@ -1,7 +1,7 @@
 // StatusWatcher: pollers shared per watched status, polled in batches, publishing only changes. Calls to AWS are
-// recorded on an in-memory organization, as DataLoader's tests record batches.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+// recorded on an in-memory organization, as DataLoader's tests record batches. Time is virtual (vitest's fake timers
+// and Date): each test moves it by exactly the intervals it is about, so a busy machine changes nothing.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsCallError } from '../../src/aws/errors.js';
 import type { AwsServices, EnrollmentStatusRecord } from '../../src/aws/types.js';
 import { InProcessPubSub } from '../../src/status/pubsub.js';
@@ -49,7 +49,25 @@ function organization() {
 }
 
 let watcher: StatusWatcher | undefined;
-afterEach(() => watcher?.close());
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(async () => {
+  await watcher?.close();
+  vi.useRealTimers();
+});
+
+/** Moves virtual time on by `ms`, running the polls due meanwhile and what they start. */
+function sleep(ms: number): Promise<void> {
+  return vi.advanceTimersByTimeAsync(ms).then(() => undefined);
+}
+
+/** A watch's current reading: the first poll is due at once, so time moves by nothing but its timer. */
+async function currentOf(watch: { current(): Promise<StatusChangeMessage> }): Promise<StatusChangeMessage> {
+  const reading = watch.current();
+  await sleep(0);
+  return reading;
+}
 
 function watcherOver(aws: AwsServices, fastMs = 20, slowMs = 60) {
   const status = new StatusService({ aws, cache: new InMemoryStatusCache(), ttl: { transitionalMs: 10, settledMs: 10 }, fleetwiseRegions: ['us-east-1'] });
@@ -69,7 +87,7 @@ describe('StatusWatcher', () => {
     const org = organization();
     const { watcher } = watcherOver(org.aws);
     const watches = members.map((accountId) => watcher.watch({ kind: 'enrollment', accountId }));
-    const first = await Promise.all(watches.map((watch) => watch.current()));
+    const first = await Promise.all(watches.map((watch) => currentOf(watch)));
     expect(first.map((message) => message.current)).toEqual(members.map(() => 'Inactive'));
     expect(org.calls).toEqual(['GetEnrollmentStatusesForOrganization']);
     expect(watcher.size).toBe(members.length);
@@ -81,7 +99,7 @@ describe('StatusWatcher', () => {
     const target: WatchTarget = { kind: 'enrollment', accountId: members[0]! };
     const a = watcher.watch(target);
     const b = watcher.watch(target);
-    await a.current();
+    await currentOf(a);
     expect(watcher.size).toBe(1);
     a.release();
     expect(watcher.size).toBe(1);
@@ -98,11 +116,13 @@ describe('StatusWatcher', () => {
     const target: WatchTarget = { kind: 'enrollment', accountId: members[1]! };
     const messages = await listen(pubsub, watcher, target);
     const watch = watcher.watch(target);
-    await watch.current();
+    await currentOf(watch);
     await sleep(150);
     expect(messages).toEqual([]);
     org.setEnrollment(members[1]!, 'Pending');
-    await expect.poll(() => messages.length).toBe(1);
+    // The next slow poll (60 ms) sees it.
+    await sleep(60);
+    expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ previous: 'Inactive', current: 'Pending' });
     watch.release();
   });
@@ -112,16 +132,19 @@ describe('StatusWatcher', () => {
     const { watcher } = watcherOver(org.aws, 20, 400);
     org.setEnrollment(members[2]!, 'Pending');
     const watch = watcher.watch({ kind: 'enrollment', accountId: members[2]! });
-    await watch.current();
-    await sleep(300);
-    const whilePending = org.calls.length;
-    org.setEnrollment(members[2]!, 'Active');
-    await sleep(100);
+    await currentOf(watch);
     org.calls.length = 0;
     await sleep(300);
-    const whileSettled = org.calls.length;
-    expect(whilePending).toBeGreaterThanOrEqual(3);
-    expect(whileSettled).toBeLessThanOrEqual(1);
+    // Every 20 ms while Pending.
+    expect(org.calls.length).toBe(15);
+    org.setEnrollment(members[2]!, 'Active');
+    await sleep(20);
+    org.calls.length = 0;
+    // Settled: the next poll is 400 ms away.
+    await sleep(399);
+    expect(org.calls).toEqual([]);
+    await sleep(1);
+    expect(org.calls).toHaveLength(1);
     watch.release();
   });
 
@@ -131,17 +154,20 @@ describe('StatusWatcher', () => {
     const target: WatchTarget = { kind: 'fleetwise', accountId: members[3]!, region: 'us-east-1' };
     const messages = await listen(pubsub, watcher, target);
     const watch = watcher.watch(target);
-    expect((await watch.current()).current).toBeNull();
+    expect((await currentOf(watch)).current).toBeNull();
     org.setThrottling(true);
     watcher.poke([target]);
-    await expect.poll(() => messages.length).toBe(1);
+    await sleep(0);
+    expect(messages).toHaveLength(1);
     expect(messages[0]!.failure).toMatchObject({ code: 'ThrottlingException', throttled: true });
     org.calls.length = 0;
-    await sleep(300);
-    // Backing off from 20 ms: 40, 80, 160… — a handful of calls, not 15.
-    expect(org.calls.length).toBeLessThanOrEqual(4);
+    await sleep(400);
+    // Throttled, it backs off (twice its interval, at most the slow interval): one call in 400 ms, not 20.
+    expect(org.calls).toHaveLength(1);
     org.setThrottling(false);
-    await expect.poll(() => messages.length, { timeout: 3_000 }).toBe(2);
+    // The back-off is capped at the slow interval (400 ms).
+    await sleep(400);
+    expect(messages).toHaveLength(2);
     expect(messages[1]).toMatchObject({ current: null });
     expect(messages[1]!.failure).toBeUndefined();
     watch.release();
@@ -164,17 +190,18 @@ describe('StatusWatcher', () => {
     const target: WatchTarget = { kind: 'fleetwise', accountId: members[2]!, region: 'us-east-1' };
     const messages = await listen(pubsub, watcher, target);
     const watch = watcher.watch(target);
-    expect((await watch.current()).current).toBeNull();
+    expect((await currentOf(watch)).current).toBeNull();
     broken = true;
     watcher.poke([target]);
-    await expect.poll(() => internal.length).toBeGreaterThan(0);
+    await sleep(0);
     expect(internal[0]).toBe(`fleetwise:${members[2]}:us-east-1 a bug of ours`);
     broken = false;
     watcher.poke([target]);
-    await expect.poll(() => org.calls.filter((call) => call.startsWith('GetRegisterAccountStatus')).length).toBeGreaterThan(1);
+    await sleep(0);
+    expect(org.calls.filter((call) => call.startsWith('GetRegisterAccountStatus'))).toHaveLength(2);
     // Neither the failure nor a "recovery" reached subscribers: the status never changed.
     expect(messages).toEqual([]);
-    expect((await watch.current()).failure).toBeUndefined();
+    expect((await currentOf(watch)).failure).toBeUndefined();
     watch.release();
   });
 
@@ -182,11 +209,12 @@ describe('StatusWatcher', () => {
     const org = organization();
     const { watcher, status } = watcherOver(org.aws, 1_000, 5_000);
     const watch = watcher.watch({ kind: 'enrollment', accountId: members[4]! });
-    await watch.current();
+    await currentOf(watch);
     org.calls.length = 0;
     await status.updateEnrollment({ accountId: members[4]!, status: 'Active' });
-    await expect.poll(() => org.calls.length, { timeout: 500 }).toBeGreaterThan(1);
-    expect(org.calls[1]).toBe(`GetEnrollmentStatus ${members[4]}`);
+    // Not a second later (the fast interval here): now.
+    await sleep(0);
+    expect(org.calls).toEqual(['UpdateEnrollmentStatus ' + members[4], `GetEnrollmentStatus ${members[4]}`]);
     watch.release();
   });
 });

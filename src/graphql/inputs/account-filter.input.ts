@@ -35,7 +35,9 @@ export enum CreationRequestFilterValue {
   NONE = 'NONE',
   UNREADABLE = 'UNREADABLE',
 }
-const UNREADABLE_DESCRIPTION = 'The status could not be read (its lookup failed, e.g. AWS_ACCESS_DENIED).';
+const UNREADABLE_DESCRIPTION =
+  'AWS refused to read the status (AWS_ACCESS_DENIED: IAM, an SCP or the member role; or another refusal it would repeat). ' +
+  'A passing failure (THROTTLED, UPSTREAM_UNAVAILABLE) is no answer: the account is listed in `undecided` instead.';
 const UNKNOWN_DESCRIPTION = 'A value AWS returned that this version of statusgraph does not know.';
 registerEnumType(EnrollmentFilterValue, {
   name: 'EnrollmentFilterValue',

@@ -2,7 +2,14 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
 import type { AccountDirectory, AccountStatuses, Cached, OrgAccount } from '../../status/index.js';
 import { GraphQLError } from 'graphql';
-import { readOrganizationStatuses, readStatusesOf, selectAccounts, UnknownOrganizationalUnitError, type AccountFilter } from '../../status/index.js';
+import {
+  readOrganizationStatuses,
+  readStatusesOf,
+  selectAccounts,
+  UnknownOrganizationalUnitError,
+  type AccountFilter,
+  type AccountSelection,
+} from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
@@ -22,6 +29,7 @@ import {
   SourceSummary,
   StatusCount,
   StatusSummary,
+  UndecidedAccount,
 } from '../types/organization.type.js';
 
 /** Largest page `first` may ask for. @default 1_000 */
@@ -44,8 +52,8 @@ export class OrganizationResolver {
     checkPageSize(first);
     const afterId = after == null ? undefined : decodeCursor(after);
     const chosen = toAccountFilter(filter);
-    if (!isEmptyFilter(chosen)) return filteredAccounts(ctx, chosen).then((accounts) => connectionOf(accounts, first, afterId, states));
-    const page = (directory: Cached<AccountDirectory>) => connectionOf(directory.value.accounts, first, afterId, states);
+    if (!isEmptyFilter(chosen)) return filteredAccounts(ctx, chosen).then((selection) => connectionOf(selection, first, afterId, states));
+    const page = (directory: Cached<AccountDirectory>) => connectionOf({ accounts: directory.value.accounts, undecided: [] }, first, afterId, states);
     const cached = ctx.services.status.cachedDirectory();
     return cached ? page(cached) : orFieldError(ctx.services.status.directory()).then(page);
   }
@@ -69,9 +77,11 @@ export class OrganizationResolver {
   }
 }
 
-/** The summary of some accounts: their statuses read through the cache and the request's loaders. */
-export async function summaryOfAccounts(ctx: GraphQLContext, accounts: readonly OrgAccount[], scopeId?: string): Promise<StatusSummary> {
-  return buildSummary(ctx, accounts, await readStatusesOf(ctx.services.status, ctx.loaders, accounts), scopeId);
+/** The summary of the accounts a filter chose: their statuses read through the cache and the request's loaders. */
+export async function summaryOfAccounts(ctx: GraphQLContext, selection: AccountSelection, scopeId?: string): Promise<StatusSummary> {
+  const { accounts, undecided } = selection;
+  const summary = buildSummary(ctx, accounts, await readStatusesOf(ctx.services.status, ctx.loaders, accounts), scopeId);
+  return Object.assign(summary, { undecided: undecided.map((record) => UndecidedAccount.from(record)) });
 }
 
 /**
@@ -100,6 +110,7 @@ function buildSummary(
     totalAccounts: accounts.length,
     accountStates: countValues(accounts.map((account: OrgAccount) => toEnum(AccountState, account.state) ?? 'NONE')),
     sources,
+    undecided: [],
     scope: {
       accounts,
       ...(scopeId !== undefined && { parentId: scopeId }),
@@ -109,8 +120,11 @@ function buildSummary(
   });
 }
 
-/** The directory's accounts the filter chooses; an unknown OU is NOT_FOUND, an AWS failure the field's error. */
-export async function filteredAccounts(ctx: GraphQLContext, filter: AccountFilter): Promise<OrgAccount[]> {
+/**
+ * The directory's accounts the filter chooses, and those it could not judge; an unknown OU is NOT_FOUND, an AWS
+ * failure of the directory or the tree the field's error.
+ */
+export async function filteredAccounts(ctx: GraphQLContext, filter: AccountFilter): Promise<AccountSelection> {
   const { status } = ctx.services;
   if (filter.fleetwiseRegion !== undefined) fleetwiseRegionOrThrow(ctx, filter.fleetwiseRegion, 'filter.fleetwiseRegion');
   try {
@@ -130,9 +144,9 @@ export function checkPageSize(first: number): void {
   }
 }
 
-/** One page of the directory, ordered by account id, after `afterId`, of the accounts in `states` (all when absent). */
+/** One page of the chosen accounts, ordered by account id, after `afterId`, of the accounts in `states` (all when absent). */
 export function connectionOf(
-  accounts: readonly OrgAccount[],
+  { accounts, undecided }: { readonly accounts: readonly OrgAccount[]; readonly undecided: AccountSelection['undecided'] },
   first: number,
   afterId: string | undefined,
   states: readonly AccountState[] | undefined,
@@ -149,6 +163,7 @@ export function connectionOf(
     edges,
     nodes: edges.map((edge) => edge.node),
     totalCount: matching.length,
+    undecided: undecided.map((record) => UndecidedAccount.from(record)),
     pageInfo: {
       hasNextPage: from + page.length < matching.length,
       hasPreviousPage: from > 0,

@@ -116,7 +116,7 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   // An id outside the organization is NOT_FOUND here, as in mutations: it is never polled.
   if (args.accountIds) await orFieldError(status.requireMembers([...new Set(args.accountIds)]));
   const chosen = toAccountFilter(args.filter);
-  const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).map((account) => account.id));
+  const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).accounts.map((account) => account.id));
   const listed = args.accountIds ?? (filtered ? [...filtered] : undefined);
   const accountIds = (listed ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id)).filter(
     (id) => !filtered || filtered.has(id),

@@ -1,6 +1,6 @@
 // AccountStatusChange: one event of the accountStatusChanged subscription.
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { upstreamFailure, type StatusChangeMessage } from '../../status/index.js';
+import { upstreamFailure, type StatusChangeMessage, type UpstreamFailure } from '../../status/index.js';
 import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
 import { toGraphQLError } from '../errors.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
@@ -27,6 +27,16 @@ export class StatusError {
 
   @Field(() => AwsErrorDetail, { nullable: true, description: 'The AWS call that failed.' })
   aws?: AwsErrorDetail;
+
+  /** The failure as a client sees it: the API's code and message (as the field's error would say), AWS's call and code. */
+  static from(failure: UpstreamFailure): StatusError {
+    const graphqlError = toGraphQLError(failure);
+    return Object.assign(new StatusError(), {
+      code: String(graphqlError.extensions.code),
+      message: graphqlError.message,
+      aws: { service: failure.service, operation: failure.operation, code: failure.code },
+    });
+  }
 }
 
 export enum ObservedBy {
@@ -117,15 +127,7 @@ export class AccountStatusChange {
         : target.kind === 'enrollment'
           ? StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT
           : StatusSource.CREATION_REQUEST;
-    let error: StatusError | undefined;
-    if (message.failure) {
-      const graphqlError = toGraphQLError(upstreamFailure(message.failure));
-      error = Object.assign(new StatusError(), {
-        code: String(graphqlError.extensions.code),
-        message: graphqlError.message,
-        aws: { service: message.failure.service, operation: message.failure.operation, code: message.failure.code },
-      });
-    }
+    const error = message.failure ? StatusError.from(upstreamFailure(message.failure)) : undefined;
     return Object.assign(new AccountStatusChange(), {
       cursor: message.cursor ?? null,
       observedBy: message.observedBy ? (message.observedBy.toUpperCase() as ObservedBy) : null,

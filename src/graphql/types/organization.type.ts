@@ -1,10 +1,11 @@
 // Organization and its Relay-style account connection, and the status summary a dashboard shows on top.
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { OrgAccount } from '../../status/index.js';
+import type { OrgAccount, UndecidedAccount as UndecidedAccountRecord } from '../../status/index.js';
 import type { Cached, OrganizationInfo } from '../../status/index.js';
 import { StatusSource } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
 import { Account } from './account.type.js';
+import { StatusError } from './account-status-change.type.js';
 
 @ObjectType({ simpleResolvers: true, description: 'The AWS Organization the server\'s credentials belong to.' })
 export class Organization {
@@ -58,6 +59,42 @@ export class PageInfo {
   endCursor?: string;
 }
 
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'An account the filter could not judge: a lookup one of its criteria needs failed for a passing reason (THROTTLED, ' +
+    'UPSTREAM_UNAVAILABLE). It is neither among the matches nor left out for good: ask again. (A refusal such as ' +
+    'AWS_ACCESS_DENIED is an answer instead: the status is UNREADABLE, which a filter can ask for.)',
+})
+export class UndecidedAccount {
+  @Field(() => AccountIdScalar, { description: 'The account.' })
+  accountId!: string;
+
+  @Field(() => String, {
+    description: 'The AccountFilter field whose lookup failed: tags, computeOptimizerEnrollment, creationRequest or fleetwiseRegistration.',
+  })
+  criterion!: string;
+
+  @Field(() => String, { nullable: true, description: 'The region, for fleetwiseRegistration.' })
+  region?: string;
+
+  @Field(() => StatusError, { description: 'What failed.' })
+  error!: StatusError;
+
+  static from(record: UndecidedAccountRecord): UndecidedAccount {
+    return Object.assign(new UndecidedAccount(), {
+      accountId: record.accountId,
+      criterion: record.criterion,
+      region: record.region,
+      error: StatusError.from(record.failure),
+    });
+  }
+}
+
+const UNDECIDED_DESCRIPTION =
+  'With a filter: the accounts (of the whole filtered set, not just this page) it could not judge because a lookup ' +
+  'failed for a passing reason; empty without a filter.';
+
 @ObjectType({ simpleResolvers: true, description: 'A page of the organization\'s accounts, ordered by account id.' })
 export class AccountConnection {
   @Field(() => [AccountEdge], { description: 'The accounts of this page with their cursors.' })
@@ -71,6 +108,9 @@ export class AccountConnection {
 
   @Field(() => Int, { description: 'How many accounts match, over all pages.' })
   totalCount!: number;
+
+  @Field(() => [UndecidedAccount], { description: UNDECIDED_DESCRIPTION })
+  undecided!: UndecidedAccount[];
 }
 
 @ObjectType({ simpleResolvers: true, description: 'How many accounts have one status value.' })
@@ -110,6 +150,9 @@ export class StatusSummary {
     description: 'Per source (and per region for FleetWise): how many accounts have each status value.',
   })
   sources!: SourceSummary[];
+
+  @Field(() => [UndecidedAccount], { description: `${UNDECIDED_DESCRIPTION} They are not counted.` })
+  undecided!: UndecidedAccount[];
 
   /** The accounts counted and how to count a subset of them with the statuses already read (byOrganizationalUnit). */
   scope!: SummaryScope;

@@ -7,7 +7,7 @@
 // - the fallback: while Redis is away every call goes to an in-process cache, so queries keep working from AWS.
 //   Invalidations made meanwhile are replayed when Redis returns, so no entry a mutation changed outlives it there.
 import { LRUCache } from 'lru-cache';
-import { InMemoryStatusCache, kindOf, type Cached, type CacheLookupObserver, type LoadOptions, type StatusCache } from '../status-cache.js';
+import { InMemoryStatusCache, kindOf, type Cached, type CacheLookupObserver, type Load, type LoadOptions, type StatusCache } from '../status-cache.js';
 import { InFlightLoads, type Flight } from '../in-flight-loads.js';
 import type { RedisConnection } from './connection.js';
 import { decode, encode } from './serialization.js';
@@ -65,15 +65,17 @@ export class RedisStatusCache implements StatusCache {
     this.stopReplay = this.connection.onReconnect(() => void this.replayInvalidations());
   }
 
-  async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs: (value: T) => number, options: LoadOptions = {}): Promise<Cached<T>> {
+  async getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options: LoadOptions = {}): Promise<Cached<T>> {
     if (!this.connection.up) return this.fallback.getOrLoad(key, load, ttlMs, options);
     const remembered = this.failures.get(key);
     if (remembered) {
       this.onLookup(kindOf(key), 'hit');
       throw remembered.failure;
     }
-    const found = this.loads.join(key, (flight) =>
-      this.fetch(key, flight, load as () => Promise<unknown>, ttlMs as (value: unknown) => number, options),
+    const found = this.loads.join(
+      key,
+      (flight, signal) => this.fetch(key, flight, () => load(signal) as Promise<unknown>, ttlMs as (value: unknown) => number, options),
+      options.signal,
     );
     try {
       const { entry, hit } = await found;

@@ -1,0 +1,31 @@
+// An operation's cancellation: one AbortController per operation, whose signal the GraphQL context passes to the
+// status reads (StatusService.forCaller → the SDK's abortSignal). It aborts when the caller has gone — the HTTP
+// request closed before its answer, the graphql-ws subscription completed or its socket closed — or when the query
+// deadline passes (query-deadline.ts), so no AWS call is retried for an answer nobody will read.
+import type { ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../graphql/errors.js';
+
+export interface OperationCancel {
+  readonly signal: AbortSignal;
+  /** Aborts the signal with `reason` (what the operation's pending reads then fail with); later calls do nothing. */
+  readonly cancel: (reason: Error) => void;
+}
+
+export function operationCancel(): OperationCancel {
+  const controller = new AbortController();
+  return { signal: controller.signal, cancel: (reason) => controller.abort(reason) };
+}
+
+/** What a read cut because its caller went away fails with (nobody reads it; it keeps the logs free of internal errors). */
+export function callerGone(): GraphQLError {
+  return new GraphQLError('The caller went away before this field was answered.', { extensions: { code: ErrorCode.CANCELLED } });
+}
+
+/**
+ * Cancels the operation when its response closes: after it was sent, that cancels nothing still running; before,
+ * the client hung up.
+ */
+export function cancelWhenClosed(res: ServerResponse, operation: Pick<OperationCancel, 'cancel'>): void {
+  res.once('close', () => operation.cancel(callerGone()));
+}
