@@ -134,8 +134,18 @@ export class StatusService {
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
   forPolling(): StatusService {
-    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy };
+    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy, publishedBefore: new Map() };
     return Object.create(this, { context: { value: context } }) as StatusService;
+  }
+
+  /**
+   * A poller took a status's lease over: `previous` is the value last published of it (undefined: forget it). The
+   * first read of it from AWS that differs tells history so (polls only): this instance's store may never have seen it.
+   */
+  handedOver(key: string, previous: string | null | undefined): void {
+    const before = this.context.publishedBefore;
+    if (previous === undefined) before?.delete(key);
+    else before?.set(key, previous);
   }
 
   /**

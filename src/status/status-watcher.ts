@@ -287,6 +287,8 @@ export class StatusWatcher {
       if (!state) continue;
       state.last = undefined;
       state.handedOver = lastPublished.get(key);
+      const before = newest(state.heard, state.handedOver);
+      this.status.handedOver(key, before && !before.failure ? before.current : undefined);
       state.intervalMs = this.schedule.fastMs;
       state.dueAt = now;
     }
@@ -336,6 +338,7 @@ export class StatusWatcher {
     this.schedule.afterReading(state, reading);
     const current = this.pollers.get(state.key) === state;
     if (!previous) {
+      this.status.handedOver(state.key, undefined);
       state.resolveFirst(this.messageOf(state));
       // A first reading after taking a lease goes out (see gained), against the last change published if it differs.
       if (this.leases.shared && current) {

@@ -2,7 +2,7 @@
 // A free lease is taken with SET NX PX; the holder extends its own with a check-and-extend script (only if the key
 // still names it), and gives it up with a check-and-delete one. An instance that dies stops renewing, so its leases
 // expire and the next claim of another instance that watches the same statuses takes them. Beside each lease, the
-// holder keeps the last change it published (outliving the lease by two periods), so a new holder's first change
+// holder keeps the last change it published (outliving the lease by several periods), so a new holder's first change
 // carries the real previous value. The claim rounds around these commands are renewed-leases.ts's.
 import type { Redis } from 'ioredis';
 import type { StatusChangeMessage } from '../change-messages.js';
@@ -25,10 +25,11 @@ const CLOCK_DRIFT_FACTOR = 0.01;
 const CLOCK_DRIFT_MARGIN_MS = 2;
 
 /**
- * A lease's last published change lives this many lease periods past the holder's last renewal: long enough for
- * another instance to take a crashed holder's lease (one period, plus a renewal interval) and read it.
+ * A lease's last published change lives this many lease periods past the holder's last renewal: another instance
+ * takes a crashed holder's lease after one period plus a renewal interval, and a busy one later — it must still find
+ * it. Longer costs nothing wrong: a change found against an older record is still a change from it.
  */
-const PUBLISHED_LEASES = 3;
+const PUBLISHED_LEASES = 10;
 
 /**
  * Extends the lease only if this instance still holds it, and with it the life of its last published change.
