@@ -114,8 +114,11 @@ export abstract class RenewedPollerLeases implements PollerLeases {
     let handedOver: ReadonlyMap<string, StatusChangeMessage> = new Map();
     try {
       claim = await this.claim(keys);
-      const gaining = keys.filter((key) => claim.held.has(key) && (!this.holding.has(key) || lapsed));
-      if (gaining.length > 0) handedOver = await this.lastPublished(gaining).catch(() => new Map());
+      // Only a lease taken from another instance has a previous holder to learn from: one held here all along (even
+      // if it lapsed) was last published here, which the watcher heard. Keeping that case free of a second round
+      // trip keeps the gap short in which a busy instance whose leases lapsed polls nothing.
+      const taking = keys.filter((key) => claim.held.has(key) && !this.holding.has(key));
+      if (taking.length > 0) handedOver = await this.lastPublished(taking).catch(() => new Map());
     } catch (error) {
       this.events.failed(error);
       return false;
