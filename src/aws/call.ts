@@ -18,7 +18,16 @@ export interface CallOptions {
    * retrying, and the call fails with the throttling error it was retrying, or else with the signal's reason.
    */
   readonly signal?: AbortSignal;
+  /**
+   * How long the call may wait for AWS, its rate-limit queueing, attempts and backoff included: past it the call is
+   * abandoned like a caller gone, and answers the throttling it was retrying or else DEADLINE_EXCEEDED_CODE. Bounds
+   * each wait of a query rather than the query, so a long read of many quick calls (250 ListAccounts pages) is never cut.
+   */
+  readonly deadlineMs?: number;
 }
+
+/** The code of a call abandoned at its deadline while AWS had answered none of its attempts (hung, or queued). */
+export const DEADLINE_EXCEEDED_CODE = 'DeadlineExceeded';
 
 /** What a call's `send` passes to the SDK client's `send(command, options)`. */
 export interface SendOptions {
@@ -42,8 +51,9 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
     const startedAt = performance.now();
     const caller = options?.signal;
     if (caller?.aborted) throw abandonedReason(caller);
+    const deadline = options?.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
     // One signal per call, so what each call was retrying is kept apart from the others of the same caller.
-    const call = caller ? AbortSignal.any([caller]) : undefined;
+    const call = caller || deadline ? AbortSignal.any([caller, deadline].filter((signal) => signal !== undefined)) : undefined;
     const sendOptions: SendOptions = call ? { abortSignal: call } : {};
     try {
       const output = await (breakers ? breakers.execute(target, () => send(sendOptions)) : send(sendOptions));
@@ -71,8 +81,9 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
         const sent = attemptsSent(call);
         attempts = sent?.count ?? 0;
         if (sent?.lastFailure === undefined) {
-          report({ ...eventLabels(target), outcome: 'error', errorCode: ABANDONED, durationMs: elapsedSince(startedAt), attempts });
-          throw abandonedReason(caller!);
+          const cut = caller?.aborted ? abandonedReason(caller) : deadlineExceeded(target, options!.deadlineMs!);
+          report({ ...eventLabels(target), outcome: 'error', errorCode: caller?.aborted ? ABANDONED : DEADLINE_EXCEEDED_CODE, durationMs: elapsedSince(startedAt), attempts });
+          throw cut;
         }
         answer = sent.lastFailure;
       }
@@ -109,6 +120,17 @@ export const ABANDONED = 'Abandoned';
 function abandonedReason(signal: AbortSignal): unknown {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : Object.assign(new Error('The caller went away before AWS answered.'), { name: 'AbortError' });
+}
+
+/** A call its deadline cut before AWS answered any attempt: retryable, since asking later may well be answered. */
+function deadlineExceeded(target: CallTarget, deadlineMs: number): AwsCallError {
+  return new AwsCallError({
+    ...target,
+    code: DEADLINE_EXCEEDED_CODE,
+    message: `AWS had not answered within the query deadline of ${deadlineMs / 1000} s.`,
+    retryable: true,
+    throttled: false,
+  });
 }
 
 function isRefusalOf(error: AwsCallError, target: CallTarget): boolean {

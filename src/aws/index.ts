@@ -129,8 +129,9 @@ function servicesOver(ctx: AwsContext, destroy: () => void): AwsServices {
     getFleetwiseRegistration: (accountId, region) => fleetwise.getFleetwiseRegistration(ctx, accountId, region),
     registerFleetwiseAccount: (params) => fleetwise.registerFleetwiseAccount(ctx, params),
     isFleetwiseRegion: fleetwise.isFleetwiseRegion,
-    // Each call of these services passes the signal to the SDK (call.ts); mutations ignore it (their sends take none).
-    withSignal: (signal) => servicesOver({ ...ctx, callAws: (target, send, options) => ctx.callAws(target, send, { ...options, signal }) }, destroy),
+    // Each read of these services passes the signal (and deadline) to its call (call.ts); mutations' sends take none.
+    withSignal: (signal, waitOptions) =>
+      servicesOver({ ...ctx, callAws: (target, send, options) => ctx.callAws(target, send, { ...options, ...waitOptions, signal }) }, destroy),
     destroy,
   };
 }

@@ -187,9 +187,10 @@ export interface AwsServices {
   readonly callerAccountId: () => Promise<string>;
   /**
    * The same services for a caller that may go away: their reads pass `signal` to the SDK, which stops retrying when
-   * it aborts, and fail with the throttling error they were retrying or else the signal's reason (aws/call.ts).
+   * it aborts, and fail with the throttling error they were retrying or else the signal's reason (aws/call.ts). With
+   * `deadlineMs`, each read is abandoned alike once it has waited that long for AWS (code DeadlineExceeded).
    */
-  withSignal(signal: AbortSignal): AwsServices;
+  withSignal(signal: AbortSignal, options?: { readonly deadlineMs?: number }): AwsServices;
   /** Releases sockets and timers. */
   destroy(): void;
 }

@@ -33,12 +33,17 @@ export interface GraphQLContext {
   renewLoaders(): void;
 }
 
-/**
- * `signal` aborts when the operation's caller has gone (its deadline passed, the HTTP client hung up, the subscription
- * ended): the status reads made for it then stop retrying AWS (StatusService.forCaller).
- */
-export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver, signal?: AbortSignal): GraphQLContext {
-  return new RequestContext(signal ? { ...services, status: services.status.forCaller(signal) } : services, requestId, onBatch);
+/** The operation's caller, as its status reads see it (StatusService.forCaller). */
+export interface OperationCaller {
+  /** Aborts when the caller has gone (the HTTP client hung up, the subscription ended): its reads stop retrying AWS. */
+  readonly signal: AbortSignal;
+  /** How long each AWS call of its reads may wait (the query deadline). */
+  readonly awsDeadlineMs?: number;
+}
+
+export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver, caller?: OperationCaller): GraphQLContext {
+  const status = caller ? services.status.forCaller(caller.signal, caller.awsDeadlineMs === undefined ? {} : { awsDeadlineMs: caller.awsDeadlineMs }) : services.status;
+  return new RequestContext(caller ? { ...services, status } : services, requestId, onBatch);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
 // extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
-import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
+import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isDeadlineExceeded, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
 
 export const ErrorCode = {
   // A field's or an input's answer.
@@ -11,7 +11,7 @@ export const ErrorCode = {
   AWS_ACCESS_DENIED: 'AWS_ACCESS_DENIED',
   REGION_NOT_SUPPORTED: 'REGION_NOT_SUPPORTED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  /** The field's AWS calls had not settled by the query deadline; the rest of the response stands. */
+  /** An AWS call of the field had not settled within the query deadline; the rest of the response stands. */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   /** The operation's caller went away (closed the request, ended the subscription) before the field settled. */
   CANCELLED: 'CANCELLED',
@@ -57,6 +57,12 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof InvalidCursorError) return badUserInput(error.message, 'after');
   if (isUpstreamFailure(error)) {
     const aws = { service: error.service, operation: error.operation, code: error.code };
+    if (isDeadlineExceeded(error)) {
+      return new GraphQLError(`${error.service} ${error.operation}: ${error.message} The rest of the response stands; try again later.`, {
+        extensions: { code: ErrorCode.DEADLINE_EXCEEDED, aws },
+        originalError: error,
+      });
+    }
     const code: ErrorCode =
       error.code === 'RegionNotSupported'
         ? ErrorCode.REGION_NOT_SUPPORTED

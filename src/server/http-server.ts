@@ -62,6 +62,11 @@ export interface StatusGraphServerOptions {
   /** Production hides internal error messages and stack traces. */
   readonly production: boolean;
   /**
+   * How long each AWS call an operation's reads start may wait for AWS (STATUSGRAPH_QUERY_DEADLINE_MS): one that has
+   * not settled by then answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED. @default no deadline
+   */
+  readonly queryDeadlineMs?: number;
+  /**
    * Told about every error sent to a client, over HTTP or WebSocket, as the client gets it. The end-to-end tests use it
    * to fail on any untyped INTERNAL_SERVER_ERROR (test/support/typed-errors.ts): that is a bug wherever it comes from.
    */
@@ -174,18 +179,18 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
 
 /**
  * An operation's context: the domain's services, the request's id, who is asking, and the operation's cancellation
- * (operation-cancel.ts), which the transport triggers when the caller goes and the query deadline when it passes.
+ * (operation-cancel.ts), which the transport triggers when the caller goes; its reads' AWS calls carry the deadline.
  */
 function contextFactory(options: StatusGraphServerOptions): (requestId: string, principal: Principal) => ServerContext {
   const { status, watcher, pubsub, history, metrics } = options;
   const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
+  const deadline = options.queryDeadlineMs === undefined ? {} : { awsDeadlineMs: options.queryDeadlineMs };
   return (requestId, principal) => {
     const { signal, cancel } = operationCancel();
-    return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, signal), {
+    return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, { signal, ...deadline }), {
       principal,
       caller: principal.name,
-      startedAt: performance.now(),
       cancel,
     });
   };

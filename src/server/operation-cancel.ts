@@ -1,7 +1,7 @@
 // An operation's cancellation: one AbortController per operation, whose signal the GraphQL context passes to the
 // status reads (StatusService.forCaller → the SDK's abortSignal). It aborts when the caller has gone — the HTTP
-// request closed before its answer, the graphql-ws subscription completed or its socket closed — or when the query
-// deadline passes (query-deadline.ts), so no AWS call is retried for an answer nobody will read.
+// request closed before its answer, the graphql-ws subscription completed or its socket closed — so no AWS call is
+// retried for an answer nobody will read. (The query deadline bounds each AWS call instead: aws/call.ts.)
 import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';

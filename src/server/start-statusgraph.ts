@@ -14,7 +14,6 @@ import { startStatusGraphServer, type RunningServer, type StatusGraphServerOptio
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startHistory, type RunningHistory } from './history.js';
-import { applyQueryDeadline } from './query-deadline.js';
 import { DEGRADED, READY, type ReadinessCheck } from './readiness.js';
 import { createSharedState, type SharedState } from './shared-state.js';
 import { drainGraceMs } from './shutdown.js';
@@ -56,7 +55,6 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
   const { pubsub } = shared;
   const { status, watcher, stopPublishingHistory } = domainFor(config, aws, shared, history, logger);
   const schema = await buildStatusGraphSchema({ pubsub });
-  applyQueryDeadline(schema, config.queryDeadlineMs);
 
   try {
     const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments);
@@ -73,6 +71,7 @@ export async function startStatusGraph(config: Config, options: StartStatusGraph
       logger,
       metrics,
       production: config.nodeEnv === 'production',
+      queryDeadlineMs: config.queryDeadlineMs,
       ...(options.onClientError ? { onClientError: options.onClientError } : {}),
       playground: config.playground,
       corsOrigins: config.corsOrigins,

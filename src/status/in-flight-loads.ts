@@ -6,8 +6,9 @@
 // - invalidate while loading: the load may have read what the invalidation says is out of date. Its outcome is not
 //   stored; its waiters still get it (a value or the load's own error: they asked before the invalidation), and
 //   later callers start a new load.
-// - expiry while loading: nothing to do. A load runs only while its key holds nothing fresh, and stores its outcome
-//   with a TTL counted from when it ends.
+// - expiry while loading: nothing to do. A load stores its outcome with a TTL counted from when it ends.
+// - a refresh (a poller's read, status-cache.ts `refreshIfFetchedBy`) is a load that runs while its key still holds
+//   the entry the poller has seen: readers keep that entry meanwhile, and the rules above decide what is stored.
 // A waiter never rejects with anything but its own load's error: no "replaced", no "deleted" — except a waiter whose
 // own signal aborted (its caller went away), which rejects with that signal's reason.
 // Callers that go away: a load runs for its waiters. Each waiter may bring a signal (its request's); when every

@@ -14,7 +14,8 @@ export {
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
-export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
+export { openStatusStream, type StatusStreamOptions, type StreamMessage } from './status-stream.js';
+export { directoryRefreshOf, followFilter, type MembershipChange } from './filter-membership.js';
 export { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseEvents } from './poller-leases.js';
@@ -49,7 +50,7 @@ export {
 } from './history-port.js';
 export { NotInOrganizationError } from './not-in-organization.js';
 export { messageOfEvent, replayAfter, ResumeGate } from './history-stream.js';
-export { isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
+export { isDeadlineExceeded, isUpstreamFailure, upstreamFailure, type UpstreamFailure, type UpstreamFailureFacts } from './upstream-failure.js';
 export type * from './records.js';
 export {
   OrganizationShape,

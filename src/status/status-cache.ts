@@ -21,6 +21,13 @@ export interface LoadOptions {
    */
   readonly failureTtlMs?: (error: unknown) => number | undefined;
   /**
+   * A refresh (a poller's read): an entry fetched at or before this moment is what the caller has already seen, so it
+   * loads afresh from AWS — or joins a load in flight — instead. The entry is not evicted: every other caller keeps
+   * getting it until the new outcome is stored, under the same rules as any load (in-flight-loads.ts). Remembered
+   * failures are not refreshed: they are remembered precisely so that nobody asks again for a while.
+   */
+  readonly refreshIfFetchedBy?: Date;
+  /**
    * The caller's signal: aborts when it has gone. A load shared with other callers goes on for them; the load of
    * callers that have all gone gets an aborted signal (in-flight-loads.ts), which its AWS calls pass to the SDK.
    */
@@ -97,7 +104,8 @@ export class InMemoryStatusCache implements StatusCache {
     ttlMs: (value: T) => number,
     options: LoadOptions = {},
   ): Promise<Cached<T>> {
-    const cached = this.entries.get(key);
+    const found = this.entries.get(key);
+    const cached = found && !seenBy(found, options.refreshIfFetchedBy) ? found : undefined;
     this.onLookup(kindOf(key), cached ? 'hit' : 'miss');
     // In-flight loads are ours (in-flight-loads.ts), not lru-cache's fetch(): a set or delete aborts a fetch in
     // flight, and every waiter of it would reject with "replaced" or "deleted".
@@ -154,6 +162,11 @@ export class InMemoryStatusCache implements StatusCache {
       if (candidate.startsWith(prefix)) this.entries.delete(candidate);
     }
   }
+}
+
+/** Whether a refresh that has seen everything fetched by `by` must look past this entry (failures stay). */
+function seenBy(entry: Entry, by: Date | undefined): boolean {
+  return by !== undefined && !isFailure(entry) && entry.fetchedAt.getTime() <= by.getTime();
 }
 
 /** The part of a key before the first ':', e.g. `fleetwise` of `fleetwise:111122223333:us-east-1`. */

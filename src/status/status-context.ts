@@ -35,6 +35,8 @@ export interface StatusContext {
    * to history with the first reading that differs (StatusService.handedOver(); history-port.ts `previous`).
    */
   readonly publishedBefore?: Map<string, string | null>;
+  /** With callerSignal: how long each AWS call of the caller's reads may wait for AWS (StatusService.forCaller()). */
+  readonly awsDeadlineMs?: number;
 }
 
 /** Tells history what a read from AWS found; a query never waits for it. */
@@ -61,14 +63,15 @@ function previousOf(context: StatusContext, found: Found): { readonly previous?:
  * caller waiting for this load has gone.
  */
 export function load<T>(context: StatusContext, key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
-  const { aws, cache, refusals, ttl, callerSignal } = context;
+  const { aws, cache, refusals, ttl, callerSignal, awsDeadlineMs } = context;
   const options = {
     // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
     failureTtlMs: (error: unknown) =>
       refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
   };
   if (!callerSignal) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
-  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal)), ttlMs, { ...options, signal: callerSignal });
+  const wait = awsDeadlineMs === undefined ? {} : { deadlineMs: awsDeadlineMs };
+  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal, wait)), ttlMs, { ...options, signal: callerSignal });
 }
 
 /** Runs one lookup per key concurrently; a failure answers its own key only. */

@@ -15,7 +15,7 @@ import type {
   UpdateEnrollmentParams,
 } from '../aws/types.js';
 import type { ObservedBy, StatusHistory } from './history-port.js';
-import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex } from './followed-creations.js';
+import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex, type CreationsFollowedListener } from './followed-creations.js';
 import { AccessRefusals } from './access-refusals.js';
 import {
   cachedCreationRequestForAccount,
@@ -29,6 +29,7 @@ import { kindOf, watchKey, type WatchTarget } from './watchable-kinds.js';
 import { InProcessIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
+import { refreshingCache } from './refreshing-cache.js';
 import type { Cached, StatusCache } from './status-cache.js';
 import { asError, load, observed, settleEach, type BatchResult } from './status-context.js';
 import * as mutations from './status-mutations.js';
@@ -112,6 +113,16 @@ export class StatusService {
     return this.context.followed.onJoined(listener);
   }
 
+  /** Told of creation requests a createAccount here follows by id, so whole-organization streams can poll them. */
+  onCreationsFollowed(listener: CreationsFollowedListener): () => void {
+    return this.context.followed.onFollowed(listener);
+  }
+
+  /** The creation requests followed now (in progress), for a whole-organization stream that opens. */
+  creationsFollowed(): Promise<string[]> {
+    return this.context.followed.followedIds();
+  }
+
   /**
    * Refuses ids that are not in the organization (NotInOrganizationError), from the cached directory or one lookup
    * each: mutations and subscriptions call this before any call in those accounts.
@@ -138,10 +149,7 @@ export class StatusService {
     return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
-  /**
-   * A poller took a status's lease over: `previous` is the value last published of it (undefined: forget it). The
-   * first read of it from AWS that differs tells history so (polls only): this instance's store may never have seen it.
-   */
+  /** A poller took a lease over: the value last published (undefined: forget it), told history with the first read. */
   handedOver(key: string, previous: string | null | undefined): void {
     const before = this.context.publishedBefore;
     if (previous === undefined) before?.delete(key);
@@ -149,12 +157,13 @@ export class StatusService {
   }
 
   /**
-   * This service for one operation: `signal` aborts when its caller has gone — the query deadline passed, the HTTP
-   * client hung up, the subscription ended — and then the AWS calls only it waits for stop retrying
-   * (in-flight-loads.ts, aws/call.ts). Loads other callers still wait for go on.
+   * This service for one operation: `signal` aborts when its caller has gone — the HTTP client hung up, the
+   * subscription ended — and then the AWS calls only it waits for stop retrying (in-flight-loads.ts, aws/call.ts);
+   * loads other callers still wait for go on. `awsDeadlineMs` bounds each AWS call its reads start: one that has not
+   * settled by then answers the throttling it was retrying, or DeadlineExceeded.
    */
-  forCaller(signal: AbortSignal): StatusService {
-    const context: MutationContext = { ...this.context, callerSignal: signal };
+  forCaller(signal: AbortSignal, options: { readonly awsDeadlineMs?: number } = {}): StatusService {
+    const context: MutationContext = { ...this.context, callerSignal: signal, ...options };
     return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
@@ -182,23 +191,28 @@ export class StatusService {
   }
 
   /**
-   * Forgets the cached statuses of these targets that are no newer than what a poller last saw, so its next read
-   * asks AWS — but reuses anything a query fetched since.
+   * This service for one poll round: its reads of these targets look past the cached entries no newer than what the
+   * poller last saw and ask AWS — but reuse anything a query fetched since — and never evict them, so queries keep
+   * their answers from the cache while the round reads (refreshing-cache.ts).
    */
-  async expireSeen(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): Promise<void> {
-    const { cache } = this.context;
-    // The newest reading seen per cache key: an org-wide entry shared by many targets expires once.
+  refreshing(entries: readonly { readonly target: WatchTarget; readonly seenFetchedAt: Date }[]): StatusService {
+    // The newest reading seen per cache key: an org-wide entry shared by many targets is looked past once.
     const seen = new Map<string, number>();
-    const expireIfSeen = (key: string, at: Date) => seen.set(key, Math.max(seen.get(key) ?? 0, at.getTime()));
     for (const { target, seenFetchedAt } of entries) {
-      for (const key of kindOf(target).cacheKeys(target)) expireIfSeen(key, seenFetchedAt);
+      for (const key of kindOf(target).cacheKeys(target)) seen.set(key, Math.max(seen.get(key) ?? 0, seenFetchedAt.getTime()));
     }
-    await Promise.all(
-      [...seen].map(async ([key, at]) => {
-        const entry = await cache.peek(key);
-        if (entry && entry.fetchedAt.getTime() <= at) await cache.invalidate(key);
-      }),
-    );
+    return this.refreshingKeys(seen);
+  }
+
+  /** This service for one read of the directory that looks past a cached directory no newer than `seenFetchedAt`. */
+  refreshingDirectory(seenFetchedAt: Date): StatusService {
+    return this.refreshingKeys(new Map([[cacheKeys.directory, seenFetchedAt.getTime()]]));
+  }
+
+  private refreshingKeys(seen: ReadonlyMap<string, number>): StatusService {
+    if (seen.size === 0) return this;
+    const context: MutationContext = { ...this.context, cache: refreshingCache(this.context.cache, seen) };
+    return Object.create(this, { context: { value: context } }) as StatusService;
   }
 
   // ---- reads (batch functions) --------------------------------------------------------------------------------
@@ -238,6 +252,8 @@ export class StatusService {
       );
       // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
       this.context.refusals.learnStates(read.value.accounts);
+      // Accounts created elsewhere show first here: whole-organization streams take them on.
+      followed.directoryRead(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (followed.anyNow() === false) return read;
       await followed.look();

@@ -19,6 +19,7 @@ import {
   type StatusFailure,
 } from './change-messages.js';
 import type { StatusHistory } from './history-port.js';
+import { ChangePublisher, type PublishingPoller } from './change-publisher.js';
 import { PollSchedule } from './poll-schedule.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
@@ -51,12 +52,10 @@ export interface StatusWatcherOptions {
 
 /** Where mutation pokes travel between instances when leases are shared. */
 const POKE_TOPIC = 'watcher:poke';
-/** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
-const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
+/** Where ids travel to the whole-organization streams of every instance: accounts that joined, requests followed. */
+const [ACCOUNTS_JOINED_TOPIC, CREATIONS_FOLLOWED_TOPIC] = ['org:accounts-joined', 'org:creations-followed'];
 
-interface PollerState {
-  readonly key: string;
-  readonly target: WatchTarget;
+interface PollerState extends PublishingPoller {
   refs: number;
   dueAt: number;
   intervalMs: number;
@@ -75,10 +74,6 @@ interface PollerState {
   stopHearing?: Promise<() => Promise<void>>;
   /** A `current()` read through the StatusService in progress, shared by the watchers that ask meanwhile. */
   reading?: Promise<StatusChangeMessage>;
-  /** Shared leases: a change whose publication failed (Redis away), sent again after the next successful claim. */
-  unsent?: StatusChangeMessage;
-  /** Publications started, so a late failure of an older one does not bring it back over a newer one. */
-  published: number;
 }
 
 export interface Watch {
@@ -97,14 +92,17 @@ export class StatusWatcher {
   private readonly schedule: PollSchedule<PollerState>;
   private readonly onInternalError: (error: Error, key: string) => void;
   private readonly history: StatusHistory | undefined;
-  /** Recordings in the order their changes were seen, so publications keep that order. */
-  private recording: Promise<unknown> = Promise.resolve();
+  private readonly publisher: ChangePublisher;
   private readonly pollers = new Map<string, PollerState>();
   private closed = false;
   private readonly stopListening: () => void;
   private readonly stopJoined: () => void;
-  /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
+  private readonly stopFollowed: () => void;
+  /** Topics status-stream.ts listens on: accounts that joined the organization, creation requests followed by id. */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  readonly creationsFollowedTopic = CREATIONS_FOLLOWED_TOPIC;
+  /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
+  readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
@@ -113,6 +111,7 @@ export class StatusWatcher {
     this.now = options.now ?? (() => new Date());
     this.onInternalError = options.onInternalError ?? (() => undefined);
     this.history = options.history;
+    this.settledIntervalMs = options.slowMs;
     this.schedule = new PollSchedule<PollerState>({
       fastMs: options.fastMs,
       slowMs: options.slowMs,
@@ -122,14 +121,20 @@ export class StatusWatcher {
       poll: (states) => this.poll(states),
     });
     this.leases = options.leases ?? new InProcessPollerLeases();
+    this.publisher = new ChangePublisher({
+      pubsub: this.pubsub,
+      leases: this.leases,
+      history: this.history,
+      stillWatched: (state) => this.pollers.get(state.key) === state,
+    });
     this.leases.start({
       gained: (keys, lastPublished) => this.gained(keys, lastPublished),
       claimed: () => this.sendUnsent(),
       failed: options.onLeaseError ?? (() => undefined),
     });
-    this.stopJoined = this.status.onAccountsJoined((accounts) => {
-      this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
-    });
+    const relay = (topic: string) => (ids: readonly string[]) => void this.pubsub.publish(topic, ids).catch(() => undefined);
+    this.stopJoined = this.status.onAccountsJoined((accounts) => relay(ACCOUNTS_JOINED_TOPIC)(accounts.map((account) => account.id)));
+    this.stopFollowed = this.status.onCreationsFollowed(relay(CREATIONS_FOLLOWED_TOPIC));
     if (!this.leases.shared) {
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
       return;
@@ -153,6 +158,9 @@ export class StatusWatcher {
     for (const state of this.pollers.values()) if (this.mayPoll(state)) count += 1;
     return count;
   }
+
+  /** The creation requests followed by id now (a whole-organization stream that opens polls them). */
+  creationsFollowed = (): Promise<readonly string[]> => this.status.creationsFollowed();
 
   topicOf(target: WatchTarget): string {
     return `status:${watchKey(target)}`;
@@ -197,6 +205,7 @@ export class StatusWatcher {
     this.closed = true;
     this.stopListening();
     this.stopJoined();
+    this.stopFollowed();
     this.schedule.stop();
     const states = [...this.pollers.values()];
     this.pollers.clear();
@@ -263,7 +272,7 @@ export class StatusWatcher {
   private async readOne(state: PollerState): Promise<StatusChangeMessage> {
     let result: BatchResult<unknown>;
     try {
-      [result = new Error('no reading')] = await this.read([state.target]);
+      [result = new Error('no reading')] = await this.read(this.status, [state.target]);
     } catch (error) {
       result = error instanceof Error ? error : new Error(String(error));
     }
@@ -297,7 +306,7 @@ export class StatusWatcher {
 
   /** The lease store answers again: what could not be published meanwhile goes out now. */
   private sendUnsent(): void {
-    for (const state of this.pollers.values()) if (state.unsent && this.mayPoll(state)) this.publish(state, state.unsent);
+    for (const state of this.pollers.values()) if (state.unsent && this.mayPoll(state)) this.publisher.publish(state, state.unsent);
     this.schedule.scheduleNext();
   }
 
@@ -305,12 +314,13 @@ export class StatusWatcher {
   private async poll(states: readonly PollerState[]): Promise<void> {
     let results: BatchResult<unknown>[];
     try {
-      await this.status.expireSeen(
+      // What a poller saw is looked past, not evicted: queries keep answering from the cache while this round reads.
+      const status = this.status.refreshing(
         states.flatMap((state) =>
           state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
         ),
       );
-      results = await this.read(states.map((state) => state.target));
+      results = await this.read(status, states.map((state) => state.target));
     } catch (error) {
       results = states.map(() => (error instanceof Error ? error : new Error(String(error))));
     }
@@ -320,9 +330,9 @@ export class StatusWatcher {
     });
   }
 
-  private read(targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
+  private read(status: StatusService, targets: readonly WatchTarget[]): Promise<BatchResult<unknown>[]> {
     // Due pollers are grouped by kind (poll-schedule.ts), so one table entry reads them all.
-    return kindOf(targets[0]!).read(this.status, targets);
+    return kindOf(targets[0]!).read(status, targets);
   }
 
   private record(state: PollerState, result: BatchResult<unknown>): void {
@@ -346,46 +356,14 @@ export class StatusWatcher {
         const before = published ? readingOfMessage(published) : undefined;
         const since = before && !sameReading(before, reading) ? before : undefined;
         // History of this instance may not know the value published before (another instance polled it then).
-        this.deliver(state, this.messageOf(state, since), { knowsPrevious: since !== undefined });
+        this.publisher.deliver(state, this.messageOf(state, since), { knowsPrevious: since !== undefined });
       } else if (this.history && current) {
         // It may be a change history has not seen (made while nobody watched): a resumed stream must hear of it.
-        this.deliver(state, this.messageOf(state));
+        this.publisher.deliver(state, this.messageOf(state));
       }
       return;
     }
-    if (!sameReading(previous, reading) && current) this.deliver(state, this.messageOf(state, previous));
-  }
-
-  /** Records a change in history (durable first), then publishes it with its cursor; failures are not history. */
-  private deliver(state: PollerState, message: StatusChangeMessage, options: { readonly knowsPrevious?: boolean } = {}): void {
-    const { history } = this;
-    if (!history || message.failure) {
-      this.publish(state, message);
-      return;
-    }
-    const observation = {
-      target: state.target,
-      status: message.current ?? null,
-      observedAt: new Date(message.changedAt),
-      observedBy: 'poll' as const,
-      ...(options.knowsPrevious && message.previous !== undefined ? { previous: message.previous } : {}),
-    };
-    const recorded = this.recording.then(() => history.record([observation]));
-    this.recording = recorded.catch(() => undefined);
-    void recorded.then(
-      ([answer]) => this.publish(state, answer ? { ...message, cursor: answer.cursor } : message),
-      () => this.publish(state, message),
-    );
-  }
-
-  /** Publishes a change; with shared leases, one that did not reach Redis is kept to be sent again. */
-  private publish(state: PollerState, message: StatusChangeMessage): void {
-    const publication = ++state.published;
-    state.unsent = undefined;
-    this.leases.published(state.key, message);
-    this.pubsub.publish(this.topicOf(state.target), message).catch(() => {
-      if (this.leases.shared && this.pollers.get(state.key) === state && state.published === publication) state.unsent = message;
-    });
+    if (!sameReading(previous, reading) && current) this.publisher.deliver(state, this.messageOf(state, previous));
   }
 
   private messageOf(state: PollerState, previous?: Reading): StatusChangeMessage {

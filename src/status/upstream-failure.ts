@@ -1,5 +1,6 @@
 // How the domain tells its callers that AWS failed a read or a change: which call, AWS's code, and whether asking
 // again may help — the facts a client may be told — without handing the aws/ layer's error class upward.
+import { DEADLINE_EXCEEDED_CODE } from '../aws/call.js';
 import { AwsCallError } from '../aws/errors.js';
 
 /** The plain facts of a failed AWS call, as a change message carries them (JSON-safe). */
@@ -28,4 +29,9 @@ export function isUpstreamFailure(error: unknown): error is UpstreamFailure {
 /** The failure a change message reported, as an Error again. */
 export function upstreamFailure(facts: UpstreamFailureFacts): UpstreamFailure {
   return new AwsCallError(facts);
+}
+
+/** A read its caller's deadline cut before AWS answered any attempt (StatusService.forCaller's awsDeadlineMs). */
+export function isDeadlineExceeded(failure: UpstreamFailure): boolean {
+  return failure.code === DEADLINE_EXCEEDED_CODE;
 }

@@ -1,6 +1,6 @@
 // What can be watched, in one table: for each kind of status, its watch key (poller ownership, pub/sub topic,
-// history), the cache keys a poll may expire before it reads, its batch read through the StatusService, and where
-// the raw AWS status sits in a value. The StatusWatcher, the StatusService's expireSeen and the history recorder read
+// history), the cache keys a poll looks past when it re-reads, its batch read through the StatusService, and where
+// the raw AWS status sits in a value. The StatusWatcher, the StatusService's refreshing() and the history recorder read
 // this table instead of switching on the kind. A fourth status source is one entry here plus its batch function in
 // the StatusService (and the resolver argument that names it).
 import { cacheKeys } from './followed-creations.js';
@@ -17,7 +17,7 @@ export type WatchTarget =
 export interface WatchableKind<T extends WatchTarget, V> {
   /** The watch's one name: poller ownership, pub/sub topic (`status:<key>`), history. */
   key(target: T): string;
-  /** The cache entries a poll of it reads: expired before a poll when no newer than the poller's last reading. */
+  /** The cache entries a poll of it reads: looked past (not evicted) when no newer than the poller's last reading. */
   cacheKeys(target: T): readonly string[];
   /** Reads many targets of this kind in one batch; each gets its value or its own error. */
   read(status: StatusService, targets: readonly T[]): Promise<BatchResult<V>[]>;
@@ -67,7 +67,9 @@ const table = {
   } satisfies WatchableKind<Extract<WatchTarget, { kind: 'creation' }>, CreateAccountStatusRecord | null>,
   request: {
     key: (target) => `request:${target.requestId}`,
-    cacheKeys: (target) => [cacheKeys.creationRequest(target.requestId), cacheKeys.creationIndex],
+    // Not the creation index: a request it holds settled (SUCCEEDED, FAILED) is final, and one in progress is read by
+    // id. Expiring it would cost every ListCreateAccountStatus page per poll of a followed request.
+    cacheKeys: (target) => [cacheKeys.creationRequest(target.requestId)],
     read: (status, targets) => status.creationRequests(targets.map((target) => target.requestId)),
     statusOf: (value: CreateAccountStatusRecord) => String(value.state),
   } satisfies WatchableKind<Extract<WatchTarget, { kind: 'request' }>, CreateAccountStatusRecord | null>,

@@ -1,9 +1,10 @@
-// The query deadline (issue 16, point 6) and callers that go away: a field whose AWS calls have not settled when
-// STATUSGRAPH_QUERY_DEADLINE_MS passes answers the throttling error it was retrying (THROTTLED), or DEADLINE_EXCEEDED
-// when AWS simply has not answered, and the rest of the response is returned; the retries stop with their caller —
-// at the deadline, or when the HTTP client hangs up. The emulator hangs or throttles every FleetWise call for good, so
-// only the deadline or the caller leaving can end the wait; the calls are counted on both sides (the emulator's call
-// report and statusgraph's /metrics) to show that no attempt goes out after the caller is gone.
+// The query deadline (issue 16, point 6) and callers that go away: a field whose AWS call has not settled within
+// STATUSGRAPH_QUERY_DEADLINE_MS answers the throttling error it was retrying (THROTTLED), or DEADLINE_EXCEEDED when
+// AWS simply has not answered, and the rest of the response is returned; the retries stop with their caller — at the
+// deadline, or when the HTTP client hangs up. The deadline bounds each AWS wait, not the query: a cold query longer
+// than the deadline, made of calls each well within it, answers whole. The emulator hangs or throttles every FleetWise
+// call for good, so only the deadline or the caller leaving can end the wait; the calls are counted on both sides (the
+// emulator's call report and statusgraph's /metrics) to show that no attempt goes out after the caller is gone.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -59,6 +60,30 @@ describe('the query deadline', () => {
     expect(sent).toBeLessThan(8);
     expect(after.attempts - before.attempts).toBe(sent);
   });
+});
+
+describe('a cold query longer than the deadline', () => {
+  const ACCOUNTS = 160;
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ memberAccounts: ACCOUNTS - 1, env: { STATUSGRAPH_QUERY_DEADLINE_MS: '3000', STATUSGRAPH_AWS_TIMEOUT_MS: '300000' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers whole when each AWS call settles within the deadline, though the query takes longer', async () => {
+    // At least eight sequential ListAccounts pages (each needs the last one's token), each held 500 ms by the
+    // emulator: by construction the directory outlasts the 3 s deadline, while every call settles well within it.
+    await stack.setFaults({ latencyMs: 500, operations: ['organizations:ListAccounts'] });
+    await stack.resetCalls();
+    const answer = await stack.gql<{ organization: { accounts: { totalCount: number; nodes: unknown[] } } }>(
+      '{ organization { accounts(first: 1000) { totalCount nodes { id } } } }',
+    );
+    expect((await stack.calls())['organizations:ListAccounts']).toBeGreaterThanOrEqual(ACCOUNTS / 20);
+    expect(answer.errors).toBeUndefined();
+    const { totalCount, nodes } = answer.data!.organization.accounts;
+    expect(totalCount).toBeGreaterThanOrEqual(ACCOUNTS);
+    expect(nodes).toHaveLength(totalCount);
+  }, 60_000);
 });
 
 describe('a caller that goes away', () => {

@@ -1,10 +1,13 @@
 // A model-based check of a StatusCache: fast-check draws random interleavings of getOrLoad (each with a load the
-// test resolves or fails later), set, invalidate (with and without children), expiry and peek, runs them against the
-// real cache, and holds it to a reference model of what may be answered:
+// test resolves or fails later), refresh (a poller's getOrLoad that looks past the entry it has seen), set, invalidate
+// (with and without children), expiry and peek, runs them against the real cache, and holds it to a reference model
+// of what may be answered:
 // - a waiter resolves with a value of its key no older than what the cache knew when it asked, or rejects with the
 //   error of a load of its key — nothing else (no "replaced", no "deleted"), and never hangs;
 // - a value or a remembered failure never outlives a fresher one: peek never answers something older than the newest
-//   set or invalidation of its key, nor something stored before the last expiry.
+//   set or invalidation of its key, nor something stored before the last expiry;
+// - a refresh answers something newer than the entry it looked past, and leaves that entry to everyone else (peek
+//   still finds it) until a newer one is stored.
 // "Older" is counted in operations: every value carries the operation number at which it was read (a load's when it
 // started, a set's when it was made).
 import fc from 'fast-check';
@@ -45,6 +48,7 @@ const KEYS = ['s:1', 's:1:x', 's:2'] as const;
 
 type Operation =
   | { readonly kind: 'get'; readonly key: number }
+  | { readonly kind: 'refresh'; readonly key: number }
   | { readonly kind: 'resolve'; readonly load: number }
   | { readonly kind: 'fail'; readonly load: number; readonly remember: boolean }
   | { readonly kind: 'set'; readonly key: number }
@@ -56,6 +60,7 @@ const key = fc.nat({ max: KEYS.length - 1 });
 const load = fc.nat({ max: 7 });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('get' as const), key }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('refresh' as const), key }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('resolve' as const), load }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('fail' as const), load, remember: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('set' as const), key }), weight: 2 },
@@ -87,11 +92,15 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
   const floorOf = (name: string) => floor.get(name) ?? 0;
   const raise = (name: string, to: number) => floor.set(name, Math.max(floorOf(name), to));
 
-  const get = (name: string) => {
-    const askedAt = floorOf(name);
+  const get = (name: string, refreshed?: Cached<Versioned>) => {
+    // A refresh wants something newer than what it looked past.
+    const askedAt = Math.max(floorOf(name), refreshed ? refreshed.value.version + 1 : 0);
     const loadIt = () =>
       new Promise<Versioned>((resolve, reject) => pending.push({ key: name, version: sequence, resolve, reject }));
-    const options = { failureTtlMs: (error: unknown) => (error instanceof LoadError && error.remember ? MODEL_TTL_MS : undefined) };
+    const options = {
+      failureTtlMs: (error: unknown) => (error instanceof LoadError && error.remember ? MODEL_TTL_MS : undefined),
+      ...(refreshed ? { refreshIfFetchedBy: refreshed.fetchedAt } : {}),
+    };
     waiters.push(
       cache.getOrLoad(name, loadIt, () => MODEL_TTL_MS, options).then(
         ({ value }) => {
@@ -115,6 +124,15 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
     if (found.fetchedAt.getTime() < lastExpiry) violations.push(`peek(${name}) answered an entry stored before the last expiry`);
   };
 
+  const refresh = async (name: string) => {
+    const seen = await cache.peek<Versioned>(name);
+    get(name, seen);
+    if (!seen) return;
+    await settle();
+    const still = await cache.peek<Versioned>(name);
+    if (!still || still.value.version < seen.value.version) violations.push(`refresh(${name}) took away the entry it looked past`);
+  };
+
   const take = (index: number) => (pending.length === 0 ? undefined : pending.splice(index % pending.length, 1)[0]);
 
   for (const step of operations) {
@@ -122,6 +140,9 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
     switch (step.kind) {
       case 'get':
         get(KEYS[step.key]!);
+        break;
+      case 'refresh':
+        await refresh(KEYS[step.key]!);
         break;
       case 'resolve': {
         const chosen = take(step.load);

@@ -109,14 +109,23 @@ export const serverSettings = {
   }),
   shutdownTimeoutMs: SHUTDOWN_TIMEOUT,
   readinessGraceMs: READINESS_GRACE,
-  /** How long a query's AWS calls may take before their fields answer DEADLINE_EXCEEDED. */
+  /**
+   * How long one AWS call of an operation's reads may wait for AWS — its rate-limit queueing, attempts and backoff
+   * included — before it is abandoned and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED.
+   * Why per AWS wait and not per query: a cold whole-organization query is a long run of quick calls (250 sequential
+   * ListAccounts pages at 5,000 accounts, ~50 s in benchmark 1 on a 2-core machine; 9.7–18.8 s at 1,000), so a 15 s
+   * query deadline cut every cold query above ~1,000 accounts — and, now that a cut call stops, a retry would start
+   * as cold as the first. No call of such a query waits long (the longest, the AssumeRole queue at 1,000/s, about 5 s at
+   * 5,000 accounts); what the deadline is for is the call that does — AWS throttling it 8 attempts over ~40 s, or hung.
+   * 15 s keeps such a field's answer within what a browser or load balancer waits (60 s idle timeouts are common).
+   */
   queryDeadlineMs: setting({
     name: 'STATUSGRAPH_QUERY_DEADLINE_MS',
     parse: integerIn(100, ONE_HOUR_MS),
-    default: 15_000, // 15 seconds
+    default: 15_000, // 15 seconds, per AWS call
     accepts: `an integer from 100 to ${ONE_HOUR_MS} (milliseconds)`,
     description:
-      'Deadline of an operation: a field whose AWS calls have not settled by then answers DEADLINE_EXCEEDED (or the throttling it was retrying) and the rest of the response is sent; the retries stop.',
+      "Deadline of each AWS call an operation's reads make (queueing, retries and backoff included), not of the whole query: a call not settled by then stops retrying and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED while the rest of the response is sent. Per call so that a cold whole-organization query (5,000 accounts: ~50 s of quick calls) is never cut.",
   }),
   /** Which proxies' X-Forwarded-For names the client, for the per-client rate limit. */
   trustProxy: setting({

@@ -34,6 +34,22 @@ export interface RedisStatusCacheOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/**
+ * Stores a refresh's outcome only if the entry it looked past is still there, or none is: anything else was set by
+ * someone since, and is at least as fresh. KEYS[1] entry, ARGV[1] the bytes looked past, ARGV[2] new bytes, ARGV[3] ms.
+ */
+const REPLACE_SEEN_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == false or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
+interface CacheCommands {
+  replaceSeen(key: string, seen: Buffer, entry: Buffer, ttlMs: number): Promise<number>;
+}
+
 /** A load's outcome, and whether it came from Redis rather than AWS. */
 interface Found {
   readonly entry: Cached<unknown>;
@@ -48,6 +64,11 @@ export class RedisStatusCache implements StatusCache {
   private readonly onLookup: CacheLookupObserver;
   private readonly onError: (error: unknown) => void;
   private readonly loads = new InFlightLoads<Found>();
+  /**
+   * Refreshes in flight, apart from the loads: a reader here asks Redis first, and must find the entry a refresh
+   * looks past rather than wait for AWS with it.
+   */
+  private readonly refreshes = new InFlightLoads<Found>();
   private readonly failures: LRUCache<string, { readonly failure: unknown }>;
   /** Invalidations Redis has not seen yet (it was away): key → with children. */
   private readonly pending = new Map<string, boolean>();
@@ -63,6 +84,8 @@ export class RedisStatusCache implements StatusCache {
     this.fallback = options.fallback ?? new InMemoryStatusCache({ now: this.now, onLookup: this.onLookup });
     this.failures = new LRUCache({ max: MAX_REMEMBERED_FAILURES, ttlAutopurge: false, perf: { now: () => this.now().getTime() } });
     this.stopReplay = this.connection.onReconnect(() => void this.replayInvalidations());
+    const { commands } = this.connection;
+    if (!('replaceSeen' in commands)) commands.defineCommand('replaceSeen', { numberOfKeys: 1, lua: REPLACE_SEEN_SCRIPT });
   }
 
   async getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options: LoadOptions = {}): Promise<Cached<T>> {
@@ -72,7 +95,8 @@ export class RedisStatusCache implements StatusCache {
       this.onLookup(kindOf(key), 'hit');
       throw remembered.failure;
     }
-    const found = this.loads.join(
+    const flights = options.refreshIfFetchedBy ? this.refreshes : this.loads;
+    const found = flights.join(
       key,
       (flight, signal) => this.fetch(key, flight, () => load(signal) as Promise<unknown>, ttlMs as (value: unknown) => number, options),
       options.signal,
@@ -102,6 +126,7 @@ export class RedisStatusCache implements StatusCache {
     const entry: Cached<T> = { value, fetchedAt: this.now() };
     // Fresher than a load in flight and than a failure remembered here (in-flight-loads.ts).
     this.loads.overtake(key, { entry, hit: false });
+    this.refreshes.overtake(key, { entry, hit: false });
     this.failures.delete(key);
     if (!this.connection.up) return this.fallback.set(key, value, ttlMs);
     try {
@@ -117,6 +142,7 @@ export class RedisStatusCache implements StatusCache {
     const withChildren = options.withChildren ?? false;
     const childPrefix = `${key}:`;
     this.loads.discard(key, withChildren);
+    this.refreshes.discard(key, withChildren);
     this.failures.delete(key);
     if (withChildren) for (const candidate of [...this.failures.keys()]) if (candidate.startsWith(childPrefix)) this.failures.delete(candidate);
     await this.fallback.invalidate(key, options);
@@ -143,10 +169,14 @@ export class RedisStatusCache implements StatusCache {
     ttlMs: (value: unknown) => number,
     options: LoadOptions,
   ): Promise<Found> {
+    const { refreshIfFetchedBy } = options;
+    /** The entry a refresh looks past: its outcome replaces only that one. */
+    let seen: Buffer | undefined;
     try {
       const bytes = await this.connection.commands.getBuffer(this.prefix + key);
       const entry = bytes ? decode<Cached<unknown>>(bytes) : undefined;
-      if (entry) return { entry, hit: true };
+      if (entry && !(refreshIfFetchedBy && entry.fetchedAt.getTime() <= refreshIfFetchedBy.getTime())) return { entry, hit: true };
+      if (entry) seen = bytes!;
     } catch (error) {
       // Redis went away between the check and the call: this one load goes to AWS uncached.
       this.onError(error);
@@ -161,10 +191,14 @@ export class RedisStatusCache implements StatusCache {
     }
     const entry: Cached<unknown> = { value, fetchedAt: this.now() };
     if (!flight.overtaken && this.connection.up) {
-      // NX: an entry another instance stored meanwhile (a set, most likely) is at least as fresh as this load.
-      await this.connection.commands
-        .set(this.prefix + key, encode(entry), 'PX', Math.max(1, Math.round(ttlMs(value))), 'NX')
-        .catch((error: unknown) => this.onError(error));
+      // NX: an entry another instance stored meanwhile (a set, most likely) is at least as fresh as this load; a refresh
+      // replaces only the entry it looked past, for the same reason.
+      const ttl = Math.max(1, Math.round(ttlMs(value)));
+      const commands = this.connection.commands as typeof this.connection.commands & CacheCommands;
+      await (seen
+        ? commands.replaceSeen(this.prefix + key, seen, encode(entry), ttl)
+        : commands.set(this.prefix + key, encode(entry), 'PX', ttl, 'NX')
+      ).catch((error: unknown) => this.onError(error));
     }
     return { entry, hit: false };
   }
