@@ -15,7 +15,7 @@ import type {
   UpdateEnrollmentParams,
 } from '../aws/types.js';
 import type { ObservedBy, StatusHistory } from './history-port.js';
-import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex } from './followed-creations.js';
+import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex, type CreationsFollowedListener } from './followed-creations.js';
 import { AccessRefusals } from './access-refusals.js';
 import {
   cachedCreationRequestForAccount,
@@ -111,6 +111,16 @@ export class StatusService {
   /** Told of accounts a creation added to the organization (followed-creations.ts), as soon as it SUCCEEDED. */
   onAccountsJoined(listener: AccountsJoinedListener): () => void {
     return this.context.followed.onJoined(listener);
+  }
+
+  /** Told of creation requests a createAccount here follows by id, so whole-organization streams can poll them. */
+  onCreationsFollowed(listener: CreationsFollowedListener): () => void {
+    return this.context.followed.onFollowed(listener);
+  }
+
+  /** The creation requests followed now (in progress), for a whole-organization stream that opens. */
+  creationsFollowed(): Promise<string[]> {
+    return this.context.followed.followedIds();
   }
 
   /**
@@ -235,6 +245,8 @@ export class StatusService {
       );
       // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
       this.context.refusals.learnStates(read.value.accounts);
+      // Accounts created elsewhere show first here: whole-organization streams take them on.
+      followed.directoryRead(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (followed.anyNow() === false) return read;
       await followed.look();

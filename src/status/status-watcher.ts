@@ -50,8 +50,8 @@ export interface StatusWatcherOptions {
 
 /** Where mutation pokes travel between instances when leases are shared. */
 const POKE_TOPIC = 'watcher:poke';
-/** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
-const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
+/** Where ids travel to the whole-organization streams of every instance: accounts that joined, requests followed. */
+const [ACCOUNTS_JOINED_TOPIC, CREATIONS_FOLLOWED_TOPIC] = ['org:accounts-joined', 'org:creations-followed'];
 
 interface PollerState {
   readonly key: string;
@@ -102,8 +102,10 @@ export class StatusWatcher {
   private closed = false;
   private readonly stopListening: () => void;
   private readonly stopJoined: () => void;
-  /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
+  private readonly stopFollowed: () => void;
+  /** Topics status-stream.ts listens on: accounts that joined the organization, creation requests followed by id. */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  readonly creationsFollowedTopic = CREATIONS_FOLLOWED_TOPIC;
   /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
   readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
@@ -130,9 +132,9 @@ export class StatusWatcher {
       claimed: (held, lapsed) => this.claimed(held, lapsed),
       onLeaseError: options.onLeaseError ?? (() => undefined),
     });
-    this.stopJoined = this.status.onAccountsJoined((accounts) => {
-      this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
-    });
+    const relay = (topic: string) => (ids: readonly string[]) => void this.pubsub.publish(topic, ids).catch(() => undefined);
+    this.stopJoined = this.status.onAccountsJoined((accounts) => relay(ACCOUNTS_JOINED_TOPIC)(accounts.map((account) => account.id)));
+    this.stopFollowed = this.status.onCreationsFollowed(relay(CREATIONS_FOLLOWED_TOPIC));
     if (!this.leases.shared) {
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
       return;
@@ -156,6 +158,9 @@ export class StatusWatcher {
     for (const state of this.pollers.values()) if (this.mayPoll(state)) count += 1;
     return count;
   }
+
+  /** The creation requests followed by id now (a whole-organization stream that opens polls them). */
+  creationsFollowed = (): Promise<readonly string[]> => this.status.creationsFollowed();
 
   topicOf(target: WatchTarget): string {
     return `status:${watchKey(target)}`;
@@ -201,6 +206,7 @@ export class StatusWatcher {
     this.closed = true;
     this.stopListening();
     this.stopJoined();
+    this.stopFollowed();
     this.schedule.stop();
     const states = [...this.pollers.values()];
     this.pollers.clear();
