@@ -145,8 +145,15 @@ export class StatusService {
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
   forPolling(): StatusService {
-    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy };
+    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy, publishedBefore: new Map() };
     return Object.create(this, { context: { value: context } }) as StatusService;
+  }
+
+  /** A poller took a lease over: the value last published (undefined: forget it), told history with the first read. */
+  handedOver(key: string, previous: string | null | undefined): void {
+    const before = this.context.publishedBefore;
+    if (previous === undefined) before?.delete(key);
+    else before?.set(key, previous);
   }
 
   /**

@@ -103,4 +103,20 @@ describe('creations followed by id', () => {
     expect(joined.accountStatusChanged.current).toBe('SUCCEEDED');
     events.unsubscribe();
   });
+
+  it('answers a retried createAccount with its request as it stands now, not as the first attempt found it', async () => {
+    const input = { email: 'zeta@example.com', accountName: 'zeta', idempotencyKey: 'create-zeta' };
+    const first = await stack.gql(CREATE, { input });
+    expect(first.data!.createAccount.state).toBe('IN_PROGRESS');
+    const requestId = first.data!.createAccount.id as string;
+    await stack.resetCalls();
+    const whileHeld = await stack.gql(CREATE, { input });
+    expect(whileHeld.data!.createAccount).toEqual({ id: requestId, state: 'IN_PROGRESS' });
+
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const retried = await stack.gql(CREATE, { input });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.createAccount).toEqual({ id: requestId, state: 'SUCCEEDED' });
+    expect((await stack.calls())['organizations:CreateAccount'] ?? 0).toBe(0);
+  });
 });
