@@ -11,6 +11,7 @@ import {
   type StatusEventFilter,
   type WatchTarget,
 } from '../status/index.js';
+import { accountStatusEvents, latestOfCreatingRequests, requestAccountId } from './creation-requests.js';
 import type { HistoryDatabase, StatusEventTable } from './schema.js';
 
 /** An event to write: the last event of its status it follows (0: none, the first reading). */
@@ -32,7 +33,7 @@ const LATEST_PER_QUERY = 200;
 const PRUNE_BATCH = 5_000;
 const PRUNED_THROUGH = 'pruned_through';
 
-type Row = Omit<StatusEventTable, 'id'> & { id: number | string };
+type Row = Omit<StatusEventTable, 'id'> & { id: number | string; request_account_id?: string | null };
 type NewRow = Omit<StatusEventTable, 'id'>;
 type Db = Kysely<HistoryDatabase>;
 type Inserted = { id: number | string; watch_key: string };
@@ -110,6 +111,11 @@ export class EventLog {
       for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
     }
     return found;
+  }
+
+  /** For accounts whose creation status has no event yet: the latest event of the request that made each (creation-requests.ts). */
+  latestOfCreatingRequests(accountIds: readonly string[]): Promise<Map<string, LatestEvent>> {
+    return latestOfCreatingRequests(this.db, accountIds);
   }
 
   /**
@@ -225,7 +231,9 @@ export class EventLog {
 
   private filtered(filter: StatusEventFilter): SelectQueryBuilder<HistoryDatabase, 'status_events', Row> {
     let query = this.db.selectFrom('status_events').selectAll() as SelectQueryBuilder<HistoryDatabase, 'status_events', Row>;
-    if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
+    if (filter.accountStatusesOnly) {
+      query = query.where((eb) => accountStatusEvents(eb, filter.accountIds)).select((eb) => requestAccountId(eb));
+    } else if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
     if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId).where('watch_key', 'like', 'request:%');
     if (filter.sources && filter.sources.length > 0) query = query.where('source', 'in', [...filter.sources]);
     if (filter.regions && filter.regions.length > 0) {
@@ -234,7 +242,6 @@ export class EventLog {
         eb.or([eb('region', 'is', null), eb('region', 'in', regions)]),
       );
     }
-    if (filter.accountStatusesOnly) query = query.where('account_id', 'is not', null).where('watch_key', 'not like', 'request:%');
     if (filter.since) query = query.where('observed_at', '>=', filter.since.getTime());
     if (filter.until) query = query.where('observed_at', '<', filter.until.getTime());
     return query;
@@ -260,12 +267,14 @@ function toRow(event: NewEvent): Omit<StatusEventTable, 'id'> {
 }
 
 function fromRow(row: Row): StatusEvent {
+  // A creation request's events recorded before it named its account carry it when read as the account's.
+  const accountId = row.account_id ?? row.request_account_id ?? null;
   return {
     cursor: String(row.id),
     key: row.watch_key,
     target: targetOf(row),
     source: row.source as HistorySource,
-    ...(row.account_id === null ? {} : { accountId: row.account_id }),
+    ...(accountId === null ? {} : { accountId }),
     ...(row.request_id === null ? {} : { requestId: row.request_id }),
     ...(row.region === null ? {} : { region: row.region }),
     hasPrevious: Number(row.has_previous) === 1,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openHistoryStore } from '../../src/history/index.js';
+import { describeCreationRequestEvents } from './creation-requests-contract.js';
 import { describeHistoryStore, enrollment } from './store-contract.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'statusgraph-history-'));
@@ -20,13 +21,15 @@ function freshDir(): string {
   return currentDir;
 }
 
-describeHistoryStore('embedded', {
-  open: (options) =>
+const embedded = {
+  open: (options?: { retentionDays?: number }) =>
     openHistoryStore({
-      location: { engine: 'sqlite', dataDir: currentDir },
+      location: { engine: 'sqlite' as const, dataDir: currentDir },
       retentionDays: options?.retentionDays ?? 400,
     }),
-});
+};
+describeHistoryStore('embedded', embedded);
+describeCreationRequestEvents('embedded', embedded);
 
 // Each test starts in its own directory.
 beforeEach(() => void freshDir());
@@ -42,5 +45,18 @@ describe('embedded history store', () => {
     expect(copy.prepare('select name from statusgraph_migrations').all()).toEqual([{ name: '0001-status-events-and-idempotency-keys' }]);
     expect(copy.prepare('select current from status_events').all()).toEqual([{ current: 'Inactive' }]);
     copy.close();
+  });
+
+  it('records the previous value a poller that took a lease over was told, over its own log, which saw only its own readings', async () => {
+    const store = await openHistoryStore({ location: { engine: 'sqlite', dataDir: currentDir }, retentionDays: 400 });
+    await store.history.record([enrollment('Inactive', 1)]);
+    // Another instance polled meanwhile and published Pending; this one takes the lease over and reads Active.
+    await store.history.record([enrollment('Active', 5, { previous: 'Pending' })]);
+    const { events } = await store.history.page({}, { first: 10 });
+    expect(events.map((event) => [event.hasPrevious, event.previous, event.current])).toEqual([
+      [true, 'Pending', 'Active'],
+      [false, null, 'Inactive'],
+    ]);
+    await store.close();
   });
 });
