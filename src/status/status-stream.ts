@@ -30,6 +30,13 @@ export interface StatusStreamOptions {
   readonly resume?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
   /** The newest history cursor when the stream opened, carried by current-state messages that have none. */
   readonly startCursor?: string;
+  /**
+   * A stream that starts with the current state, opened at `after` (the newest cursor when the subscriber asked, taken
+   * before anything slow such as a cold directory read): the events recorded since then — a mutation's, while the
+   * stream was still opening — go out first, in cursor order, then the current state of the statuses they did not
+   * touch, then live changes. Without it, a change made between the subscriber asking and the stream listening is lost.
+   */
+  readonly catchUp?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
 }
 
 export function openStatusStream(
@@ -39,7 +46,7 @@ export function openStatusStream(
   options: StatusStreamOptions = {},
 ): AsyncIterable<StatusChangeMessage> {
   const isFinal = options.isFinal ?? (() => false);
-  const { resume, startCursor } = options;
+  const { resume, startCursor, catchUp } = options;
   const flow = new Flow();
   const stream = new Repeater<StatusChangeMessage>(async (push, stop) => {
     const lastSent = new Map<string, string>();
@@ -54,10 +61,17 @@ export function openStatusStream(
       lastSent.set(message.key, reading);
       send(message);
     };
-    const gate = resume ? new ResumeGate(resume.after, send) : undefined;
+    const replay = resume ?? catchUp;
+    const gate = resume ? new ResumeGate(resume.after, send) : catchUp ? new ResumeGate(catchUp.after, deliverOnce) : undefined;
     const deliver = gate ? (message: StatusChangeMessage) => gate.live(message) : deliverOnce;
-    const deliverCurrent = (message: StatusChangeMessage) =>
-      deliverOnce(startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message);
+    const stamped = (message: StatusChangeMessage) =>
+      startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message;
+    /** Current states that wait for the catch-up: a recorded event of their status, if one went out, is as new. */
+    const waitingCurrent: StatusChangeMessage[] = [];
+    const deliverCurrent = (message: StatusChangeMessage) => {
+      if (gate && !gate.caughtUpAlready) waitingCurrent.push(message);
+      else if (!(gate && !message.failure && gate.sentRecorded(message.key))) deliverOnce(stamped(message));
+    };
     const watched = new Set<string>();
     const unsubscribes: (() => Promise<void>)[] = [];
     const watches: { release(): void }[] = [];
@@ -73,7 +87,7 @@ export function openStatusStream(
         const watch = watcher.watch(target);
         watches.push(watch);
         // A resumed stream learns the state from history instead.
-        if (!gate) void watch.current().then(deliverCurrent);
+        if (!resume) void watch.current().then(deliverCurrent);
       }
     };
     const { targetsOfJoined } = options;
@@ -83,10 +97,18 @@ export function openStatusStream(
       );
     }
     await watchAll(targets);
-    if (gate && resume) {
+    if (gate && replay) {
       // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-      // History lost mid-replay ends the stream (the client resumes from its last cursor), never a half replay.
-      void replayInto(gate, replayAfter(resume.history, resume.filter, resume.after), flow).catch(() => stop());
+      // History lost mid-replay ends a resumed stream (the client resumes from its last cursor), never a half replay;
+      // a catch-up goes on with the current state.
+      const caughtUp = () => {
+        for (const message of waitingCurrent.splice(0)) deliverCurrent(message);
+      };
+      void replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+        if (resume) return stop();
+        gate.caughtUp();
+        caughtUp();
+      });
     }
     await stop;
     flow.close();
