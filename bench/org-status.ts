@@ -3,6 +3,7 @@
 // lower bound (docs/architecture.md: the call budget, and the sequential ListAccounts pages plus one latency).
 // Each run starts a fresh statusgraph process (a cold cache and no assumed roles) against one emulator per size.
 // The report is bench/org-status-report.ts.
+import { LOCKED_ACCOUNT_STATES } from '../src/status/access-refusals.js';
 import { OrganizationsClient, paginateListCreateAccountStatus } from '@aws-sdk/client-organizations';
 import { fileURLToPath } from 'node:url';
 import { cpuMsOf, runJsonScript, startEmulatorProcess, startStatusGraphProcess, type GraphQLBody } from './support/processes.js';
@@ -36,7 +37,7 @@ export const ORG_STATUS_QUERY = /* GraphQL */ `
     organization {
       accounts(first: $first) {
         totalCount
-        nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { state } }
+        nodes { id state fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { state } }
       }
       statusSummary { totalAccounts sources { source counts { value count } } }
     }
@@ -68,8 +69,11 @@ export interface StatusGraphRun {
   readonly coldCpuMs: number;
   /** GraphQL errors in the cold answer other than the demo's accounts without a member role. */
   readonly unexpectedErrors: number;
-  /** Accounts whose member role AssumeRole refused (the demo organization has some). */
+  /** Accounts answered AWS_ACCESS_DENIED: members whose role AssumeRole refused, and suspended or closing members. */
   readonly deniedAccounts: number;
+  /** Of those, members suspended or closing (SUSPENDED, PENDING_CLOSURE, CLOSED): no role can be assumed in them, so statusgraph
+   * makes neither their AssumeRole nor their FleetWise call. Absent from measurements made before that. */
+  readonly inactiveAccounts?: number;
   /** Resident set size of the statusgraph process before the cold query (after the warm-up) and after it, in bytes. */
   readonly rssBeforeColdBytes?: number;
   readonly rssAfterColdBytes?: number;
@@ -173,6 +177,7 @@ async function statusGraphRun(
       warmMs,
       unexpectedErrors: (cold.errors?.length ?? 0) - denied.length,
       deniedAccounts: new Set(denied.map((error) => error.path?.[3])).size,
+      inactiveAccounts: new Set(denied.filter((error) => LOCKED_ACCOUNT_STATES.has(nodeOf(cold, error)?.state ?? '')).map((error) => error.path?.[3])).size,
       rssBeforeColdBytes,
       rssAfterColdBytes,
     };
@@ -181,9 +186,21 @@ async function statusGraphRun(
   }
 }
 
+/** The node of the cold answer a field error is about (its path: organization, accounts, nodes, index, …). */
+function nodeOf(body: GraphQLBody, error: { readonly path?: readonly (string | number)[] }): { readonly state?: string } | undefined {
+  const index = error.path?.[3];
+  return typeof index === 'number' ? body.data?.organization?.accounts?.nodes?.[index] : undefined;
+}
+
 function checkAnswer(body: GraphQLBody, accounts: number): void {
   const total = body.data?.organization?.statusSummary?.totalAccounts;
   if (total !== accounts) throw new Error(`statusgraph answered ${String(total)} accounts, expected ${accounts}: ${JSON.stringify(body.errors?.slice(0, 3))}`);
+}
+
+/** The calls a cold query makes: the budget, less the FleetWise call of every refused member and also the AssumeRole
+ * of every suspended or closing member (statusgraph answers those from the directory's state). */
+export function expectedColdCalls(row: { readonly budget: number; readonly deniedAccounts: number; readonly inactiveAccounts: number }): number {
+  return row.budget - row.deniedAccounts - row.inactiveAccounts;
 }
 
 /** Architecture §2 for A accounts, R creation requests and one region, plus DescribeOrganization. */
@@ -224,6 +241,7 @@ export interface OrgStatusSummary {
   /** ListCreateAccountStatus pages the organization's creation requests fill. */
   readonly creationPages: number;
   readonly deniedAccounts: number;
+  readonly inactiveAccounts: number;
   readonly unexpectedErrors: number;
   /** RSS after the cold query, and its growth over the query per account (what a cached account costs), in bytes. */
   readonly rssAfterColdBytes: number;
@@ -249,6 +267,7 @@ export function summarizeOrgStatus(result: OrgStatusResult): OrgStatusSummary {
     lowerBoundMs: result.lowerBoundMs,
     creationPages: Math.ceil(result.creationRequests / ORGANIZATIONS_PAGE),
     deniedAccounts: sg((run) => run.deniedAccounts),
+    inactiveAccounts: sg((run) => run.inactiveAccounts ?? 0),
     unexpectedErrors: Math.max(...result.statusgraph.map((run) => run.unexpectedErrors)),
     rssAfterColdBytes: sg((run) => run.rssAfterColdBytes ?? Number.NaN),
     rssPerAccountBytes: sg((run) => ((run.rssAfterColdBytes ?? Number.NaN) - (run.rssBeforeColdBytes ?? Number.NaN)) / result.accounts),

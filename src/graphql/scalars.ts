@@ -8,9 +8,12 @@ export const CREATE_ACCOUNT_REQUEST_ID_PATTERN = /^car-[a-z0-9]{8,32}$/;
 
 /** A string scalar that accepts only values matching `pattern`, as input and as output. */
 function patternScalar(name: string, description: string, pattern: RegExp, expected: string): GraphQLScalarType<string, string> {
-  const check = (value: unknown): string => {
+  // A literal's error names its node: the error exit then knows it is about a literal, and words it without the
+  // value in production (server/literal-errors.ts).
+  const check = (value: unknown, node?: ValueNode): string => {
     if (typeof value !== 'string' || !pattern.test(value)) {
       throw new GraphQLError(`${name} must be ${expected}; got ${describe(value)}.`, {
+        ...(node ? { nodes: node } : {}),
         extensions: { code: ErrorCode.BAD_USER_INPUT },
       });
     }
@@ -19,8 +22,8 @@ function patternScalar(name: string, description: string, pattern: RegExp, expec
   return new GraphQLScalarType<string, string>({
     name,
     description,
-    serialize: check,
-    parseValue: check,
+    serialize: (value) => check(value),
+    parseValue: (value) => check(value),
     parseLiteral(node: ValueNode) {
       if (node.kind !== Kind.STRING) {
         throw new GraphQLError(`${name} must be a string: ${expected}.`, {
@@ -28,7 +31,7 @@ function patternScalar(name: string, description: string, pattern: RegExp, expec
           extensions: { code: ErrorCode.BAD_USER_INPUT },
         });
       }
-      return check(node.value);
+      return check(node.value, node);
     },
   });
 }

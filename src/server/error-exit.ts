@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';
+import { literalValueError } from './literal-errors.js';
 import type { Logger } from './logger.js';
 
 /** Longest message a client is sent; the rest is cut (an error must never carry a large input back). @default 1_000 characters */
@@ -85,17 +86,13 @@ export function createErrorExit(options: ErrorExitOptions): ErrorExit {
     // own bugs, and on a refusal or a bad input only buries the answer.
     const { http: _http, stacktrace, ...extensions } = formatted.extensions ?? {};
     const stack = internal && !production && Array.isArray(stacktrace) ? { stacktrace: stacktrace.slice(0, MAX_STACK_LINES) } : {};
-    return { ...formatted, message, extensions: { ...extensions, code, ...stack } };
+    // In production an error about a literal written in the document never repeats it (literal-errors.ts).
+    const literal = production ? literalValueError(error) : undefined;
+    const field = literal?.field === undefined ? {} : { field: literal.field };
+    return { ...formatted, message: literal?.message ?? message, extensions: { ...extensions, ...field, code, ...stack } };
   }
 
-  function logInternal(errors: readonly GraphQLError[], requestId?: string): void {
-    for (const error of errors) {
-      const code = error.extensions?.code;
-      if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-      const cause = rootCause(error);
-      logger.error({ requestId, path: error.path, err: describeError(cause) }, 'internal error');
-    }
-  }
+  const logInternal = (errors: readonly GraphQLError[], requestId?: string) => logInternalErrors(logger, errors, requestId);
 
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, errors: readonly GraphQLError[]): void {
     const type = acceptsOneOf.call(req, ERROR_MEDIA_TYPES) || 'application/json';
@@ -129,6 +126,15 @@ export function createErrorExit(options: ErrorExitOptions): ErrorExit {
       refuse(req, res, 500, [new GraphQLError(INTERNAL_MESSAGE, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })]);
     },
   };
+}
+
+/** Logs the errors that are ours (no code, or INTERNAL_SERVER_ERROR), once each, with their cause. */
+function logInternalErrors(logger: Logger, errors: readonly GraphQLError[], requestId?: string): void {
+  for (const error of errors) {
+    const code = error.extensions?.code;
+    if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+    logger.error({ requestId, path: error.path, err: describeError(rootCause(error)) }, 'internal error');
+  }
 }
 
 function bounded(message: string): string {

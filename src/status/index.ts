@@ -14,7 +14,8 @@ export {
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
-export { openStatusStream, type StatusStreamOptions } from './status-stream.js';
+export { openStatusStream, type StatusStreamOptions, type StreamMessage } from './status-stream.js';
+export { directoryRefreshOf, followFilter, type MembershipChange } from './filter-membership.js';
 export { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
 export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';

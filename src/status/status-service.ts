@@ -184,6 +184,15 @@ export class StatusService {
     for (const { target, seenFetchedAt } of entries) {
       for (const key of kindOf(target).cacheKeys(target)) seen.set(key, Math.max(seen.get(key) ?? 0, seenFetchedAt.getTime()));
     }
+    return this.refreshingKeys(seen);
+  }
+
+  /** This service for one read of the directory that looks past a cached directory no newer than `seenFetchedAt`. */
+  refreshingDirectory(seenFetchedAt: Date): StatusService {
+    return this.refreshingKeys(new Map([[cacheKeys.directory, seenFetchedAt.getTime()]]));
+  }
+
+  private refreshingKeys(seen: ReadonlyMap<string, number>): StatusService {
     if (seen.size === 0) return this;
     const context: MutationContext = { ...this.context, cache: refreshingCache(this.context.cache, seen) };
     return Object.create(this, { context: { value: context } }) as StatusService;

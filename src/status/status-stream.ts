@@ -3,13 +3,23 @@
 // each status's current state — no change can fall between the two — and drops a reading equal to the last one this
 // subscriber got (the read and a change heard meanwhile can say the same). A whole-organization stream also takes
 // on the accounts that join the organization while it is open (followed-creations.ts tells the watcher, whose topic
-// reaches every instance).
+// reaches every instance); a filtered one follows the accounts that enter and leave its filter (filter-membership.ts):
+// an entering account's statuses start with their current state marked `entered`, a leaving account's each end with a
+// `left` message, after which nothing more of it is sent.
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import type { StatusEventFilter, StatusHistory } from './history-port.js';
 import { replayAfter, ResumeGate } from './history-stream.js';
+import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+import { StreamWatches } from './stream-watches.js';
+import { watchKey } from './watchable-kinds.js';
+
+/** What a stream sends: a status change, marked when its account just entered or left a filtered stream's accounts. */
+export interface StreamMessage extends StatusChangeMessage {
+  readonly membership?: 'entered' | 'left';
+}
 
 /**
  * Events a slow subscriber may have waiting before the oldest are dropped. The first burst is one event per watched
@@ -37,6 +47,12 @@ export interface StatusStreamOptions {
    * touch, then live changes. Without it, a change made between the subscriber asking and the stream listening is lost.
    */
   readonly catchUp?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
+  /** A filtered stream: follows the accounts entering and leaving its filter, watching `targetsOf` theirs. */
+  readonly membership?: {
+    /** Starts following; resolves with the function that stops. */
+    readonly follow: (onChange: (change: MembershipChange) => void) => Promise<() => void>;
+    readonly targetsOf: (accountIds: readonly string[]) => readonly WatchTarget[];
+  };
 }
 
 export function openStatusStream(
@@ -44,65 +60,65 @@ export function openStatusStream(
   pubsub: StatusPubSub,
   targets: readonly WatchTarget[],
   options: StatusStreamOptions = {},
-): AsyncIterable<StatusChangeMessage> {
+): AsyncIterable<StreamMessage> {
   const isFinal = options.isFinal ?? (() => false);
   const { resume, startCursor, catchUp } = options;
   const flow = new Flow();
-  const stream = new Repeater<StatusChangeMessage>(async (push, stop) => {
-    const lastSent = new Map<string, string>();
-    const send = (message: StatusChangeMessage) => {
+  const stream = new Repeater<StreamMessage>(async (push, stop) => {
+    const out = new Delivery((message) => {
       flow.pushed += 1;
       push(message).catch(() => undefined);
       if (isFinal(message)) stop();
-    };
-    const deliverOnce = (message: StatusChangeMessage) => {
-      const reading = message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
-      if (lastSent.get(message.key) === reading) return;
-      lastSent.set(message.key, reading);
-      send(message);
-    };
+    });
     const replay = resume ?? catchUp;
-    const gate = resume ? new ResumeGate(resume.after, send) : catchUp ? new ResumeGate(catchUp.after, deliverOnce) : undefined;
-    const deliver = gate ? (message: StatusChangeMessage) => gate.live(message) : deliverOnce;
-    const stamped = (message: StatusChangeMessage) =>
+    const gate = resume
+      ? new ResumeGate(resume.after, (message) => out.send(message))
+      : catchUp
+        ? new ResumeGate(catchUp.after, (message) => out.once(message))
+        : undefined;
+    const withStartCursor = (message: StatusChangeMessage) =>
       startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message;
     /** Current states that wait for the catch-up: a recorded event of their status, if one went out, is as new. */
     const waitingCurrent: StatusChangeMessage[] = [];
-    const deliverCurrent = (message: StatusChangeMessage) => {
+    const current = (message: StatusChangeMessage) => {
       if (gate && !gate.caughtUpAlready) waitingCurrent.push(message);
-      else if (!(gate && !message.failure && gate.sentRecorded(message.key))) deliverOnce(stamped(message));
+      else if (!(gate && !message.failure && gate.sentRecorded(message.key))) out.once(withStartCursor(message));
     };
-    const watched = new Set<string>();
+    const watches = new StreamWatches(watcher, pubsub, {
+      live: gate ? (message) => gate.live(message) : (message) => out.once(message),
+      // A resumed stream learns the state from history instead — except of accounts that entered since.
+      ...(!resume && { current }),
+      entered: (message) => out.once(message),
+      left: (target) => out.left(target),
+    });
     const unsubscribes: (() => Promise<void>)[] = [];
-    const watches: { release(): void }[] = [];
-    const watchAll = async (more: readonly WatchTarget[]) => {
-      const fresh = more.filter((target) => !watched.has(watcher.topicOf(target)));
-      for (const target of fresh) watched.add(watcher.topicOf(target));
-      unsubscribes.push(
-        ...(await Promise.all(
-          fresh.map((target) => pubsub.subscribe(watcher.topicOf(target), (message) => deliver(message as StatusChangeMessage))),
-        )),
-      );
-      for (const target of fresh) {
-        const watch = watcher.watch(target);
-        watches.push(watch);
-        // A resumed stream learns the state from history instead.
-        if (!resume) void watch.current().then(deliverCurrent);
-      }
-    };
-    const { targetsOfJoined } = options;
+    const { targetsOfJoined, membership } = options;
     if (targetsOfJoined) {
       unsubscribes.push(
-        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watchAll(targetsOfJoined(accountIds as string[]))),
+        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]))),
       );
     }
-    await watchAll(targets);
+    await watches.add(targets);
+    // Changes apply one after the other: an account that leaves and comes back is unwatched before it is watched again.
+    let membershipChanges: Promise<void> = Promise.resolve();
+    const stopFollowing = membership
+      ? await membership.follow((change) => {
+          const entering = membership.targetsOf(change.entered);
+          membershipChanges = membershipChanges
+            .then(() => watches.removeAccounts(new Set(change.left)))
+            .then(() => {
+              out.enter(entering);
+              return watches.add(entering, true);
+            })
+            .catch(() => undefined);
+        })
+      : undefined;
     if (gate && replay) {
       // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
       // History lost mid-replay ends a resumed stream (the client resumes from its last cursor), never a half replay;
       // a catch-up goes on with the current state.
       const caughtUp = () => {
-        for (const message of waitingCurrent.splice(0)) deliverCurrent(message);
+        for (const message of waitingCurrent.splice(0)) current(message);
       };
       void replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
         if (resume) return stop();
@@ -111,9 +127,10 @@ export function openStatusStream(
       });
     }
     await stop;
+    stopFollowing?.();
     flow.close();
-    for (const watch of watches) watch.release();
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+    await membershipChanges;
+    await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
   // The sliding buffer drops the oldest when a subscriber falls behind: right for live changes, wrong for a replay,
   // which waits instead while too many of its events are not yet taken.
@@ -162,4 +179,46 @@ async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeM
     gate.replayed(message);
   }
   gate.caughtUp();
+}
+
+/**
+ * What goes out to the subscriber: drops a reading equal to the last one it got for that status (the current-state read
+ * and a change heard meanwhile can say the same), marks the first message of a status whose account entered, and
+ * ends a status whose account left with a `left` message carrying its last state.
+ */
+class Delivery {
+  private readonly lastSent = new Map<string, StreamMessage>();
+  /** Keys of statuses whose account just entered: their first message says so. */
+  private readonly entering = new Set<string>();
+
+  constructor(private readonly push: (message: StreamMessage) => void) {}
+
+  send(message: StreamMessage): void {
+    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
+  }
+
+  once(message: StreamMessage): void {
+    const last = this.lastSent.get(message.key);
+    if (last && readingOf(last) === readingOf(message)) return;
+    this.lastSent.set(message.key, message);
+    this.send(message);
+  }
+
+  enter(targets: readonly WatchTarget[]): void {
+    for (const target of targets) this.entering.add(watchKey(target));
+  }
+
+  left(target: WatchTarget): void {
+    const key = watchKey(target);
+    const last = this.lastSent.get(key);
+    const current = last && !last.failure ? (last.current ?? null) : null;
+    this.lastSent.delete(key);
+    this.entering.delete(key);
+    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
+  }
+}
+
+/** What a message says about its status, to drop a repeat of what the subscriber already has. */
+function readingOf(message: StatusChangeMessage): string {
+  return message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
 }

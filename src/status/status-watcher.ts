@@ -104,6 +104,8 @@ export class StatusWatcher {
   private readonly stopJoined: () => void;
   /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
+  readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
 
   constructor(options: StatusWatcherOptions) {
@@ -112,6 +114,7 @@ export class StatusWatcher {
     this.now = options.now ?? (() => new Date());
     this.onInternalError = options.onInternalError ?? (() => undefined);
     this.history = options.history;
+    this.settledIntervalMs = options.slowMs;
     this.schedule = new PollSchedule<PollerState>({
       fastMs: options.fastMs,
       slowMs: options.slowMs,

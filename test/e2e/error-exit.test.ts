@@ -73,6 +73,25 @@ describe('in production', () => {
     }
   });
 
+  it.each([
+    ['an email given where an enum belongs', `mutation { updateComputeOptimizerEnrollment(input: { accountId: "000000000000", status: "${EMAIL}" }) { status } }`, 'input.status'],
+    ['an email given where an Int belongs', `{ organization { accounts(first: "${EMAIL}") { totalCount } } }`, 'first'],
+    ['an email given where an account id belongs', `{ account(id: "${EMAIL}") { id } }`, 'id'],
+    ['an account name given where an enum list belongs', `{ organization { accounts(states: ["${ACCOUNT_NAME}"]) { totalCount } } }`, 'states'],
+    ['a number given for the email', `mutation { createAccount(input: { email: 8675309, accountName: "${ACCOUNT_NAME}", idempotencyKey: "k" }) { id } }`, 'input.email'],
+  ])('never quotes an inline literal back: %s, on HTTP and graphql-ws', async (_what, query, field) => {
+    const { http, ws } = await bothTransports(stack, { query });
+    expect(http.status).toBe(400);
+    expect(ws.length).toBeGreaterThan(0);
+    for (const errors of [http.errors, ws]) {
+      const text = JSON.stringify(errors);
+      for (const literal of [EMAIL, ACCOUNT_NAME, '8675309']) expect(text).not.toContain(literal);
+      // Still says which argument or input field, and where.
+      expect(errors[0].extensions.field).toBe(field);
+      expect(errors[0].locations).toHaveLength(1);
+    }
+  });
+
   // A WebSocket message is at most 64 KiB, an HTTP body 256 kB: each carries the largest variable it can.
   it('answers a large variable with an error of bounded size, on HTTP and graphql-ws', async () => {
     const input = (size: number) => ({ query: ENROLL, variables: { input: { accountId: '000000000000', status: 'x'.repeat(size) } } });

@@ -4,12 +4,15 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import {
+  directoryRefreshOf,
+  followFilter,
   HistoryUnavailableError,
   openStatusStream,
   upstreamFailure,
   type StatusChangeMessage,
   type StatusEventFilter,
   type StatusStreamOptions,
+  type StreamMessage,
   type WatchTarget,
 } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
@@ -46,7 +49,7 @@ export class SubscriptionResolver {
       accountStatusStream(context, args as AccountStatusArgs),
   })
   accountStatusChanged(
-    @Root() message: StatusChangeMessage,
+    @Root() message: StreamMessage,
     @Ctx() ctx: GraphQLContext,
     @Arg('accountIds', () => [AccountIdScalar], { nullable: true, description: `Accounts to watch (at most ${MAX_ACCOUNT_IDS}); none = all.` })
     _accountIds?: string[],
@@ -58,7 +61,11 @@ export class SubscriptionResolver {
     _after?: string,
     @Arg('filter', () => AccountFilterInput, {
       nullable: true,
-      description: 'Watch only the accounts this filter chooses when the stream opens (with accountIds: those of them it chooses).',
+      description:
+        'Watch only the accounts this filter chooses. Without accountIds the stream follows them: an account that MoveAccount ' +
+        'brings under the filter\'s OU (or that comes to match) starts with an event marked membership ENTERED, one that leaves ' +
+        'ends with LEFT, checked once per settled poll interval from the account directory. With accountIds: those of them it ' +
+        'chooses when the stream opens.',
     })
     _filter?: AccountFilterInput,
   ): AccountStatusChange {
@@ -101,12 +108,12 @@ export class SubscriptionResolver {
  * The event a subscription resolver is called with. Over HTTP POST, Apollo executes a subscription document like a
  * query: the resolver then runs once with no event, and the client gets told where subscriptions are served.
  */
-function eventOf(message: StatusChangeMessage | undefined): StatusChangeMessage {
+function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
   if (message === undefined) throw badUserInput('Subscriptions are served over graphql-ws (a WebSocket to this URL), not HTTP.');
   return message;
 }
 
-async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StatusChangeMessage>> {
+async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StreamMessage>> {
   const { status } = ctx.services;
   // Where the stream starts in history: as the subscriber asks, before the reads below (a cold directory takes long).
   const opened = openedAt(ctx, args.after ?? undefined);
@@ -123,8 +130,9 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   const accountIds = (listed ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id)).filter(
     (id) => !filtered || filtered.has(id),
   );
-  // A filtered stream watches the accounts chosen: like explicit accountIds, it does not grow with accounts that join.
-  if (filtered && !args.accountIds) args = { ...args, accountIds };
+  // A filtered stream follows its filter (accounts enter and leave it) rather than every account that joins.
+  const following = filtered !== undefined && !args.accountIds;
+  if (following) args = { ...args, accountIds };
 
   const targetsOf = (ids: readonly string[]): WatchTarget[] => {
     const targets: WatchTarget[] = [];
@@ -144,8 +152,15 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
     accountStatusesOnly: true,
   };
   // The whole organization includes the accounts that join it while the stream is open.
-  return openStatusStream(ctx.services.watcher, ctx.services.pubsub, targetsOf(accountIds), {
+  const { watcher } = ctx.services;
+  return openStatusStream(watcher, ctx.services.pubsub, targetsOf(accountIds), {
     ...(args.accountIds ? {} : { targetsOfJoined: targetsOf }),
+    ...(following && {
+      membership: {
+        follow: (onChange) => followFilter(status, directoryRefreshOf(status, watcher.settledIntervalMs), chosen, filtered, onChange),
+        targetsOf,
+      },
+    }),
     ...(await historyOptions(ctx, args.after ?? undefined, filter, await opened)),
   });
 }

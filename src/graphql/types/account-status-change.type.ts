@@ -1,6 +1,6 @@
 // AccountStatusChange: one event of the accountStatusChanged subscription.
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { upstreamFailure, type StatusChangeMessage, type UpstreamFailure } from '../../status/index.js';
+import { upstreamFailure, type StreamMessage, type UpstreamFailure } from '../../status/index.js';
 import { CreateAccountState, EnrollmentStatus, RegistrationStatus, StatusSource, toEnum } from '../enums.js';
 import { toGraphQLError } from '../errors.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
@@ -52,6 +52,28 @@ registerEnumType(ObservedBy, {
     POLL: { description: 'A subscription\'s poller.' },
     QUERY: { description: 'A query that read the status from AWS.' },
     MUTATION: { description: 'A mutation\'s own answer (caller and idempotencyKey say whose).' },
+  },
+});
+
+export enum FilterMembership {
+  ENTERED = 'ENTERED',
+  LEFT = 'LEFT',
+}
+
+registerEnumType(FilterMembership, {
+  name: 'FilterMembership',
+  description: 'On a subscription with a filter: the account came into the accounts the filter chooses, or went out of them.',
+  valuesConfig: {
+    ENTERED: {
+      description:
+        'The account entered the filter (MoveAccount brought it under the OU, or it came to match): this is the first event of this ' +
+        'status of it, carrying its current state; changes follow.',
+    },
+    LEFT: {
+      description:
+        'The account left the filter (MoveAccount took it out of the OU, or it no longer matches): the last event of this status of ' +
+        'it; `current` is the last state sent. `account.organizationalUnit` says where it went.',
+    },
   },
 });
 
@@ -118,7 +140,15 @@ export class AccountStatusChange {
   @Field(() => StatusError, { nullable: true, description: 'Set when the status could not be read this time.' })
   error?: StatusError;
 
-  static from(message: StatusChangeMessage): AccountStatusChange {
+  @Field(() => FilterMembership, {
+    nullable: true,
+    description:
+      'On a subscription with a filter (and no accountIds), which follows accounts as they move: ENTERED on the first event of an ' +
+      'account that came into the filter, LEFT on the last event of one that went out; null otherwise.',
+  })
+  membership?: FilterMembership | null;
+
+  static from(message: StreamMessage): AccountStatusChange {
     const { target } = message;
     if (target.kind === 'request' && !message.accountId) throw new Error('a creation request that names no account is no account status change');
     const source =
@@ -144,6 +174,7 @@ export class AccountStatusChange {
       current: message.failure ? null : displayStatus(source, message.current),
       changedAt: new Date(message.changedAt),
       error,
+      membership: message.membership === 'entered' ? FilterMembership.ENTERED : message.membership === 'left' ? FilterMembership.LEFT : null,
     });
   }
 }
