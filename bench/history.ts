@@ -6,19 +6,24 @@
 //    order, events/s, and how much the server process's RSS grew;
 //  - Account.history(first: 50): p99 of the page query with 10 million events in the embedded log.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { buildSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
 import pg from 'pg';
+import { WebSocketServer } from 'ws';
 import { openHistoryStore, type HistoryStore } from '../src/history/index.js';
 import { EventLog } from '../src/history/event-log.js';
 import { openHistoryDb } from '../src/history/database.js';
-import type { StatusObservation } from '../src/status/index.js';
 import { startPostgresServer } from '../test/postgres/support/postgres-server.js';
 import { startStack } from '../test/support/stack.js';
 import { wsClient } from '../test/support/ws.js';
+import { ACCOUNTS, accountId, BATCH, fillLog, observation, ROW_COLUMNS, rowOf } from './support/history-fixtures.js';
 import { count, machineLine, table, writeSection } from './support/report.js';
 import { percentile } from './support/stats.js';
 
@@ -28,23 +33,6 @@ const parts = new Set((values.only ?? 'recording,replay,pages').split(','));
 const PLAN = values.quick
   ? { recorded: 5_000, replayed: 10_000, logSize: 200_000, pages: 200 }
   : { recorded: 50_000, replayed: 100_000, logSize: 10_000_000, pages: 2_000 };
-/** Observations per record() call: one poll round, or one org-wide scan page. */
-const BATCH = 100;
-const ACCOUNTS = 1_000;
-
-const accountId = (index: number) => String(100_000_000_000 + (index % ACCOUNTS));
-
-/** Every observation a change: each account's enrollment flips between Active and Inactive. */
-function observation(index: number): StatusObservation {
-  const round = Math.floor(index / ACCOUNTS);
-  return {
-    target: { kind: 'enrollment', accountId: accountId(index) },
-    status: round % 2 === 0 ? 'Active' : 'Inactive',
-    observedAt: new Date(),
-    observedBy: 'poll',
-  };
-}
-
 interface RecordingResult {
   readonly engine: string;
   readonly eventsPerSecond: number;
@@ -61,18 +49,14 @@ async function recordInto(store: HistoryStore): Promise<{ perSecond: number; loo
     const batch = Array.from({ length: BATCH }, (_, offset) => observation(index + offset));
     const answers = await store.history.record(batch);
     if (answers.some((answer) => !answer?.changed)) throw new Error('an observation was not recorded as a change');
+    // The event loop gets its turn between rounds, as in the server: the embedded store's writes resolve in
+    // microtasks only, so without this the delay histogram would take no sample during the whole run.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
   return { perSecond: PLAN.recorded / seconds, loopDelayP99Ms: delay.percentile(99) / 1e6 };
 }
-
-/** The bare driver inserting the same rows, BATCH per transaction. */
-function rowOf(index: number): unknown[] {
-  const { status, observedAt } = observation(index);
-  return [`enrollment:${accountId(index)}`, index, accountId(index), 'COMPUTE_OPTIMIZER_ENROLLMENT', 1, 'x', status, observedAt.getTime(), 'poll'];
-}
-const ROW_COLUMNS = 'watch_key, follows_id, account_id, source, has_previous, previous, current, observed_at, observed_by';
 
 function directoryBytes(dir: string): number {
   return readdirSync(dir).reduce((total, name) => total + statSync(join(dir, name)).size, 0);
@@ -137,69 +121,105 @@ async function recordingPostgres(): Promise<RecordingResult> {
   }
 }
 
-/** Fills an embedded log with `events` changes over ACCOUNTS accounts, through the bare driver (setup, not measured). */
-async function filledLog(dataDir: string, events: number): Promise<void> {
-  const opened = openHistoryDb({ engine: 'sqlite', dataDir });
-  await opened.migrate();
-  await opened.close();
-  const raw = new Database(join(dataDir, 'history.db'));
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = OFF');
-  const insert = raw.prepare(`insert into status_events (${ROW_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const fill = raw.transaction((from: number, to: number) => {
-    for (let index = from; index < to; index++) insert.run(...rowOf(index));
-  });
-  for (let from = 0; from < events; from += 100_000) fill(from, Math.min(events, from + 100_000));
-  raw.close();
-}
-
 interface ReplayResult {
   readonly events: number;
   readonly perSecond: number;
+  readonly baselinePerSecond: number;
   readonly inOrder: boolean;
   readonly rssGrowthMb: number;
 }
 
-/** A subscriber resuming after cursor 0 over graphql-ws from the real server, which reads the filled log. */
+const REPLAY_QUERY = 'subscription { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], after: "0") { cursor } }';
+
+/** Subscribes and takes `expected` events: how fast, whether in cursor order, and how much this process grew. */
+async function receiveAll(httpUrl: string, expected: number): Promise<Omit<ReplayResult, 'baselinePerSecond'>> {
+  const client = wsClient(httpUrl);
+  try {
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const started = performance.now();
+    const cursors: number[] = [];
+    let unsubscribe = () => undefined as void;
+    await new Promise<void>((resolve, reject) => {
+      unsubscribe = client.subscribe<{ accountStatusChanged: { cursor: string } }>(
+        { query: REPLAY_QUERY },
+        {
+          next: (payload) => {
+            cursors.push(Number(payload.data!.accountStatusChanged.cursor));
+            if (cursors.length >= expected) resolve();
+          },
+          error: reject,
+          complete: () => reject(new Error(`completed after ${cursors.length} events`)),
+        },
+      );
+    });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    unsubscribe();
+    return {
+      events: cursors.length,
+      perSecond: cursors.length / seconds,
+      inOrder: cursors.every((cursor, index) => index === 0 || cursor > cursors[index - 1]!),
+      // In-process: the client's copy of the events counts too, so this is an upper bound for the server.
+      rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
+    };
+  } finally {
+    await client.dispose();
+  }
+}
+
+/**
+ * The baseline of a replay: a bare graphql-ws server (graphql-js, no statusgraph) whose subscription yields the same
+ * log's ids, read by the bare driver a page of 1,000 at a time — the transport's own cost per event.
+ */
+async function bareReplayServer(dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const raw = new Database(join(dataDir, 'history.db'), { readonly: true });
+  const page = raw.prepare('select id from status_events where id > ? order by id limit 1000').pluck();
+  const schema = buildSchema('type Query { ok: Boolean } type Change { cursor: String } type Subscription { accountStatusChanged(sources: [Source], after: String): Change } enum Source { COMPUTE_OPTIMIZER_ENROLLMENT }');
+  const field = schema.getSubscriptionType()!.getFields().accountStatusChanged!;
+  field.subscribe = async function* () {
+    let after = 0;
+    for (;;) {
+      const ids = page.all(after) as number[];
+      for (const id of ids) yield { accountStatusChanged: { cursor: String(id) } };
+      if (ids.length < 1000) return;
+      after = ids.at(-1)!;
+    }
+  };
+  const server = createServer();
+  const sockets = new WebSocketServer({ server, path: '/graphql' });
+  const disposable = useServer({ schema }, sockets);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    async close() {
+      await disposable.dispose();
+      await new Promise((resolve) => server.close(resolve));
+      raw.close();
+    },
+  };
+}
+
+/** A subscriber resuming after cursor 0 over graphql-ws from the real server, which reads the filled log; then the bare baseline. */
 async function replay(): Promise<ReplayResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
   try {
-    await filledLog(dataDir, PLAN.replayed);
+    await fillLog(dataDir, PLAN.replayed);
     const stack = await startStack({ env: { STATUSGRAPH_DATA_DIR: dataDir } });
-    const client = wsClient(stack.graphqlUrl);
+    let measured: Omit<ReplayResult, 'baselinePerSecond'>;
     try {
-      const rssBefore = process.memoryUsage().rss;
-      let peakRss = rssBefore;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-      const started = performance.now();
-      const cursors: number[] = [];
-      let unsubscribe = () => undefined as void;
-      await new Promise<void>((resolve, reject) => {
-        unsubscribe = client.subscribe<{ accountStatusChanged: { cursor: string } }>(
-          { query: 'subscription { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], after: "0") { cursor } }' },
-          {
-            next: (payload) => {
-              cursors.push(Number(payload.data!.accountStatusChanged.cursor));
-              if (cursors.length >= PLAN.replayed) resolve();
-            },
-            error: reject,
-            complete: () => reject(new Error(`completed after ${cursors.length} events`)),
-          },
-        );
-      });
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      unsubscribe();
-      return {
-        events: cursors.length,
-        perSecond: cursors.length / seconds,
-        inOrder: cursors.every((cursor, index) => index === 0 || cursor > cursors[index - 1]!),
-        // In-process: the client's copy of the events counts too, so this is an upper bound for the server.
-        rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
-      };
+      measured = await receiveAll(stack.graphqlUrl, PLAN.replayed);
     } finally {
-      await client.dispose();
       await stack.close();
+    }
+    const bare = await bareReplayServer(dataDir);
+    try {
+      const baseline = await receiveAll(bare.url, PLAN.replayed);
+      return { ...measured, baselinePerSecond: baseline.perSecond };
+    } finally {
+      await bare.close();
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -210,7 +230,7 @@ async function replay(): Promise<ReplayResult> {
 async function historyPages(): Promise<{ p50: number; p99: number; baselineP99: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pages-'));
   try {
-    await filledLog(dataDir, PLAN.logSize);
+    await fillLog(dataDir, PLAN.logSize);
     const opened = openHistoryDb({ engine: 'sqlite', dataDir });
     const log = new EventLog(opened.db);
     const raw = new Database(join(dataDir, 'history.db'), { readonly: true });

@@ -144,7 +144,7 @@ export type StatusSource =
 
 /** A tag to attach to the new account. */
 export type TagInput = {
-  /** Tag key, 1–128 characters. */
+  /** Tag key, 1–128 characters, not starting with "aws:" (AWS reserves that prefix). */
   key: string;
   /** Tag value, 0–256 characters. */
   value: string;

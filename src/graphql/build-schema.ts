@@ -2,7 +2,8 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { InProcessPubSub, type StatusPubSub } from '../status/index.js';
+import { InProcessPubSub, type StatusPubSub, type StreamMessage } from '../status/index.js';
+import type { GraphQLContext } from './context.js';
 import { typeGraphQLPubSub } from './pubsub-adapter.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreateAccountRequestResolver } from './resolvers/create-account-request.resolver.js';
@@ -17,7 +18,7 @@ import {
   StatusSummaryByUnitResolver,
 } from './resolvers/organizational-unit.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
-import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
+import { accountStatusEvent, SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { callResolversDirectly, type ResolverClass } from './direct-resolvers.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar, DateTimeScalar } from './scalars.js';
 import { validateInput } from './validation.js';
@@ -65,6 +66,9 @@ export async function buildStatusGraphSchema(options: BuildStatusGraphSchemaOpti
   // side's resolver methods are called without type-graphql's per-call wrapper: both cost more than the fields
   // themselves on a page of accounts (docs/benchmarks.md, section 2).
   callResolversDirectly(schema, resolvers as unknown as readonly ResolverClass[], [AccountIdScalar, CreateAccountRequestIdScalar]);
+  // Likewise each event of a status stream (a replay sends thousands a second; docs/benchmarks.md, section 5).
+  schema.getSubscriptionType()!.getFields().accountStatusChanged!.resolve = (message: StreamMessage | undefined, _args, context: GraphQLContext) =>
+    accountStatusEvent(message, context);
   return schema;
 }
 

@@ -1,7 +1,7 @@
 // The status_events table: appending changes (each follows the last event of its status, once), pages newest first,
 // replays oldest first after a cursor, and pruning past the retention. Queries only — when to write, and what to do
 // while the database is away, is the recorder's (recorder.ts).
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import type { CompiledQuery, ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import {
   InvalidCursorError,
   type HistorySource,
@@ -25,12 +25,33 @@ export interface LatestEvent {
 
 /** Rows per insert statement: well under SQLite's 32,766 bound variables at 13 columns a row. @default 500 */
 const INSERT_ROWS = 500;
+/** Statuses looked up per latest() query: a union of one indexed lookup each, under SQLite's 500 terms. @default 200 */
+const LATEST_PER_QUERY = 200;
 /** Deleting this many events per statement keeps each step short (SQLite blocks the event loop while it runs). */
 const PRUNE_BATCH = 5_000;
 const PRUNED_THROUGH = 'pruned_through';
 
 type Row = Omit<StatusEventTable, 'id'> & { id: number | string };
+type NewRow = Omit<StatusEventTable, 'id'>;
 type Db = Kysely<HistoryDatabase>;
+type Inserted = { id: number | string; watch_key: string };
+
+/** The columns of a new row, in the order of the compiled insert's parameters (toRow gives every one). */
+const COLUMNS = [
+  'watch_key',
+  'follows_id',
+  'account_id',
+  'request_id',
+  'source',
+  'region',
+  'has_previous',
+  'previous',
+  'current',
+  'observed_at',
+  'observed_by',
+  'caller',
+  'idempotency_key',
+] as const satisfies readonly (keyof NewRow)[];
 
 export function parseCursor(cursor: string): number {
   if (!/^\d{1,15}$/.test(cursor)) throw new InvalidCursorError();
@@ -38,20 +59,30 @@ export function parseCursor(cursor: string): number {
 }
 
 export class EventLog {
+  /** The insert of n rows, compiled once per n (a poll round's size recurs): only its parameters change. */
+  private readonly inserts = new Map<number, CompiledQuery<Inserted>>();
+
   constructor(private readonly db: Db) {}
 
-  /** The last event of each of these statuses (absent: none recorded). */
+  /**
+   * The last event of each of these statuses (absent: none recorded). Each status's is the event with the highest
+   * follows_id of its key (each event follows the one before it), found by a backward step of the unique
+   * (watch_key, follows_id) index — a lookup per status, however long its history; grouping the keys' events for
+   * their max(id) instead read every event of each status, on every write of several PostgreSQL writers.
+   */
   async latest(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
     const found = new Map<string, LatestEvent>();
-    if (keys.length === 0) return found;
-    const rows = await this.db
-      .selectFrom('status_events')
-      .select(['id', 'watch_key', 'current'])
-      .where('id', 'in', (eb) =>
-        eb.selectFrom('status_events').select((inner) => inner.fn.max('id').as('id')).where('watch_key', 'in', [...keys]).groupBy('watch_key'),
-      )
-      .execute();
-    for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+    for (let from = 0; from < keys.length; from += LATEST_PER_QUERY) {
+      const [first, ...rest] = keys.slice(from, from + LATEST_PER_QUERY).map((key, index) =>
+        this.db
+          .selectFrom((db) =>
+            db.selectFrom('status_events').select(['id', 'watch_key', 'current']).where('watch_key', '=', key).orderBy('follows_id', 'desc').limit(1).as(`l${index}`),
+          )
+          .selectAll(),
+      );
+      const rows = await rest.reduce((union, query) => union.unionAll(query), first!).execute();
+      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+    }
     return found;
   }
 
@@ -76,12 +107,8 @@ export class EventLog {
         }
         for (let from = 0; from < rows.length; from += INSERT_ROWS) {
           const chunk = rows.slice(from, from + INSERT_ROWS);
-          const inserted = await trx
-            .insertInto('status_events')
-            .values(chunk.map(({ row }) => row))
-            .onConflict((conflict) => conflict.columns(['watch_key', 'follows_id']).doNothing())
-            .returning(['id', 'watch_key'])
-            .execute();
+          const parameters = chunk.flatMap(({ row }) => COLUMNS.map((column): unknown => row[column]));
+          const { rows: inserted } = await trx.executeQuery<Inserted>({ ...this.insertOf(chunk.length), parameters });
           const byKey = new Map(inserted.map((row) => [row.watch_key, Number(row.id)]));
           for (const { position, row } of chunk) {
             ids[position] = byKey.get(row.watch_key);
@@ -91,6 +118,27 @@ export class EventLog {
       }
       return ids;
     });
+  }
+
+  /**
+   * The insert of `count` rows, built and compiled by Kysely once (a prepared statement, in effect): building and
+   * compiling a round's 1,300 values for every write was most of recording's own CPU (docs/benchmarks.md, section 5).
+   * A change that is already recorded (the same successor of the same event) is skipped, not an error.
+   */
+  private insertOf(count: number): CompiledQuery<Inserted> {
+    let compiled = this.inserts.get(count);
+    if (compiled === undefined) {
+      const placeholder = Object.fromEntries(COLUMNS.map((column) => [column, null])) as unknown as NewRow;
+      compiled = this.db
+        .insertInto('status_events')
+        .values(Array.from({ length: count }, () => placeholder))
+        .onConflict((conflict) => conflict.columns(['watch_key', 'follows_id']).doNothing())
+        .returning(['id', 'watch_key'])
+        .compile();
+      if (compiled.parameters.length !== count * COLUMNS.length) throw new Error('the compiled insert does not take one parameter per column');
+      this.inserts.set(count, compiled);
+    }
+    return compiled;
   }
 
   /** Newest first; `before` excludes it and everything newer. One more row than asked says whether more follow. */

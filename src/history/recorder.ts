@@ -146,7 +146,7 @@ export class HistoryRecorder implements StatusHistory {
         answers[index] = { cursor: String(last.id), changed: false };
         return;
       }
-      changes.push({ index, event: newEvent(observation, key, last) });
+      changes.push({ index, event: newEvent(observation, key, last, this.sharedWriters) });
       // A later observation of this status here compares with this one (its id is known once written).
       latest.set(key, { id: Number.NaN, current: observation.status });
     });
@@ -243,8 +243,10 @@ export class HistoryRecorder implements StatusHistory {
   }
 }
 
-function newEvent(observation: StatusObservation, key: string, last: LatestEvent | undefined): NewEvent {
+function newEvent(observation: StatusObservation, key: string, last: LatestEvent | undefined, sharedWriters: boolean): NewEvent {
   const { target } = observation;
+  // What the observer knows subscribers last heard beats this instance's own log, which saw only its own observations.
+  const told = observation.previous !== undefined && (!sharedWriters || last === undefined);
   const accountId = target.kind === 'request' ? observation.accountId : target.accountId;
   return {
     key,
@@ -254,8 +256,8 @@ function newEvent(observation: StatusObservation, key: string, last: LatestEvent
     ...(accountId === undefined ? {} : { accountId }),
     ...(target.kind === 'request' ? { requestId: target.requestId } : {}),
     ...(target.kind === 'fleetwise' ? { region: target.region } : {}),
-    hasPrevious: last !== undefined,
-    previous: last?.current ?? null,
+    hasPrevious: told || last !== undefined,
+    previous: told ? (observation.previous ?? null) : (last?.current ?? null),
     current: observation.status,
     observedAt: observation.observedAt,
     observedBy: observation.observedBy,

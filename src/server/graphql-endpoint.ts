@@ -1,17 +1,18 @@
-// POST /graphql, the request every client operation arrives as, served on node:http without express: the same
-// steps as the express route (CORS, authentication and the per-client rate limit, the JSON body parser, trusted
-// documents, Apollo), called one after the other. express's router walks every route registered before /graphql and
-// dresses each request and response up on the way; measured under load (docs/benchmarks.md, section 2) that was a
-// larger share of an operation than running it. Every other method and path (GET operations, the playground,
-// preflights, /graphql/…) still goes through express.
+// The GraphQL path's one request pipeline, on plain node:http: CORS, authentication and the per-client rate limit,
+// the JSON body parser, trusted documents, then Apollo — called one after the other. POST /graphql, the request every
+// client operation arrives as, reaches it straight from the listener (http-server.ts); every other request to the
+// path (GET operations, preflights, /graphql/…) reaches the same pipeline through express's mount, after the pages
+// and the playground had their turn. express's router walks every route registered before /graphql and dresses each
+// request and response up on the way; measured under load (docs/benchmarks.md, section 2) that was a larger share of
+// an operation than running it, so the hot path skips it — but there is one pipeline, not two assemblies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Principal } from './auth.js';
 import type { NodeMiddleware } from './trusted-documents.js';
 
-export interface GraphQLPostOptions<Context extends BaseContext> {
+export interface GraphQLPipelineOptions<Context extends BaseContext> {
   readonly apollo: ApolloServer<Context>;
-  /** First, as on the express route: CORS headers. */
+  /** First: CORS headers (and the answer to a preflight). */
   readonly cors: NodeMiddleware;
   /** Authentication and rate limit; a refused request is answered by it and resolves undefined. */
   readonly admit: (req: IncomingMessage, res: ServerResponse) => Promise<Principal | undefined>;
@@ -20,11 +21,11 @@ export interface GraphQLPostOptions<Context extends BaseContext> {
   /** After the body is parsed (trusted documents); each may answer the request itself. */
   readonly documents: readonly NodeMiddleware[];
   readonly context: (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<Context>;
-  /** What the express route's error handlers do with an error of a step. */
+  /** What becomes of an error of a step (the error exit's requestFailed). */
   readonly onError: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 }
 
-/** Whether a request is one for the fast path: POST to exactly the GraphQL path (a query string allowed). */
+/** Whether a request skips express: POST to exactly the GraphQL path (a query string allowed). */
 export function isGraphQLPost(req: IncomingMessage, path: string): boolean {
   if (req.method !== 'POST' || req.url === undefined || !req.url.startsWith(path)) return false;
   return req.url.length === path.length || req.url.charCodeAt(path.length) === QUESTION_MARK;
@@ -32,7 +33,7 @@ export function isGraphQLPost(req: IncomingMessage, path: string): boolean {
 
 const QUESTION_MARK = '?'.charCodeAt(0);
 
-export function graphqlPostHandler<Context extends BaseContext>(options: GraphQLPostOptions<Context>): (req: IncomingMessage, res: ServerResponse) => void {
+export function graphqlPipeline<Context extends BaseContext>(options: GraphQLPipelineOptions<Context>): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, cors, admit, parseBody, documents, context, onError } = options;
 
   async function execute(req: IncomingMessage & { body?: unknown }, res: ServerResponse, principal: Principal): Promise<void> {
@@ -43,7 +44,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: GraphQL
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const httpGraphQLRequest: HTTPGraphQLRequest = {
-      method: 'POST',
+      method: (req.method ?? 'POST').toUpperCase(),
       headers,
       search: query === -1 ? '' : url.slice(query),
       body: req.body,

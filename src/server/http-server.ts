@@ -1,14 +1,13 @@
-// The listener of statusgraph: one HTTP server, routed — POST /graphql to the node:http pipeline (graphql-endpoint.ts),
-// everything else through express (GET operations, the pages, the ops endpoints of ops-endpoints.ts) — with graphql-ws
-// on the same port and path (websocket.ts) and Apollo (apollo.ts) behind both; and its closing (readiness grace, then
-// the drain). Every start returns a stop.
+// The listener of statusgraph: one HTTP server, routed — POST /graphql straight to the GraphQL pipeline
+// (graphql-endpoint.ts), everything else through express (the pages, the ops endpoints of ops-endpoints.ts, and the
+// same pipeline for GET operations and the rest of the path) — with graphql-ws on the same port and path (websocket.ts)
+// and Apollo (apollo.ts) behind both; and its closing (readiness grace, then the drain). Every start returns a stop.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config/index.js';
 import { createGraphQLContext, type GraphQLContext } from '../graphql/context.js';
@@ -22,10 +21,10 @@ import { corsMiddleware } from './cors.js';
 import { playgroundHandler } from './playground.js';
 import { DEFAULT_WEB_ROOT, webAssetsRouter } from './static-assets.js';
 import type { Authenticator, Principal } from './auth.js';
-import { graphqlPostHandler, isGraphQLPost } from './graphql-endpoint.js';
+import { graphqlPipeline, isGraphQLPost } from './graphql-endpoint.js';
 import { createClientRateLimit, type ClientRateLimit, type TrustProxy } from './limits.js';
 import { createErrorExit, type ErrorExit } from './error-exit.js';
-import { createOperationGuard, principalOf, principalOfSocket, type OperationGuard } from './operation-guard.js';
+import { createOperationGuard, principalOfSocket, type OperationGuard } from './operation-guard.js';
 import type { NodeMiddleware, TrustedDocuments } from './trusted-documents.js';
 import { cancelWhenClosed, operationCancel, type OperationCancel } from './operation-cancel.js';
 import { startWebSocketServer } from './websocket.js';
@@ -197,8 +196,8 @@ function contextFactory(options: StatusGraphServerOptions): (requestId: string, 
 }
 
 /**
- * The GraphQL path's two assemblies of the same steps (CORS, authentication and rate limit, body, trusted documents,
- * Apollo): the express route for GET and the rest, and the node:http handler POST /graphql takes (returned).
+ * The GraphQL path's one pipeline (graphql-endpoint.ts): returned for the listener to hand POST /graphql straight to,
+ * and mounted on express for every other request to the path (GET operations, preflights, /graphql/…).
  */
 function serveGraphQL(
   app: Express,
@@ -211,26 +210,18 @@ function serveGraphQL(
   },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, guard, exit, context } = parts;
-  const cors = corsMiddleware(parts.corsOrigins);
-  // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
-  const parseBody = express.json({ limit: MAX_BODY }) as NodeMiddleware;
-  app.use(
-    GRAPHQL_PATH,
-    ...([cors, guard.httpAuthentication, parseBody, ...guard.httpDocuments] as RequestHandler[]),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => context(req, res, principalOf(res)),
-    }),
-    ((error, req, res, _next) => exit.requestFailed(error, req, res)) satisfies ErrorRequestHandler,
-  );
-  return graphqlPostHandler({
+  const pipeline = graphqlPipeline({
     apollo,
-    cors,
+    cors: corsMiddleware(parts.corsOrigins),
     admit: guard.admitHttpRequest,
-    parseBody,
+    // body-parser is connect-style middleware: it reads node:http's own request, with or without express around it.
+    parseBody: express.json({ limit: MAX_BODY }) as NodeMiddleware,
     documents: guard.httpDocuments,
     context: async (req, res, principal) => context(req, res, principal),
     onError: exit.requestFailed,
   });
+  app.use(GRAPHQL_PATH, (req, res) => pipeline(req, res));
+  return pipeline;
 }
 
 /** /healthz, /readyz and /metrics, the web pages, and the playground at GET /graphql when it is on. */

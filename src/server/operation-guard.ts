@@ -6,7 +6,6 @@
 // any AWS call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import type { RequestHandler, Response } from 'express';
 import {
   getOperationAST,
   GraphQLError,
@@ -31,11 +30,6 @@ type ConnectionParams = ConnectionInitMessage['payload'];
 /** graphql-ws's per-socket extra on ws (the socket and its upgrade request), with our state. */
 type SocketExtra = Extra & Partial<SocketState>;
 
-/** The authenticated caller of an HTTP request, as the middleware left it for the context function. */
-export function principalOf(res: Response): Principal {
-  return (res.locals.principal as Principal | undefined) ?? ANONYMOUS_OPERATOR;
-}
-
 export interface OperationGuardOptions {
   readonly schema: GraphQLSchema;
   readonly limits: DocumentLimits;
@@ -59,8 +53,6 @@ export interface OperationGuard {
    * address's budget too; then 401 or 403 with a WWW-Authenticate challenge) has been answered, and resolves undefined.
    */
   admitHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined>;
-  /** admitHttpRequest as express middleware, leaving the principal in res.locals (principalOf). */
-  readonly httpAuthentication: RequestHandler;
   /** Middleware after the body parser: trusted documents (none without them). Plain node:http, usable by express. */
   readonly httpDocuments: NodeMiddleware[];
   /** Apollo options that carry the same document limits. */
@@ -92,12 +84,6 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
 
   return {
     admitHttpRequest,
-    httpAuthentication: async (req, res, next) => {
-      const principal = await admitHttpRequest(req, res);
-      if (principal === undefined) return;
-      res.locals.principal = principal;
-      next();
-    },
     httpDocuments: trustedDocuments
       ? [trustedDocumentsMiddleware(trustedDocuments, (req, res, error) => exit.refuse(req, res, 400, [error]))]
       : [],

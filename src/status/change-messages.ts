@@ -59,6 +59,12 @@ export function readingOfMessage(message: StatusChangeMessage): Reading | undefi
   return { status: message.current, fetchedAt: new Date(message.changedAt) };
 }
 
+/** Of two published changes, the one seen last. */
+export function newest(a: StatusChangeMessage | undefined, b: StatusChangeMessage | undefined): StatusChangeMessage | undefined {
+  if (!a || !b) return a ?? b;
+  return Date.parse(b.changedAt) > Date.parse(a.changedAt) ? b : a;
+}
+
 /** Whether two readings say the same: the same status, or failures with the same code. */
 export function sameReading(a: Reading, b: Reading): boolean {
   if ('failure' in a || 'failure' in b) {

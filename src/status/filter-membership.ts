@@ -3,8 +3,8 @@
 // whose state or tags stop matching, and accounts that join the organization are considered. The cost is the
 // directory's own: once per settled poll interval the directory (ListAccounts pages, whose Paths say where every
 // account sits) is read again — one read per process, shared by every filtered stream, and reused when a query read it
-// since — and the OU tree only when an account sits in an OU the cached tree does not know. Never a ListParents or
-// ListAccountsForParent per account or OU. Status criteria are applied to entering accounts only: an account already
+// since — and the OU tree only when an account sits in an OU the cached tree does not know. Where AWS gives no Paths,
+// the ListChildren walk (a call per parent) is made again each round instead. Never a ListParents per account. Status criteria are applied to entering accounts only: an account already
 // followed stays until it leaves the filter's scope (its status changes are what the stream reports).
 import { selectAccounts, type AccountFilter } from './account-filter.js';
 import { parentFromPaths } from './organization-shape.js';
@@ -37,7 +37,9 @@ export class DirectoryRefresh {
     private readonly intervalMs: number,
   ) {}
 
-  listen(listener: DirectoryListener): () => void {
+  /** `seen`: the directory the listener already has, so the next round reads a newer one. */
+  listen(listener: DirectoryListener, seen?: Date): () => void {
+    if (seen && (!this.lastSeen || seen > this.lastSeen)) this.lastSeen = seen;
     this.listeners.add(listener);
     if (this.timer === undefined) this.schedule();
     return () => {
@@ -102,10 +104,13 @@ export async function followFilter(
     return { ids: new Set(selection.accounts.map((account) => account.id)), undecided: new Set(selection.undecided.map((each) => each.accountId)) };
   };
   const followed = new Set(chosen);
-  let scoped = (await inScope((status.cachedDirectory() ?? (await status.directory())).value.accounts)).ids;
+  const opened = status.cachedDirectory() ?? (await status.directory());
+  let scoped = (await inScope(opened.value.accounts)).ids;
   return refresh.listen(async (directory) => {
     const { accounts } = directory.value;
     await forgetTreeIfStale(status, accounts);
+    // Without Paths (an older partition) where accounts sit comes from the ListChildren walk: walked again each round.
+    if (accounts.some((account) => parentFromPaths(account) === undefined)) await status.shape.forgetWalkedPlacements();
     const now = await inScope(accounts);
     const arriving = accounts.filter((account) => now.ids.has(account.id) && !scoped.has(account.id));
     const left = [...scoped].filter((id) => !now.ids.has(id) && !now.undecided.has(id));
@@ -115,7 +120,7 @@ export async function followFilter(
     const departed = left.filter((id) => followed.delete(id));
     for (const id of entered) followed.add(id);
     if (entered.length > 0 || departed.length > 0) onChange({ entered, left: departed });
-  });
+  }, opened.fetchedAt);
 }
 
 /** The directory criteria cleared, so selectAccounts applies a filter's status criteria alone. */

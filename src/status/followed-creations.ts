@@ -73,6 +73,8 @@ export interface FollowedCreationsOptions {
 }
 
 export type AccountsJoinedListener = (accounts: readonly OrgAccount[]) => void;
+/** Told of creation requests created here, now followed by id (whole-organization streams poll them). */
+export type CreationsFollowedListener = (requestIds: readonly string[]) => void;
 
 /** The requests followed: those this service created, and those the last index scan found in progress. */
 interface Followed {
@@ -96,6 +98,9 @@ export class FollowedCreations {
   private readonly ttl: TtlPolicy;
   private readonly options: FollowedCreationsOptions;
   private readonly joinedListeners = new Set<AccountsJoinedListener>();
+  private readonly followedListeners = new Set<CreationsFollowedListener>();
+  /** The accounts of the last directory read in this process (and their ids): a read that lists more is news. */
+  private lastDirectory: { readonly accounts: readonly OrgAccount[]; readonly ids: ReadonlySet<string> } | undefined;
   /** One look at the followed requests at a time: concurrent readers share it. */
   private looking: Promise<void> | undefined;
 
@@ -111,6 +116,31 @@ export class FollowedCreations {
     return () => this.joinedListeners.delete(listener);
   }
 
+  /**
+   * A directory read (from ListAccounts or the cache): the accounts it lists that the last one did not joined since —
+   * created outside statusgraph, or by a request no one followed to its end (the index scan that found it in
+   * progress was replaced by one that found it done) — and the listeners of `onJoined` hear of them.
+   */
+  directoryRead(accounts: readonly OrgAccount[]): void {
+    const last = this.lastDirectory;
+    if (last?.accounts === accounts) return;
+    this.lastDirectory = { accounts, ids: new Set(accounts.map((account) => account.id)) };
+    const joined = last ? accounts.filter((account) => !last.ids.has(account.id)) : [];
+    if (joined.length > 0) for (const listener of this.joinedListeners) listener(joined);
+  }
+
+  /** Told of the requests a createAccount here starts following. */
+  onFollowed(listener: CreationsFollowedListener): () => void {
+    this.followedListeners.add(listener);
+    return () => this.followedListeners.delete(listener);
+  }
+
+  /** The ids of the requests followed now: those created here, and those in progress the last index scan found if few. */
+  async followedIds(): Promise<string[]> {
+    const followed = await this.followed();
+    return [...new Set([...followed.created, ...(followed.scanned.length <= FOLLOW_SCANNED_LIMIT ? followed.scanned : [])])];
+  }
+
   /** Whether requests are followed, when the cache in this process can tell at once (undefined: it cannot). */
   anyNow(): boolean | undefined {
     if (!this.cache.peekNow) return undefined;
@@ -122,6 +152,7 @@ export class FollowedCreations {
   async follow(ids: readonly string[]): Promise<void> {
     const current = await this.followed();
     await this.store({ ...current, created: [...new Set([...current.created, ...ids])] });
+    for (const listener of this.followedListeners) listener(ids);
   }
 
   /** The requests in progress as an index scan found them, replacing those it found before. */

@@ -19,6 +19,12 @@ export interface StatusObservation {
   readonly idempotencyKey?: string;
   /** The account a creation request made, once it names one. */
   readonly accountId?: string;
+  /**
+   * The status subscribers last heard before this one, when the observer knows it better than this store: a poller
+   * that took a lease over from another instance (whose changes a store of this instance alone never saw). Used when
+   * the store holds no event of the status, or is this instance's alone; a shared store's own chain wins.
+   */
+  readonly previous?: string | null;
 }
 
 /** One recorded change. */

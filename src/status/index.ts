@@ -18,7 +18,8 @@ export { openStatusStream, type StatusStreamOptions, type StreamMessage } from '
 export { directoryRefreshOf, followFilter, type MembershipChange } from './filter-membership.js';
 export { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 export { InProcessPubSub, type StatusPubSub } from './pubsub.js';
-export { InProcessPollerLeases, type PollerLeases, type LeaseClaim } from './poller-leases.js';
+export { InProcessPollerLeases, type PollerLeases, type LeaseEvents } from './poller-leases.js';
+export { RenewedPollerLeases, type LeaseClaim } from './renewed-leases.js';
 export {
   InProcessIdempotencyStore,
   IdempotencyKeyReusedError,

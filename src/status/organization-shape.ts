@@ -100,6 +100,11 @@ export class OrganizationShape {
     await Promise.all([this.cache.invalidate(shapeCacheKeys.tree), this.cache.invalidate(shapeCacheKeys.placements)]);
   }
 
+  /** Forgets where the ListChildren walk found the accounts (AWS gave no Paths), so the next placements() walks again. */
+  async forgetWalkedPlacements(): Promise<void> {
+    await this.cache.invalidate(shapeCacheKeys.placements);
+  }
+
   private walkedPlacements(): Promise<Cached<Placements>> {
     return this.load(
       shapeCacheKeys.placements,

@@ -1,36 +1,60 @@
-// Who polls a watched status when several instances watch it: the holder of its lease. One process alone holds every
-// lease (InProcessPollerLeases); behind one Redis (redis/redis-poller-leases.ts) a lease expires unless renewed, so a
-// crashed instance's statuses pass to another, and no status is polled by two instances at once.
+// Who polls a watched status when several instances watch it: the holder of its lease. This is the port the
+// StatusWatcher polls through, knowing no lease store: one process alone holds every lease for ever
+// (InProcessPollerLeases, here); behind one Redis (redis/redis-poller-leases.ts, over the renewal rounds of
+// renewed-leases.ts) a lease expires unless renewed, so a crashed instance's statuses pass to another, no status is
+// polled by two instances at once, and the new holder learns what the last one published.
+import type { StatusChangeMessage } from './change-messages.js';
 
-/** The outcome of one claim round. */
-export interface LeaseClaim {
-  /** The keys this instance holds now: renewed or newly taken. */
-  readonly held: ReadonlySet<string>;
-  /** Until when (epoch ms on this clock) the held leases are certainly still ours: poll only before then. */
-  readonly validUntil: number;
+/** What the leases tell their watcher. */
+export interface LeaseEvents {
+  /**
+   * These keys are newly held (or held again after the leases lapsed): poll them at once. `lastPublished` has, for
+   * the keys where it is known, the last change any holder published — the previous value of the next change.
+   */
+  gained(keys: readonly string[], lastPublished: ReadonlyMap<string, StatusChangeMessage>): void;
+  /** A claim round succeeded: the lease store is reachable (send what could not be sent). */
+  claimed(): void;
+  /** Leases could not be claimed (their store is unreachable); polling pauses until a claim succeeds. */
+  failed(error: unknown): void;
 }
 
 export interface PollerLeases {
-  /** False when this process is the only poller there is (every claim succeeds and never expires). */
+  /** False when this process is the only poller there is (it holds every lease, for ever). */
   readonly shared: boolean;
-  /** How often the holder renews its leases and the others try to take free ones, in ms. */
-  readonly renewEveryMs: number;
-  /** Renews the leases held among `keys` and tries to take the free ones. Rejects when the store is unreachable. */
-  claim(keys: readonly string[]): Promise<LeaseClaim>;
-  /** Gives up these leases (if still held), so another instance can take them at its next claim. */
-  release(keys: readonly string[]): Promise<void>;
-  /** Calls `listener` when the lease store is reachable again after an outage. */
-  onReconnect?(listener: () => void): () => void;
+  /** Starts following the leases; called once, by the watcher that polls through them. */
+  start(events: LeaseEvents): void;
+  /** A status is watched here now: its lease is wanted (taken at once, or by a claim round soon). */
+  want(key: string): void;
+  /** Nobody here watches it any more: its lease is given up if held. */
+  drop(key: string): void;
+  /** Whether this instance polls `key` now: it holds the lease, and the lease cannot have lapsed. */
+  holds(key: string): boolean;
+  /** Remembers the change this holder published, for whoever holds the lease next (see LeaseEvents.gained). */
+  published(key: string, message: StatusChangeMessage): void;
+  /** Stops claiming and gives up every lease held, so another instance takes them at its next claim. */
+  close(): Promise<void>;
 }
 
-/** One instance, no Redis: it holds every lease, for ever. */
+/** One instance, no Redis: it holds every lease, for ever, and nobody polls after it. */
 export class InProcessPollerLeases implements PollerLeases {
   readonly shared = false;
-  readonly renewEveryMs = Number.POSITIVE_INFINITY;
+  private events: LeaseEvents | undefined;
 
-  async claim(keys: readonly string[]): Promise<LeaseClaim> {
-    return { held: new Set(keys), validUntil: Number.POSITIVE_INFINITY };
+  start(events: LeaseEvents): void {
+    this.events = events;
   }
 
-  async release(): Promise<void> {}
+  want(key: string): void {
+    this.events?.gained([key], new Map());
+  }
+
+  drop(): void {}
+
+  holds(): boolean {
+    return true;
+  }
+
+  published(): void {}
+
+  async close(): Promise<void> {}
 }

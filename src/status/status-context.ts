@@ -7,6 +7,7 @@ import type { AccessRefusals } from './access-refusals.js';
 import type { FollowedCreations } from './followed-creations.js';
 import type { ObservedBy, StatusHistory, StatusObservation } from './history-port.js';
 import type { Cached, StatusCache } from './status-cache.js';
+import { watchKey } from './watchable-kinds.js';
 import type { TtlPolicy } from './ttl.js';
 
 /** One answer of a batch function: the value with its fetchedAt, or the error for that key alone. */
@@ -29,6 +30,11 @@ export interface StatusContext {
    * has gone, and a load no other caller waits for then stops its AWS calls (in-flight-loads.ts, aws/call.ts).
    */
   readonly callerSignal?: AbortSignal;
+  /**
+   * In the polling context: per watch key, the value last published before this instance took its lease over, told
+   * to history with the first reading that differs (StatusService.handedOver(); history-port.ts `previous`).
+   */
+  readonly publishedBefore?: Map<string, string | null>;
   /** With callerSignal: how long each AWS call of the caller's reads may wait for AWS (StatusService.forCaller()). */
   readonly awsDeadlineMs?: number;
 }
@@ -37,7 +43,18 @@ export interface StatusContext {
 export function observed(context: StatusContext, found: readonly Found[]): void {
   if (!context.history || found.length === 0) return;
   const observedAt = new Date();
-  void context.history.record(found.map((each) => ({ ...each, observedAt, observedBy: context.observedBy })));
+  void context.history.record(found.map((each) => ({ ...each, ...previousOf(context, each), observedAt, observedBy: context.observedBy })));
+}
+
+/** The value published before a lease moved here, for the first reading of that status that differs from it. */
+function previousOf(context: StatusContext, found: Found): { readonly previous?: string | null } {
+  const before = context.publishedBefore;
+  if (!before || before.size === 0) return {};
+  const key = watchKey(found.target);
+  if (!before.has(key)) return {};
+  const previous = before.get(key)!;
+  before.delete(key);
+  return previous === found.status ? {} : { previous };
 }
 
 /**

@@ -9,11 +9,12 @@ import type {
   RegisterFleetwiseParams,
   UpdateEnrollmentParams,
 } from '../aws/types.js';
+import { readCreationRequests } from './creation-reads.js';
 import { cacheKeys, type AccountDirectory } from './followed-creations.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Cached } from './status-cache.js';
 import type { Found, StatusContext } from './status-context.js';
-import { ttlFor } from './ttl.js';
+import { isTransitional, ttlFor } from './ttl.js';
 import type { WatchTarget } from './watchable-kinds.js';
 
 /** Who made a mutation, for its history event: an API key's name or a token subject's hash, never an email. */
@@ -86,18 +87,20 @@ export async function updateEnrollment(
 /**
  * CreateAccount at most once per idempotency key (24 h). A failure that proves nothing was created (a refusal or
  * throttling) frees the key for another try; an ambiguous one (timeout, 5xx) keeps it, so a retry cannot make a
- * second account.
+ * second account. A retry answers the request as it stands now, not as the first attempt found it.
  */
-export function createAccount(
+export async function createAccount(
   context: MutationContext,
   params: CreateAccountParams,
   idempotencyKey: string,
   origin?: MutationOrigin,
 ): Promise<Cached<CreateAccountStatusRecord>> {
-  return context.idempotency.run(
+  let attempted = false;
+  const outcome = await context.idempotency.run(
     idempotencyKey,
     params,
     async () => {
+      attempted = true;
       const record = await context.aws.createAccount(params);
       await recordMutation(context, { target: { kind: 'request', requestId: record.id }, status: record.state }, origin, idempotencyKey);
       const cached = await context.cache.set(cacheKeys.creationRequest(record.id), record, ttlFor(context.ttl, record.state));
@@ -108,6 +111,11 @@ export function createAccount(
     },
     (error) => error instanceof AwsCallError && (error.throttled || !error.retryable),
   );
+  if (attempted || !isTransitional(outcome.value.state)) return outcome;
+  // A retry (here or on another instance): the stored answer is the first attempt's, IN_PROGRESS for up to 24 hours;
+  // the request's current state comes through the cache (no call while it is fresh, or the poller keeps it so).
+  const [current] = await readCreationRequests(context, [outcome.value.id]);
+  return current instanceof Error || !current?.value ? outcome : { value: current.value, fetchedAt: current.fetchedAt };
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
   UpdateEnrollmentParams,
 } from '../aws/types.js';
 import type { ObservedBy, StatusHistory } from './history-port.js';
-import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex } from './followed-creations.js';
+import { cacheKeys, FollowedCreations, type AccountDirectory, type AccountsJoinedListener, type CreationRequestIndex, type CreationsFollowedListener } from './followed-creations.js';
 import { AccessRefusals } from './access-refusals.js';
 import {
   cachedCreationRequestForAccount,
@@ -113,6 +113,16 @@ export class StatusService {
     return this.context.followed.onJoined(listener);
   }
 
+  /** Told of creation requests a createAccount here follows by id, so whole-organization streams can poll them. */
+  onCreationsFollowed(listener: CreationsFollowedListener): () => void {
+    return this.context.followed.onFollowed(listener);
+  }
+
+  /** The creation requests followed now (in progress), for a whole-organization stream that opens. */
+  creationsFollowed(): Promise<string[]> {
+    return this.context.followed.followedIds();
+  }
+
   /**
    * Refuses ids that are not in the organization (NotInOrganizationError), from the cached directory or one lookup
    * each: mutations and subscriptions call this before any call in those accounts.
@@ -135,8 +145,15 @@ export class StatusService {
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
   forPolling(): StatusService {
-    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy };
+    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy, publishedBefore: new Map() };
     return Object.create(this, { context: { value: context } }) as StatusService;
+  }
+
+  /** A poller took a lease over: the value last published (undefined: forget it), told history with the first read. */
+  handedOver(key: string, previous: string | null | undefined): void {
+    const before = this.context.publishedBefore;
+    if (previous === undefined) before?.delete(key);
+    else before?.set(key, previous);
   }
 
   /**
@@ -235,6 +252,8 @@ export class StatusService {
       );
       // Read by another instance perhaps (a shared cache): its locked accounts are not asked here either.
       this.context.refusals.learnStates(read.value.accounts);
+      // Accounts created elsewhere show first here: whole-organization streams take them on.
+      followed.directoryRead(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (followed.anyNow() === false) return read;
       await followed.look();

@@ -14,6 +14,7 @@ import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
 import { StreamWatches } from './stream-watches.js';
+import { isTransitional } from './ttl.js';
 import { watchKey } from './watchable-kinds.js';
 
 /** What a stream sends: a status change, marked when its account just entered or left a filtered stream's accounts. */
@@ -80,10 +81,13 @@ export function openStatusStream(
     });
     const unsubscribes: (() => Promise<void>)[] = [];
     const { targetsOfJoined, membership } = options;
-    if (targetsOfJoined) {
+    const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
+    if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
         await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]))),
+        await pubsub.subscribe(watcher.creationsFollowedTopic, (requestIds) => followedRequests.follow(requestIds as string[])),
       );
+      followedRequests.follow(await watcher.creationsFollowed().catch(() => []));
     }
     await watches.add(targets);
     // Changes apply one after the other: an account that leaves and comes back is unwatched before it is watched again.
@@ -105,6 +109,7 @@ export function openStatusStream(
     await stop;
     stopFollowing?.();
     flow.close();
+    followedRequests?.close();
     await membershipChanges;
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
@@ -174,6 +179,51 @@ class StreamStart {
   private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
     const { startCursor } = this.options;
     return startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message;
+  }
+}
+
+/**
+ * The creation requests in progress a whole-organization stream polls (created here, or found by the index scan):
+ * the poll that reads one SUCCEEDED tells followed-creations.ts, which tells every such stream of the new account —
+ * within a fast poll interval, not when a query or the accounts' slow creation polls happen to read it. The stream
+ * sends nothing of the requests themselves; it stops polling one once it is over.
+ */
+class FollowedRequests {
+  private readonly watches = new Map<string, { readonly release: () => void; readonly stopHearing: Promise<() => Promise<void>> }>();
+  private closed = false;
+
+  constructor(
+    private readonly watcher: StatusWatcher,
+    private readonly pubsub: StatusPubSub,
+  ) {}
+
+  follow(requestIds: readonly string[]): void {
+    for (const requestId of requestIds) {
+      if (this.closed || this.watches.has(requestId)) continue;
+      const target: WatchTarget = { kind: 'request', requestId };
+      const watch = this.watcher.watch(target);
+      const stopHearing = this.pubsub.subscribe(this.watcher.topicOf(target), (message) => this.endIfOver(requestId, message as StatusChangeMessage));
+      this.watches.set(requestId, { release: () => watch.release(), stopHearing });
+      void watch.current().then((message) => this.endIfOver(requestId, message));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const requestId of [...this.watches.keys()]) this.end(requestId);
+  }
+
+  /** A request SUCCEEDED, FAILED or unknown to AWS is over; a failure to read it is not. */
+  private endIfOver(requestId: string, message: StatusChangeMessage): void {
+    if (message.current !== undefined && !isTransitional(message.current)) this.end(requestId);
+  }
+
+  private end(requestId: string): void {
+    const watch = this.watches.get(requestId);
+    if (!watch) return;
+    this.watches.delete(requestId);
+    watch.release();
+    void watch.stopHearing.then((unsubscribe) => unsubscribe()).catch(() => undefined);
   }
 }
 

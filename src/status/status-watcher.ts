@@ -3,12 +3,14 @@
 // StatusService's batch functions — so 1,000 watched enrollments cost one org-wide scan — and through the same cache
 // and rate limiter as queries (when: poll-schedule.ts). Changes go out on the StatusPubSub (change-messages.ts).
 //
-// Several instances behind one Redis share the work through PollerLeases (lease-claims.ts): each instance keeps its own
-// watchers, but only the holder of a status's lease polls it; the others hear its changes on the PubSub and answer
-// `current()` from the shared cache. Mutation pokes travel on the PubSub too, so they reach the holder wherever the
-// mutation ran.
+// Several instances behind one Redis share the work through the PollerLeases port (poller-leases.ts; the watcher knows
+// no lease store): each instance keeps its own watchers, but only the holder of a status's lease polls it; the others
+// hear its changes on the PubSub and answer `current()` from the shared cache. Mutation pokes travel on the PubSub too,
+// so they reach the holder wherever the mutation ran. A new holder's first change is told against the last change
+// published, by any holder, so its `previous` is the value subscribers last had.
 import {
   messageFor,
+  newest,
   readingOf,
   readingOfMessage,
   sameReading,
@@ -17,7 +19,7 @@ import {
   type StatusFailure,
 } from './change-messages.js';
 import type { StatusHistory } from './history-port.js';
-import { LeaseClaims } from './lease-claims.js';
+import { ChangePublisher, type PublishingPoller } from './change-publisher.js';
 import { PollSchedule } from './poll-schedule.js';
 import { InProcessPollerLeases, type PollerLeases } from './poller-leases.js';
 import type { StatusPubSub } from './pubsub.js';
@@ -50,18 +52,14 @@ export interface StatusWatcherOptions {
 
 /** Where mutation pokes travel between instances when leases are shared. */
 const POKE_TOPIC = 'watcher:poke';
-/** Where the ids of accounts that joined the organization travel, to the whole-organization streams of every instance. */
-const ACCOUNTS_JOINED_TOPIC = 'org:accounts-joined';
+/** Where ids travel to the whole-organization streams of every instance: accounts that joined, requests followed. */
+const [ACCOUNTS_JOINED_TOPIC, CREATIONS_FOLLOWED_TOPIC] = ['org:accounts-joined', 'org:creations-followed'];
 
-interface PollerState {
-  readonly key: string;
-  readonly target: WatchTarget;
+interface PollerState extends PublishingPoller {
   refs: number;
   dueAt: number;
   intervalMs: number;
   inFlight: boolean;
-  /** Whether this instance holds the lease: it polls only then. Always true without shared leases. */
-  owned: boolean;
   /** The last reading of this instance's own polls (since it took the lease). */
   last?: Reading;
   /** Resolved with the first reading, for subscribers that arrive before it (unshared leases). */
@@ -69,15 +67,13 @@ interface PollerState {
   resolveFirst: (message: StatusChangeMessage) => void;
   /** Shared leases: the newest change heard on the PubSub for this status, from whichever instance polls it. */
   heard?: StatusChangeMessage;
+  /** Shared leases: the last change published when this instance took the lease (from the lease store). */
+  handedOver?: StatusChangeMessage;
   heardCount: number;
   /** Shared leases: the listener that keeps `heard`, removed with the last watcher. */
   stopHearing?: Promise<() => Promise<void>>;
   /** A `current()` read through the StatusService in progress, shared by the watchers that ask meanwhile. */
   reading?: Promise<StatusChangeMessage>;
-  /** Shared leases: a change whose publication failed (Redis away), sent again after the next successful claim. */
-  unsent?: StatusChangeMessage;
-  /** Publications started, so a late failure of an older one does not bring it back over a newer one. */
-  published: number;
 }
 
 export interface Watch {
@@ -92,18 +88,19 @@ export class StatusWatcher {
   private readonly status: StatusService;
   private readonly pubsub: StatusPubSub;
   private readonly now: () => Date;
-  private readonly leases: LeaseClaims;
+  private readonly leases: PollerLeases;
   private readonly schedule: PollSchedule<PollerState>;
   private readonly onInternalError: (error: Error, key: string) => void;
   private readonly history: StatusHistory | undefined;
-  /** Recordings in the order their changes were seen, so publications keep that order. */
-  private recording: Promise<unknown> = Promise.resolve();
+  private readonly publisher: ChangePublisher;
   private readonly pollers = new Map<string, PollerState>();
   private closed = false;
   private readonly stopListening: () => void;
   private readonly stopJoined: () => void;
-  /** The topic status-stream.ts listens on for accounts that joined the organization (a list of account ids). */
+  private readonly stopFollowed: () => void;
+  /** Topics status-stream.ts listens on: accounts that joined the organization, creation requests followed by id. */
   readonly accountsJoinedTopic = ACCOUNTS_JOINED_TOPIC;
+  readonly creationsFollowedTopic = CREATIONS_FOLLOWED_TOPIC;
   /** How often a settled status is polled: what else follows the organization (filter-membership.ts) keeps that pace. */
   readonly settledIntervalMs: number;
   private stopPokes: Promise<() => Promise<void>> | undefined;
@@ -123,16 +120,21 @@ export class StatusWatcher {
       mayPoll: (state) => this.mayPoll(state),
       poll: (states) => this.poll(states),
     });
-    this.leases = new LeaseClaims({
-      leases: options.leases ?? new InProcessPollerLeases(),
-      now: this.now,
-      keys: () => [...this.pollers.keys()],
-      claimed: (held, lapsed) => this.claimed(held, lapsed),
-      onLeaseError: options.onLeaseError ?? (() => undefined),
+    this.leases = options.leases ?? new InProcessPollerLeases();
+    this.publisher = new ChangePublisher({
+      pubsub: this.pubsub,
+      leases: this.leases,
+      history: this.history,
+      stillWatched: (state) => this.pollers.get(state.key) === state,
     });
-    this.stopJoined = this.status.onAccountsJoined((accounts) => {
-      this.pubsub.publish(ACCOUNTS_JOINED_TOPIC, accounts.map((account) => account.id)).catch(() => undefined);
+    this.leases.start({
+      gained: (keys, lastPublished) => this.gained(keys, lastPublished),
+      claimed: () => this.sendUnsent(),
+      failed: options.onLeaseError ?? (() => undefined),
     });
+    const relay = (topic: string) => (ids: readonly string[]) => void this.pubsub.publish(topic, ids).catch(() => undefined);
+    this.stopJoined = this.status.onAccountsJoined((accounts) => relay(ACCOUNTS_JOINED_TOPIC)(accounts.map((account) => account.id)));
+    this.stopFollowed = this.status.onCreationsFollowed(relay(CREATIONS_FOLLOWED_TOPIC));
     if (!this.leases.shared) {
       this.stopListening = this.status.onStatusChanged((targets) => this.poke(targets));
       return;
@@ -157,6 +159,9 @@ export class StatusWatcher {
     return count;
   }
 
+  /** The creation requests followed by id now (a whole-organization stream that opens polls them). */
+  creationsFollowed = (): Promise<readonly string[]> => this.status.creationsFollowed();
+
   topicOf(target: WatchTarget): string {
     return `status:${watchKey(target)}`;
   }
@@ -167,8 +172,7 @@ export class StatusWatcher {
     if (!state) {
       state = this.newPoller(key, target);
       this.pollers.set(key, state);
-      if (this.leases.shared) this.leases.claimLeasesSoon();
-      else this.schedule.schedule(state.dueAt);
+      this.leases.want(key);
     }
     state.refs += 1;
     const watched = state;
@@ -201,12 +205,12 @@ export class StatusWatcher {
     this.closed = true;
     this.stopListening();
     this.stopJoined();
+    this.stopFollowed();
     this.schedule.stop();
     const states = [...this.pollers.values()];
     this.pollers.clear();
-    const held = states.filter((state) => state.owned).map((state) => state.key);
     await Promise.allSettled([
-      this.leases.close(held),
+      this.leases.close(),
       ...states.map((state) => stopListener(state.stopHearing)),
       stopListener(this.stopPokes),
     ]);
@@ -222,7 +226,6 @@ export class StatusWatcher {
       dueAt: this.now().getTime(),
       intervalMs: this.schedule.fastMs,
       inFlight: false,
-      owned: !this.leases.shared,
       firstReading,
       resolveFirst,
       heardCount: 0,
@@ -242,11 +245,11 @@ export class StatusWatcher {
   private forget(state: PollerState): void {
     this.pollers.delete(state.key);
     void stopListener(state.stopHearing);
-    if (state.owned) this.leases.release([state.key]);
+    this.leases.drop(state.key);
   }
 
   private mayPoll(state: PollerState): boolean {
-    return state.owned && this.leases.valid();
+    return this.leases.holds(state.key);
   }
 
   /**
@@ -282,24 +285,28 @@ export class StatusWatcher {
   }
 
   /**
-   * After a claim: a status newly held (or held again after the leases lapsed) is polled at once, and its first
+   * A status newly held (or held again after the leases lapsed) is polled at once, and with shared leases its first
    * reading is published — the previous holder may have died between seeing a change and publishing it, and
    * subscribers drop a reading they already have.
    */
-  private claimed(held: ReadonlySet<string>, lapsed: boolean): void {
+  private gained(keys: readonly string[], lastPublished: ReadonlyMap<string, StatusChangeMessage>): void {
     const now = this.now().getTime();
-    for (const [key, state] of this.pollers) {
-      const holds = held.has(key);
-      if (holds && (!state.owned || lapsed)) {
-        state.owned = true;
-        state.last = undefined;
-        state.intervalMs = this.schedule.fastMs;
-        state.dueAt = now;
-      } else if (!holds) {
-        state.owned = false;
-      }
+    for (const key of keys) {
+      const state = this.pollers.get(key);
+      if (!state) continue;
+      state.last = undefined;
+      state.handedOver = lastPublished.get(key);
+      const before = newest(state.heard, state.handedOver);
+      this.status.handedOver(key, before && !before.failure ? before.current : undefined);
+      state.intervalMs = this.schedule.fastMs;
+      state.dueAt = now;
     }
-    for (const state of this.pollers.values()) if (state.unsent && state.owned) this.publish(state, state.unsent);
+    this.schedule.schedule(now);
+  }
+
+  /** The lease store answers again: what could not be published meanwhile goes out now. */
+  private sendUnsent(): void {
+    for (const state of this.pollers.values()) if (state.unsent && this.mayPoll(state)) this.publisher.publish(state, state.unsent);
     this.schedule.scheduleNext();
   }
 
@@ -341,44 +348,22 @@ export class StatusWatcher {
     this.schedule.afterReading(state, reading);
     const current = this.pollers.get(state.key) === state;
     if (!previous) {
+      this.status.handedOver(state.key, undefined);
       state.resolveFirst(this.messageOf(state));
-      // A first reading after taking a lease goes out (see claimed), against the last change heard if it differs.
+      // A first reading after taking a lease goes out (see gained), against the last change published if it differs.
       if (this.leases.shared && current) {
-        const heard = state.heard ? readingOfMessage(state.heard) : undefined;
-        const since = heard && !sameReading(heard, reading) ? heard : undefined;
-        this.deliver(state, this.messageOf(state, since));
+        const published = newest(state.heard, state.handedOver);
+        const before = published ? readingOfMessage(published) : undefined;
+        const since = before && !sameReading(before, reading) ? before : undefined;
+        // History of this instance may not know the value published before (another instance polled it then).
+        this.publisher.deliver(state, this.messageOf(state, since), { knowsPrevious: since !== undefined });
       } else if (this.history && current) {
         // It may be a change history has not seen (made while nobody watched): a resumed stream must hear of it.
-        this.deliver(state, this.messageOf(state));
+        this.publisher.deliver(state, this.messageOf(state));
       }
       return;
     }
-    if (!sameReading(previous, reading) && current) this.deliver(state, this.messageOf(state, previous));
-  }
-
-  /** Records a change in history (durable first), then publishes it with its cursor; failures are not history. */
-  private deliver(state: PollerState, message: StatusChangeMessage): void {
-    const { history } = this;
-    if (!history || message.failure) {
-      this.publish(state, message);
-      return;
-    }
-    const observation = { target: state.target, status: message.current ?? null, observedAt: new Date(message.changedAt), observedBy: 'poll' as const };
-    const recorded = this.recording.then(() => history.record([observation]));
-    this.recording = recorded.catch(() => undefined);
-    void recorded.then(
-      ([answer]) => this.publish(state, answer ? { ...message, cursor: answer.cursor } : message),
-      () => this.publish(state, message),
-    );
-  }
-
-  /** Publishes a change; with shared leases, one that did not reach Redis is kept to be sent again. */
-  private publish(state: PollerState, message: StatusChangeMessage): void {
-    const publication = ++state.published;
-    state.unsent = undefined;
-    this.pubsub.publish(this.topicOf(state.target), message).catch(() => {
-      if (this.leases.shared && this.pollers.get(state.key) === state && state.published === publication) state.unsent = message;
-    });
+    if (!sameReading(previous, reading) && current) this.publisher.deliver(state, this.messageOf(state, previous));
   }
 
   private messageOf(state: PollerState, previous?: Reading): StatusChangeMessage {

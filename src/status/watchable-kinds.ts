@@ -67,7 +67,9 @@ const table = {
   } satisfies WatchableKind<Extract<WatchTarget, { kind: 'creation' }>, CreateAccountStatusRecord | null>,
   request: {
     key: (target) => `request:${target.requestId}`,
-    cacheKeys: (target) => [cacheKeys.creationRequest(target.requestId), cacheKeys.creationIndex],
+    // Not the creation index: a request it holds settled (SUCCEEDED, FAILED) is final, and one in progress is read by
+    // id. Expiring it would cost every ListCreateAccountStatus page per poll of a followed request.
+    cacheKeys: (target) => [cacheKeys.creationRequest(target.requestId)],
     read: (status, targets) => status.creationRequests(targets.map((target) => target.requestId)),
     statusOf: (value: CreateAccountStatusRecord) => String(value.state),
   } satisfies WatchableKind<Extract<WatchTarget, { kind: 'request' }>, CreateAccountStatusRecord | null>,

@@ -30,8 +30,13 @@ describe('creations followed by id', () => {
 
   beforeAll(async () => {
     // Settled entries last the default five minutes: nothing here may wait for one to expire. Transitional ones (a
-    // request IN_PROGRESS) last a millisecond, so the next read after a release sees it finished.
-    stack = await startStack({ memberAccounts: 30, delayMs: 600_000, env: { STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '1' } });
+    // request IN_PROGRESS) last a millisecond, so the next read after a release sees it finished. Pollers of settled
+    // statuses never come due again (10 minutes); those of requests in progress poll every 100 ms.
+    stack = await startStack({
+      memberAccounts: 30,
+      delayMs: 600_000,
+      env: { STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '1', STATUSGRAPH_POLL_FAST_MS: '100', STATUSGRAPH_POLL_SLOW_MS: '600000' },
+    });
     client = wsClient(stack.graphqlUrl);
     stack.emulator.hold('creation');
     const cold = await stack.gql(ORGANIZATION);
@@ -84,5 +89,34 @@ describe('creations followed by id', () => {
     const joined = await events.waitFor((event) => event.accountStatusChanged?.accountId === created.id, 'the new account');
     expect(joined.accountStatusChanged.current).toBe('SUCCEEDED');
     events.unsubscribe();
+  });
+
+  it('adds a created account to a whole-organization subscription with no query: the stream polls the request it follows', async () => {
+    const before = await stack.gql(`{ organization { accounts(first: 1000) { nodes { id } } } }`);
+    const known = new Set(before.data!.organization.accounts.nodes.map((node: any) => node.id));
+    const events = record(client, CREATIONS);
+    await events.waitFor((event) => event.accountStatusChanged !== undefined, 'the current state');
+    const requestId = await create('epsilon');
+    // Nothing reads the organization from here on: the creation pollers of the accounts are not due for 10 minutes.
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const joined = await events.waitFor((event) => event.accountStatusChanged && !known.has(event.accountStatusChanged.accountId), 'the new account');
+    expect(joined.accountStatusChanged.current).toBe('SUCCEEDED');
+    events.unsubscribe();
+  });
+
+  it('answers a retried createAccount with its request as it stands now, not as the first attempt found it', async () => {
+    const input = { email: 'zeta@example.com', accountName: 'zeta', idempotencyKey: 'create-zeta' };
+    const first = await stack.gql(CREATE, { input });
+    expect(first.data!.createAccount.state).toBe('IN_PROGRESS');
+    const requestId = first.data!.createAccount.id as string;
+    await stack.resetCalls();
+    const whileHeld = await stack.gql(CREATE, { input });
+    expect(whileHeld.data!.createAccount).toEqual({ id: requestId, state: 'IN_PROGRESS' });
+
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const retried = await stack.gql(CREATE, { input });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.createAccount).toEqual({ id: requestId, state: 'SUCCEEDED' });
+    expect((await stack.calls())['organizations:CreateAccount'] ?? 0).toBe(0);
   });
 });

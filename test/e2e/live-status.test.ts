@@ -150,6 +150,7 @@ describe('live status', () => {
       ['an account name over 50 characters', CREATE, { input: { email: 'a@example.com', accountName: 'n'.repeat(51), idempotencyKey: 'k2' } }, 'input.accountName'],
       ['51 tags', CREATE, { input: { email: 'a@example.com', accountName: 'n', idempotencyKey: 'k3', tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })) } }, 'input.tags'],
       ['a tag key over 128 characters', CREATE, { input: { email: 'a@example.com', accountName: 'n', idempotencyKey: 'k4', tags: [{ key: 'k'.repeat(129), value: 'v' }] } }, 'input.tags.0.key'],
+      ['a tag key with the prefix AWS reserves', CREATE, { input: { email: 'a@example.com', accountName: 'n', idempotencyKey: 'k5', tags: [{ key: 'team', value: 'v' }, { key: 'AWS:cost', value: 'v' }] } }, 'input.tags.1.key'],
       ['an idempotency key with spaces', CREATE, { input: { email: 'a@example.com', accountName: 'n', idempotencyKey: 'not ok' } }, 'input.idempotencyKey'],
     ])('%s', async (_name, mutation, variables, field) => {
       await stack.resetCalls();

@@ -229,7 +229,9 @@ describe('bad ids and tag keys', () => {
     expect(total(await stack.calls())).toBe(0);
     const unknown = await stack.gql('{ organization { accounts(filter: { organizationalUnitId: "ou-zzzz-zzzzzzzz" }) { totalCount } } }');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const unknownUnit = await stack.gql('{ organization { organizationalUnit(id: "ou-zzzz-zzzzzzzz") { id } } }');
+    // The unknown OU fails alone: the organization's other fields still answer.
+    const unknownUnit = await stack.gql('{ organization { id organizationalUnit(id: "ou-zzzz-zzzzzzzz") { id } } }');
     expect(unknownUnit.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(unknownUnit.data?.organization).toEqual({ id: expect.stringMatching(/^o-/), organizationalUnit: null });
   });
 });

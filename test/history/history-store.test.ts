@@ -43,4 +43,17 @@ describe('embedded history store', () => {
     expect(copy.prepare('select current from status_events').all()).toEqual([{ current: 'Inactive' }]);
     copy.close();
   });
+
+  it('records the previous value a poller that took a lease over was told, over its own log, which saw only its own readings', async () => {
+    const store = await openHistoryStore({ location: { engine: 'sqlite', dataDir: currentDir }, retentionDays: 400 });
+    await store.history.record([enrollment('Inactive', 1)]);
+    // Another instance polled meanwhile and published Pending; this one takes the lease over and reads Active.
+    await store.history.record([enrollment('Active', 5, { previous: 'Pending' })]);
+    const { events } = await store.history.page({}, { first: 10 });
+    expect(events.map((event) => [event.hasPrevious, event.previous, event.current])).toEqual([
+      [true, 'Pending', 'Active'],
+      [false, null, 'Inactive'],
+    ]);
+    await store.close();
+  });
 });

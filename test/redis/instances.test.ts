@@ -2,6 +2,7 @@
 // poller per watched status across all instances, changes and createAccount idempotency shared, a crashed lease
 // holder replaced, and queries answering while Redis is away.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -264,26 +265,7 @@ describe('several instances behind one Redis', () => {
 
   it('moves polling off a killed lease holder within a lease period, and loses no change', async () => {
     const accountId = unregistered[11]!;
-    // The holder is a separate process, so it can die as a crashed instance does: no goodbye, leases left in Redis.
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...environment(),
-        STATUSGRAPH_BACKEND: 'aws',
-        STATUSGRAPH_AUTH: 'none',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        AWS_ENDPOINT_URL: emulator.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const holderUrl = await listeningUrl(child);
+    const holderUrl = await startHolderProcess();
     const onHolder = watch(client(holderUrl), { ids: [accountId] });
     await onHolder.waitFor(() => true, 'the current state on the holder');
     const onSecond = watch(client(instances[1]!.url), { ids: [accountId] });
@@ -292,7 +274,7 @@ describe('several instances behind one Redis', () => {
     await onThird.waitFor(() => true, 'the current state');
     expect(pollingTotal()).toBe(0);
 
-    process.kill(-child.pid!, 'SIGKILL');
+    process.kill(-child!.pid!, 'SIGKILL');
     // Changed while nobody polls: the mutation's poke reaches no holder. The registration stays pending until the
     // lease has moved, so the new holder has a change to find.
     emulator.control.hold(`fleetwise:${accountId}`);
@@ -305,6 +287,39 @@ describe('several instances behind one Redis', () => {
     for (const events of [onSecond, onThird]) {
       await events.waitFor((event) => event.accountStatusChanged.current === 'REGISTRATION_SUCCESS', 'SUCCESS after the hand-over');
       expect(statusesOf(events)).toEqual([null, 'REGISTRATION_PENDING', 'REGISTRATION_SUCCESS']);
+      events.unsubscribe();
+    }
+    await allReleased();
+  });
+
+  it('gives the first change after a killed holder\'s lease moves the value the holder last published as previous', async () => {
+    const accountId = unregistered[12]!;
+    const holderUrl = await startHolderProcess();
+    const onHolder = watch(client(holderUrl), { ids: [accountId] });
+    await onHolder.waitFor(() => true, 'the current state on the holder');
+    emulator.control.hold(`fleetwise:${accountId}`);
+    const registered = await gql(instances[0]!.url, REGISTER, { input: { accountId, iamRoleArn: `arn:aws:iam::${accountId}:role/FleetWise` } });
+    expect(registered.errors).toBeUndefined();
+    await untilPending(onHolder);
+
+    // These instances start watching after the holder published PENDING: they never heard it, only read it.
+    const onSecond = watch(client(instances[1]!.url), { ids: [accountId] });
+    const onThird = watch(client(instances[2]!.url), { ids: [accountId] });
+    await untilPending(onSecond, onThird);
+    expect(pollingTotal()).toBe(0);
+
+    // The holder dies, then the registration completes while nobody polls: the new holder's first reading is a change.
+    const exited = once(child!, 'exit');
+    process.kill(-child!.pid!, 'SIGKILL');
+    await exited;
+    emulator.control.release(`fleetwise:${accountId}`);
+    await expect.poll(pollingTotal, { timeout: 10_000 }).toBe(1);
+    for (const events of [onSecond, onThird]) {
+      await events.waitFor((event) => event.accountStatusChanged.current === 'REGISTRATION_SUCCESS', 'SUCCESS after the hand-over');
+      expect(events.events.map((event) => [event.accountStatusChanged.previous, event.accountStatusChanged.current])).toEqual([
+        [null, 'REGISTRATION_PENDING'],
+        ['REGISTRATION_PENDING', 'REGISTRATION_SUCCESS'],
+      ]);
       events.unsubscribe();
     }
     await allReleased();
@@ -353,6 +368,32 @@ describe('several instances behind one Redis', () => {
     await allReleased();
   });
 });
+
+/**
+ * Starts statusgraph as a separate process (`child`), so it can die as a crashed instance does: no goodbye, leases
+ * left in Redis. Resolves with its URL.
+ */
+function startHolderProcess(): Promise<string> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...environment(),
+      STATUSGRAPH_BACKEND: 'aws',
+      STATUSGRAPH_AUTH: 'none',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return listeningUrl(child);
+}
 
 /** Resolves with the URL main prints once it listens; rejects with its output if it exits first. */
 function listeningUrl(process: ChildProcess): Promise<string> {

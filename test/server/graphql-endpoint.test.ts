@@ -1,6 +1,7 @@
-// POST /graphql is served on node:http without express (graphql-endpoint.ts); every other request to the GraphQL path
-// (POST /graphql/, GET) still goes through the express route. Both must answer alike: same status, same headers, same
-// body — for an answer, and for each refusal on the way (CORS, credentials, rate limit, body, trusted documents).
+// POST /graphql reaches the GraphQL pipeline (graphql-endpoint.ts) straight from the listener; every other request to
+// the GraphQL path (POST /graphql/, GET) reaches the same pipeline through express's mount. Both ways must answer
+// alike: same status, same headers, same body — for an answer, and for each refusal on the way (CORS, credentials,
+// rate limit, body, trusted documents).
 import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

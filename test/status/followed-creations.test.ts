@@ -56,3 +56,17 @@ describe('a followed creation that SUCCEEDED', () => {
     expect(joined).toEqual([[CREATED.id]]);
   });
 });
+
+describe('a directory read', () => {
+  it('tells the streams of the accounts it lists that the last read did not: created elsewhere, or followed by no one', () => {
+    const { followed, joined } = followedCreations(new InMemoryStatusCache());
+    const elder: OrgAccount = { id: '111111111111', state: 'ACTIVE' };
+    followed.directoryRead([elder]);
+    expect(joined).toEqual([]);
+    const again = [elder, CREATED];
+    followed.directoryRead(again);
+    followed.directoryRead(again);
+    expect(joined).toEqual([[CREATED.id]]);
+  });
+});
+

@@ -13,6 +13,8 @@ export interface DemoTreeOptions {
   /** Members joined at start; accounts beyond them (a creation in progress) stay under the root, as on AWS. */
   readonly members: readonly AccountRecord[];
   readonly seed: number;
+  /** Seeds the ids of OUs created later. */
+  readonly laterIdsSeed: number;
   /**
    * How many OUs the tree has; beyond the seven base ones, team OUs are added under Workloads/Prod,
    * Workloads/Staging and Sandbox (accounts of that team and environment move into them). @default 7
@@ -99,7 +101,7 @@ export function buildDemoTree(options: DemoTreeOptions): OrganizationTree {
     units: [...base.values(), ...teamUnits.values()],
     placements,
     tags,
-    random: new SeededRandom(options.seed + 3),
+    random: new SeededRandom(options.laterIdsSeed + 3),
   });
 }
 

@@ -1,5 +1,6 @@
 // The emulator's AWS world: the demo organization and the four services that read and change it (STS,
 // Organizations, Compute Optimizer, IoT FleetWise), plus the identity store the protocol core verifies callers with.
+import { randomInt } from 'node:crypto';
 import type { IdentityStore, ServiceDefinition } from '../core/types.js';
 import type { WorldControl } from '../core/world-control.js';
 import { ComputeOptimizerEnrollments, computeOptimizerService } from './compute-optimizer.js';
@@ -34,7 +35,12 @@ export interface AwsWorldOptions {
   readonly delayMs: number;
   /** The emulator clock; read once, to place the demo organization's timestamps. @default () => new Date() */
   readonly clock?: () => Date;
-  /** @default DEFAULT_SEED */
+  /**
+   * Seeds the demo organization and, when given, the ids handed out later (accounts, creation requests, OUs), so two
+   * emulators started alike answer alike. Without it the demo is DEFAULT_SEED's and later ids are new at every start:
+   * AWS never hands out an id twice, and a client that outlived a restarted emulator must not meet its old ids again.
+   * @default DEFAULT_SEED
+   */
   readonly seed?: number;
   /**
    * Account quota of the organization, management account included.
@@ -67,6 +73,7 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
   }
   if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be 0 or more, got ${delayMs}`);
   const seed = options.seed ?? DEFAULT_SEED;
+  const laterIdsSeed = options.seed ?? randomInt(2 ** 31);
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const maxAccounts = options.maxAccounts ?? memberAccounts + 1 + DEFAULT_ACCOUNT_HEADROOM;
   if (!Number.isInteger(maxAccounts) || maxAccounts < memberAccounts + 1) {
@@ -95,7 +102,7 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
     maxAccounts,
     delayMs,
     // Ids handed out later come from their own stream, so the demo stays the same whatever is created afterwards.
-    random: new SeededRandom(seed + 1),
+    random: new SeededRandom(laterIdsSeed + 1),
     gate: holds,
   });
   const tree = buildDemoTree({
@@ -103,6 +110,7 @@ export function createAwsWorld(options: AwsWorldOptions): AwsWorld {
     managementAccountId: demo.management.id,
     members: demo.members.filter((member) => member.joinedAt <= startedAt),
     seed,
+    laterIdsSeed,
     organizationalUnits,
   });
   const identity = new IdentityRegistry(demo.management.id);

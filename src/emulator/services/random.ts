@@ -1,5 +1,6 @@
-// Seeded randomness for the emulator's state: the demo organization and the ids the services hand out are a pure
-// function of the seed and the sequence of calls, so two emulators started alike answer alike.
+// Seeded randomness for the emulator's state: the demo organization is a pure function of the seed, and so are the
+// ids the services hand out when a seed is given, so two emulators started alike answer alike (without one, later
+// ids are new at every start: see AwsWorldOptions.seed).
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';

@@ -10,6 +10,8 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PRINTABLE_ASCII = /^[\u0020-\u007E]+$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Organizations refuses tag keys with AWS's own prefix, in any letter case (InvalidInputException): known here. */
+const NOT_RESERVED_TAG_KEY = /^(?!aws:)/i;
 
 export enum IamUserAccessToBilling {
   ALLOW = 'ALLOW',
@@ -26,8 +28,9 @@ registerEnumType(IamUserAccessToBilling, {
 
 @InputType({ description: 'A tag to attach to the new account.' })
 export class TagInput {
-  @Field(() => String, { description: 'Tag key, 1–128 characters.' })
+  @Field(() => String, { description: 'Tag key, 1–128 characters, not starting with "aws:" (AWS reserves that prefix).' })
   @Length(1, 128, { message: 'must be 1 to 128 characters' })
+  @Matches(NOT_RESERVED_TAG_KEY, { message: 'must not start with "aws:", a prefix AWS reserves for its own tags' })
   key!: string;
 
   @Field(() => String, { description: 'Tag value, 0–256 characters.' })

@@ -44,8 +44,10 @@ export class OrganizationShapeResolver {
     return [...found.units.values()].map((node) => OrganizationalUnit.from(found, node));
   }
 
+  // Nullable, so that an unknown or malformed id fails this field alone, not the organization and its other fields.
   @FieldResolver(() => OrganizationalUnit, {
-    description: 'One OU by id. A malformed id is BAD_USER_INPUT (before any AWS call); an unknown one NOT_FOUND.',
+    nullable: true,
+    description: 'One OU by id; null with an error: BAD_USER_INPUT for a malformed id (before any AWS call), NOT_FOUND for an unknown one.',
   })
   async organizationalUnit(
     @Arg('id', () => String, { description: 'The OU id ("ou-…-…").' }) id: string,

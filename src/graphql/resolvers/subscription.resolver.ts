@@ -69,8 +69,7 @@ export class SubscriptionResolver {
     })
     _filter?: AccountFilterInput,
   ): AccountStatusChange {
-    ctx.renewLoaders();
-    return AccountStatusChange.from(eventOf(message));
+    return accountStatusEvent(message, ctx);
   }
 
   @Subscription(() => CreateAccountRequest, {
@@ -108,6 +107,16 @@ export class SubscriptionResolver {
  * The event a subscription resolver is called with. Over HTTP POST, Apollo executes a subscription document like a
  * query: the resolver then runs once with no event, and the client gets told where subscriptions are served.
  */
+/**
+ * One event of accountStatusChanged as the client gets it. build-schema.ts makes it the field's resolver, called
+ * without type-graphql's wrapper: that would convert and validate the stream's arguments (an AccountFilterInput among
+ * them) again for every event, when the stream checked them once as it opened.
+ */
+export function accountStatusEvent(message: StreamMessage | undefined, ctx: GraphQLContext): AccountStatusChange {
+  ctx.renewLoaders();
+  return AccountStatusChange.from(eventOf(message));
+}
+
 function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
   if (message === undefined) throw badUserInput('Subscriptions are served over graphql-ws (a WebSocket to this URL), not HTTP.');
   return message;

@@ -190,6 +190,19 @@ describe('determinism', () => {
       (await testWorld().call('organizations', 'CreateAccount', { Email: 'x@example.com', AccountName: 'x' })).CreateAccountStatus;
     expect(await create()).toEqual(await create());
   });
+
+  it('without a seed, builds the same demo but hands out new ids at every start, as AWS never reuses one', async () => {
+    const [first, second] = [testWorld({ seed: undefined }), testWorld({ seed: undefined })];
+    expect(await allAccounts(first)).toEqual(await allAccounts(second));
+    const create = async (world: TestWorld) =>
+      (await world.call('organizations', 'CreateAccount', { Email: 'x@example.com', AccountName: 'x' })).CreateAccountStatus as { Id: string };
+    expect((await create(first)).Id).not.toBe((await create(second)).Id);
+    const unit = async (world: TestWorld) => {
+      const [root] = (await world.call('organizations', 'ListRoots')).Roots as Array<{ Id: string }>;
+      return ((await world.call('organizations', 'CreateOrganizationalUnit', { ParentId: root!.Id, Name: 'New' })).OrganizationalUnit as { Id: string }).Id;
+    };
+    expect(await unit(first)).not.toBe(await unit(second));
+  });
 });
 
 describe('a 10,000-member organization', () => {
