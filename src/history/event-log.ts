@@ -1,7 +1,8 @@
 // The status_events table: appending changes (each follows the last event of its status, once), pages newest first,
 // replays oldest first after a cursor, and pruning past the retention. Queries only — when to write, and what to do
 // while the database is away, is the recorder's (recorder.ts).
-import type { CompiledQuery, ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Engine } from './database.js';
 import {
   InvalidCursorError,
   type HistorySource,
@@ -10,6 +11,7 @@ import {
   type StatusEventFilter,
   type WatchTarget,
 } from '../status/index.js';
+import { accountStatusEvents, latestOfCreatingRequests, requestAccountId } from './creation-requests.js';
 import type { HistoryDatabase, StatusEventTable } from './schema.js';
 
 /** An event to write: the last event of its status it follows (0: none, the first reading). */
@@ -31,7 +33,7 @@ const LATEST_PER_QUERY = 200;
 const PRUNE_BATCH = 5_000;
 const PRUNED_THROUGH = 'pruned_through';
 
-type Row = Omit<StatusEventTable, 'id'> & { id: number | string };
+type Row = Omit<StatusEventTable, 'id'> & { id: number | string; request_account_id?: string | null };
 type NewRow = Omit<StatusEventTable, 'id'>;
 type Db = Kysely<HistoryDatabase>;
 type Inserted = { id: number | string; watch_key: string };
@@ -62,7 +64,10 @@ export class EventLog {
   /** The insert of n rows, compiled once per n (a poll round's size recurs): only its parameters change. */
   private readonly inserts = new Map<number, CompiledQuery<Inserted>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   /**
    * The last event of each of these statuses (absent: none recorded). Each status's is the event with the highest
@@ -72,6 +77,28 @@ export class EventLog {
    */
   async latest(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
     const found = new Map<string, LatestEvent>();
+    if (keys.length === 0) return found;
+    if (this.engine === 'postgres') {
+      // One statement, planned once: a lateral lookup per key of the array (a union of a hundred subqueries, as
+      // below, cost PostgreSQL more to plan than to run, on every write).
+      const rows = await this.db
+        .selectFrom(sql<{ k: string }>`unnest(${[...keys]}::text[])`.as('k'))
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('status_events')
+              .select(['id', 'watch_key', 'current'])
+              .whereRef('status_events.watch_key', '=', 'k.k')
+              .orderBy('follows_id', 'desc')
+              .limit(1)
+              .as('l'),
+          (join) => join.onTrue(),
+        )
+        .select(['l.id', 'l.watch_key', 'l.current'])
+        .execute();
+      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+      return found;
+    }
     for (let from = 0; from < keys.length; from += LATEST_PER_QUERY) {
       const [first, ...rest] = keys.slice(from, from + LATEST_PER_QUERY).map((key, index) =>
         this.db
@@ -84,6 +111,11 @@ export class EventLog {
       for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
     }
     return found;
+  }
+
+  /** For accounts whose creation status has no event yet: the latest event of the request that made each (creation-requests.ts). */
+  latestOfCreatingRequests(accountIds: readonly string[]): Promise<Map<string, LatestEvent>> {
+    return latestOfCreatingRequests(this.db, accountIds);
   }
 
   /**
@@ -199,7 +231,9 @@ export class EventLog {
 
   private filtered(filter: StatusEventFilter): SelectQueryBuilder<HistoryDatabase, 'status_events', Row> {
     let query = this.db.selectFrom('status_events').selectAll() as SelectQueryBuilder<HistoryDatabase, 'status_events', Row>;
-    if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
+    if (filter.accountStatusesOnly) {
+      query = query.where((eb) => accountStatusEvents(eb, filter.accountIds)).select((eb) => requestAccountId(eb));
+    } else if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
     if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId).where('watch_key', 'like', 'request:%');
     if (filter.sources && filter.sources.length > 0) query = query.where('source', 'in', [...filter.sources]);
     if (filter.regions && filter.regions.length > 0) {
@@ -208,7 +242,6 @@ export class EventLog {
         eb.or([eb('region', 'is', null), eb('region', 'in', regions)]),
       );
     }
-    if (filter.accountStatusesOnly) query = query.where('account_id', 'is not', null).where('watch_key', 'not like', 'request:%');
     if (filter.since) query = query.where('observed_at', '>=', filter.since.getTime());
     if (filter.until) query = query.where('observed_at', '<', filter.until.getTime());
     return query;
@@ -234,12 +267,14 @@ function toRow(event: NewEvent): Omit<StatusEventTable, 'id'> {
 }
 
 function fromRow(row: Row): StatusEvent {
+  // A creation request's events recorded before it named its account carry it when read as the account's.
+  const accountId = row.account_id ?? row.request_account_id ?? null;
   return {
     cursor: String(row.id),
     key: row.watch_key,
     target: targetOf(row),
     source: row.source as HistorySource,
-    ...(row.account_id === null ? {} : { accountId: row.account_id }),
+    ...(accountId === null ? {} : { accountId }),
     ...(row.request_id === null ? {} : { requestId: row.request_id }),
     ...(row.region === null ? {} : { region: row.region }),
     hasPrevious: Number(row.has_previous) === 1,

@@ -192,11 +192,21 @@ export class HistoryRecorder implements StatusHistory {
       if (known) found.set(key, known);
       else unknown.push(key);
     }
-    for (const [key, event] of await this.log.latest(unknown)) {
+    const read = await this.log.latest(unknown);
+    for (const [key, event] of [...read, ...(await this.creatingRequestsOf(unknown.filter((key) => !read.has(key))))]) {
       found.set(key, event);
       if (!this.sharedWriters) this.latestKnown.set(key, event);
     }
     return found;
+  }
+
+  /**
+   * An account's creation status with no event yet continues the chain of the request that made the account (its
+   * events are the account's history): a reading of the state that request already recorded is no new first reading.
+   */
+  private creatingRequestsOf(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
+    const accountIds = keys.flatMap((key) => (key.startsWith('creation:') ? [key.slice('creation:'.length)] : []));
+    return this.log.latestOfCreatingRequests(accountIds);
   }
 
   private hold(observations: readonly StatusObservation[]): void {

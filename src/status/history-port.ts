@@ -56,7 +56,10 @@ export interface StatusEventFilter {
   readonly regions?: readonly string[];
   readonly since?: Date;
   readonly until?: Date;
-  /** Only the statuses of accounts, not creation requests followed by their id (`request:` keys). */
+  /**
+   * Only the statuses of accounts: a creation request's events (`request:` keys) only once one of them names the
+   * account it made — then all of them, as that account's (with its id), in cursor order.
+   */
   readonly accountStatusesOnly?: boolean;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openHistoryStore } from '../../src/history/index.js';
+import { describeCreationRequestEvents } from './creation-requests-contract.js';
 import { describeHistoryStore, enrollment } from './store-contract.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'statusgraph-history-'));
@@ -20,13 +21,15 @@ function freshDir(): string {
   return currentDir;
 }
 
-describeHistoryStore('embedded', {
-  open: (options) =>
+const embedded = {
+  open: (options?: { retentionDays?: number }) =>
     openHistoryStore({
-      location: { engine: 'sqlite', dataDir: currentDir },
+      location: { engine: 'sqlite' as const, dataDir: currentDir },
       retentionDays: options?.retentionDays ?? 400,
     }),
-});
+};
+describeHistoryStore('embedded', embedded);
+describeCreationRequestEvents('embedded', embedded);
 
 // Each test starts in its own directory.
 beforeEach(() => void freshDir());

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openHistoryStore } from '../../src/history/index.js';
 import { HistoryUnavailableError } from '../../src/status/index.js';
+import { describeCreationRequestEvents } from '../history/creation-requests-contract.js';
 import { describeHistoryStore, enrollment } from '../history/store-contract.js';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server.js';
 
@@ -25,9 +26,12 @@ beforeEach(async () => {
   await client.end();
 });
 
-describeHistoryStore('postgres', {
-  open: (options) => openHistoryStore({ location: { engine: 'postgres', url: server.url }, retentionDays: options?.retentionDays ?? 400 }),
-});
+const postgres = {
+  open: (options?: { retentionDays?: number }) =>
+    openHistoryStore({ location: { engine: 'postgres' as const, url: server.url }, retentionDays: options?.retentionDays ?? 400 }),
+};
+describeHistoryStore('postgres', postgres);
+describeCreationRequestEvents('postgres', postgres);
 
 describe('history store on PostgreSQL', () => {
   it('migrates once when instances start together, and both write one log', async () => {

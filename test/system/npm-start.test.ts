@@ -1,7 +1,7 @@
 // The README's first command, `npm start`, as a new user and a process manager run it: with nothing changed since
 // the last build it starts the built server without building again (wireit compares the inputs' fingerprints), and
 // a SIGTERM or SIGINT sent to npm reaches the server, which shuts down and frees its port. `npm run test:system`
-// builds first, so the build here is current.
+// builds first, so the build here is current. `npm run emulator` likewise stops when npm is signalled.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -65,6 +65,35 @@ describe('npm start', () => {
     expect(await modificationTimes()).toEqual(built);
 
     npm.kill(signal);
+
+    expect(await exited).toBe(0);
+    expect(await portAccepts(port)).toBe(false);
+  });
+});
+
+describe('npm run emulator', () => {
+  it('stops the emulator when npm is sent SIGTERM, as a process manager or a terminal would', async () => {
+    const npm = spawn('npm', ['run', 'emulator', '--', '--port', '0', '--accounts', '5'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.push(npm);
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      npm.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+        if (found) resolve(Number(found));
+      });
+      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then((code) => reject(new Error(`npm run emulator exited with ${code} before listening:\n${output}`)));
+    });
+    expect(await portAccepts(port)).toBe(true);
+
+    npm.kill('SIGTERM');
 
     expect(await exited).toBe(0);
     expect(await portAccepts(port)).toBe(false);

@@ -20,7 +20,7 @@ import { StatusSource } from '../enums.js';
 import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
-import { AccountStatusChange } from '../types/account-status-change.type.js';
+import { AccountStatusChange, type ObservedBy } from '../types/account-status-change.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
 import { accountIdsOrThrow, fleetwiseRegionOrThrow, MAX_ACCOUNT_IDS } from '../argument-rules.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
@@ -89,10 +89,14 @@ export class SubscriptionResolver {
     if (event.failure) throw toGraphQLError(upstreamFailure(event.failure));
     const found = await orFieldError(ctx.loaders.creationRequest.load(id));
     if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
-    // A replayed event is the state it recorded, not today's.
+    // A recorded event (replayed or live) is the state it recorded when it was observed, not today's.
     const state = event.current ?? found.value.state;
-    return Object.assign(CreateAccountRequest.from({ value: { ...found.value, state }, fetchedAt: found.fetchedAt }), {
+    const fetchedAt = event.observedBy && event.changedAt ? new Date(event.changedAt) : found.fetchedAt;
+    return Object.assign(CreateAccountRequest.from({ value: { ...found.value, state }, fetchedAt }), {
       cursor: event.cursor ?? null,
+      observedBy: event.observedBy ? (event.observedBy.toUpperCase() as ObservedBy) : null,
+      caller: event.caller ?? null,
+      idempotencyKey: event.idempotencyKey ?? null,
     });
   }
 

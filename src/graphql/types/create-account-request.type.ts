@@ -3,6 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { Cached, CreateAccountStatusRecord } from '../../status/index.js';
 import { CreateAccountFailureReason, CreateAccountState, toEnum } from '../enums.js';
 import { AccountIdScalar, DateTimeScalar } from '../scalars.js';
+import { ObservedBy } from './account-status-change.type.js';
 
 @ObjectType({ simpleResolvers: true, description: 'An asynchronous request to create an account in the organization.' })
 export class CreateAccountRequest {
@@ -23,6 +24,24 @@ export class CreateAccountRequest {
     description: 'In createAccountRequestChanged: the history cursor of this event (resume with `after`). Null elsewhere.',
   })
   cursor?: string | null;
+
+  @Field(() => ObservedBy, {
+    nullable: true,
+    description: 'In createAccountRequestChanged, on a recorded event: what observed this state (the createAccount itself: MUTATION). Null elsewhere.',
+  })
+  observedBy?: ObservedBy | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'In createAccountRequestChanged, on the createAccount\'s own event: its caller (API key name, or a hash of the token subject). Null elsewhere.',
+  })
+  caller?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'In createAccountRequestChanged, on the createAccount\'s own event: its idempotencyKey. Null elsewhere.',
+  })
+  idempotencyKey?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the account creation was requested.' })
   requestedTimestamp?: Date;
