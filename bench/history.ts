@@ -38,13 +38,22 @@ interface RecordingResult {
   readonly eventsPerSecond: number;
   readonly baselinePerSecond: number;
   readonly loopDelayP99Ms: number;
+  /** This process's CPU per event (the recorder's side; PostgreSQL's server runs apart): steadier than the rate on a shared machine. */
+  readonly cpuMicrosPerEvent: number;
   readonly bytesPerEvent: number;
 }
 
-async function recordInto(store: HistoryStore): Promise<{ perSecond: number; loopDelayP99Ms: number }> {
+/** CPU microseconds this process spent per event since `before`. */
+function cpuPerEvent(before: NodeJS.CpuUsage, events: number): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / events;
+}
+
+async function recordInto(store: HistoryStore): Promise<{ perSecond: number; loopDelayP99Ms: number; cpuMicrosPerEvent: number }> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (let index = 0; index < PLAN.recorded; index += BATCH) {
     const batch = Array.from({ length: BATCH }, (_, offset) => observation(index + offset));
     const answers = await store.history.record(batch);
@@ -55,7 +64,7 @@ async function recordInto(store: HistoryStore): Promise<{ perSecond: number; loo
   }
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
-  return { perSecond: PLAN.recorded / seconds, loopDelayP99Ms: delay.percentile(99) / 1e6 };
+  return { perSecond: PLAN.recorded / seconds, loopDelayP99Ms: delay.percentile(99) / 1e6, cpuMicrosPerEvent: cpuPerEvent(cpuBefore, PLAN.recorded) };
 }
 
 function directoryBytes(dir: string): number {
@@ -87,7 +96,7 @@ async function recordingEmbedded(): Promise<RecordingResult> {
     }
     const baselinePerSecond = PLAN.recorded / ((performance.now() - started) / 1000);
     raw.close();
-    return { engine: 'embedded (better-sqlite3)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, bytesPerEvent };
+    return { engine: 'embedded (better-sqlite3)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, cpuMicrosPerEvent: measured.cpuMicrosPerEvent, bytesPerEvent };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -115,7 +124,7 @@ async function recordingPostgres(): Promise<RecordingResult> {
     }
     const baselinePerSecond = PLAN.recorded / ((performance.now() - started) / 1000);
     await client.end();
-    return { engine: 'PostgreSQL 15 (node-postgres)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, bytesPerEvent };
+    return { engine: 'PostgreSQL 15 (node-postgres)', eventsPerSecond: measured.perSecond, baselinePerSecond, loopDelayP99Ms: measured.loopDelayP99Ms, cpuMicrosPerEvent: measured.cpuMicrosPerEvent, bytesPerEvent };
   } finally {
     await server.close();
   }
@@ -125,6 +134,9 @@ interface ReplayResult {
   readonly events: number;
   readonly perSecond: number;
   readonly baselinePerSecond: number;
+  /** CPU per event of this process (server and client together), and of the bare baseline's. */
+  readonly cpuMicrosPerEvent: number;
+  readonly baselineCpuMicrosPerEvent: number;
   readonly inOrder: boolean;
   readonly rssGrowthMb: number;
 }
@@ -132,13 +144,14 @@ interface ReplayResult {
 const REPLAY_QUERY = 'subscription { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], after: "0") { cursor } }';
 
 /** Subscribes and takes `expected` events: how fast, whether in cursor order, and how much this process grew. */
-async function receiveAll(httpUrl: string, expected: number): Promise<Omit<ReplayResult, 'baselinePerSecond'>> {
+async function receiveAll(httpUrl: string, expected: number): Promise<Omit<ReplayResult, 'baselinePerSecond' | 'baselineCpuMicrosPerEvent'>> {
   const client = wsClient(httpUrl);
   try {
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const cursors: number[] = [];
     let unsubscribe = () => undefined as void;
     await new Promise<void>((resolve, reject) => {
@@ -160,6 +173,7 @@ async function receiveAll(httpUrl: string, expected: number): Promise<Omit<Repla
     return {
       events: cursors.length,
       perSecond: cursors.length / seconds,
+      cpuMicrosPerEvent: cpuPerEvent(cpuBefore, cursors.length),
       inOrder: cursors.every((cursor, index) => index === 0 || cursor > cursors[index - 1]!),
       // In-process: the client's copy of the events counts too, so this is an upper bound for the server.
       rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
@@ -208,7 +222,7 @@ async function replay(): Promise<ReplayResult> {
   try {
     await fillLog(dataDir, PLAN.replayed);
     const stack = await startStack({ env: { STATUSGRAPH_DATA_DIR: dataDir } });
-    let measured: Omit<ReplayResult, 'baselinePerSecond'>;
+    let measured: Omit<ReplayResult, 'baselinePerSecond' | 'baselineCpuMicrosPerEvent'>;
     try {
       measured = await receiveAll(stack.graphqlUrl, PLAN.replayed);
     } finally {
@@ -217,7 +231,7 @@ async function replay(): Promise<ReplayResult> {
     const bare = await bareReplayServer(dataDir);
     try {
       const baseline = await receiveAll(bare.url, PLAN.replayed);
-      return { ...measured, baselinePerSecond: baseline.perSecond };
+      return { ...measured, baselinePerSecond: baseline.perSecond, baselineCpuMicrosPerEvent: baseline.cpuMicrosPerEvent };
     } finally {
       await bare.close();
     }
@@ -232,7 +246,7 @@ async function historyPages(): Promise<{ p50: number; p99: number; baselineP99: 
   try {
     await fillLog(dataDir, PLAN.logSize);
     const opened = openHistoryDb({ engine: 'sqlite', dataDir });
-    const log = new EventLog(opened.db);
+    const log = new EventLog(opened.db, opened.engine);
     const raw = new Database(join(dataDir, 'history.db'), { readonly: true });
     const bare = raw.prepare('select * from status_events where account_id = ? order by id desc limit 51');
     const times: number[] = [];
@@ -276,21 +290,24 @@ Recording: ${count(PLAN.recorded)} changes, ${BATCH} per \`record()\` call (a po
 baseline is the bare driver inserting the same rows ${BATCH} per transaction (no change detection, no successor check).
 
 ${table(
-  ['store', 'events/s', 'bare driver events/s', 'ratio', 'p99 event-loop delay', 'bytes/event'],
+  ['store', 'events/s', 'bare driver events/s', 'ratio', 'CPU per event (this process)', 'p99 event-loop delay', 'bytes/event'],
   recording.map((result) => [
     result.engine,
     count(Math.round(result.eventsPerSecond)),
     count(Math.round(result.baselinePerSecond)),
     (result.eventsPerSecond / result.baselinePerSecond).toFixed(2),
+    `${result.cpuMicrosPerEvent.toFixed(0)} µs`,
     `${result.loopDelayP99Ms.toFixed(1)} ms`,
     count(Math.round(result.bytesPerEvent)),
   ]),
-  ['l', 'r', 'r', 'r', 'r', 'r'],
+  ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
 )}
 
 Replay: a graphql-ws subscriber resuming with \`after: "0"\` from the real server (embedded store holding
 ${count(PLAN.replayed)} events) received ${count(replayed.events)} events, ${replayed.inOrder ? 'in cursor order' : '**out of order**'},
-at ${count(Math.round(replayed.perSecond))} events/s (target ≥ 20,000); the process (server and client together) grew by
+at ${count(Math.round(replayed.perSecond))} events/s (target ≥ 20,000), ${replayed.cpuMicrosPerEvent.toFixed(0)} µs of CPU per event; a bare graphql-ws server
+sending the same log's cursors (graphql-js, no statusgraph) ${count(Math.round(replayed.baselinePerSecond))} events/s, ${replayed.baselineCpuMicrosPerEvent.toFixed(0)} µs per event
+(ratio ${(replayed.perSecond / replayed.baselinePerSecond).toFixed(2)}); the process (server and client together) grew by
 ${replayed.rssGrowthMb.toFixed(0)} MB at its peak — the replay waits while 1,000 events are not yet taken.
 
 History pages: \`Account.history(first: 50)\`'s query with ${count(PLAN.logSize)} events in the embedded log, ${count(PLAN.pages)}

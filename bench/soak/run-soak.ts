@@ -174,7 +174,14 @@ async function settledFinalStates(
 ): Promise<{ verdict: FinalStateVerdict; settledAfterMs: number }> {
   const startedAt = Date.now();
   for (;;) {
-    const { expected, accounts } = await finalStates(url, emulator);
+    const final = await finalStates(url, emulator);
+    if (!final) {
+      // The organization query itself was cut short (its deadline, on a stalled machine): ask again.
+      if (Date.now() - startedAt >= SETTLE_MAX_MS) throw new Error('the organization could not be read at the end of the soak');
+      await sleep(SETTLE_STEP_MS);
+      continue;
+    }
+    const { expected, accounts } = final;
     const createdAccounts = new Set(accounts.filter((id) => id !== '000000000000' && !initial.has(id)));
     const verdict = checkFinalStates(subscribers, expected, createdAccounts);
     const settledAfterMs = Date.now() - startedAt;
@@ -211,11 +218,12 @@ async function memberIds(url: string): Promise<{ members: string[]; initial: Set
  * Each status's final value in the emulator, keyed as subscriptions name them; statuses statusgraph cannot read (the
  * demo's account without a member role) are left out, since their subscribers get error events, not values.
  */
-async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] }> {
+async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] } | undefined> {
   const answer = await graphql(
     url,
     `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
   );
+  if (!answer.data?.organization) return undefined;
   // `organization.accounts.nodes.<index>.<field>` of each field that could not be read.
   const unreadable = new Set<string>((answer.errors ?? []).map((error: { path: unknown[] }) => `${String(error.path[3])}.${String(error.path[4])}`));
   const nodes: { id: string; creationRequest: { id: string } | null }[] = answer.data.organization.accounts.nodes;

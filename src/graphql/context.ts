@@ -1,7 +1,7 @@
 // What every resolver receives: per-request loaders and the shared domain services. Resolvers read these,
 // never module singletons, so each test and each server instance is independent.
 import {
-  createLoaders,
+  StatusReader,
   type BatchObserver,
   type Loaders,
   type StatusHistory,
@@ -19,7 +19,12 @@ export interface GraphQLServices {
 }
 
 export interface GraphQLContext {
-  /** Loaders of the current operation — or, in a subscription, of the current event. */
+  /**
+   * How this operation reads statuses (status/status-reader.ts): at once from the cache, else batched — renewed per
+   * event in a subscription.
+   */
+  readonly reader: StatusReader;
+  /** The reader's loaders, for the reads that batch by themselves (the org-wide summary). */
   readonly loaders: Loaders;
   readonly services: GraphQLServices;
   /** Correlates log lines of one operation. */
@@ -47,13 +52,13 @@ export function createGraphQLContext(services: GraphQLServices, requestId: strin
 }
 
 /**
- * A class, with `loaders` a getter on its prototype, because Apollo Server hands resolvers a copy of the context made
+ * A class, with `reader` and `loaders` getters on its prototype, because Apollo Server hands resolvers a copy of the context made
  * with Object.assign: a getter of the object's own would run at the copy (making every loader for every request) and
  * be frozen into the copy as a plain value. Own fields are copied as they are; the getter stays lazy on the copy.
  */
 class RequestContext implements GraphQLContext {
-  /** Made on first use: an operation that reads no status (a warm page, a mutation's input error) makes none. */
-  private currentLoaders: Loaders | undefined = undefined;
+  /** Made on first use: an operation that reads no status (a mutation's input error) makes none. */
+  private currentReader: StatusReader | undefined = undefined;
 
   constructor(
     readonly services: GraphQLServices,
@@ -61,11 +66,15 @@ class RequestContext implements GraphQLContext {
     private readonly onBatch: BatchObserver | undefined,
   ) {}
 
+  get reader(): StatusReader {
+    return (this.currentReader ??= new StatusReader(this.services.status, this.onBatch));
+  }
+
   get loaders(): Loaders {
-    return (this.currentLoaders ??= createLoaders(this.services.status, this.onBatch));
+    return this.reader.loaders;
   }
 
   renewLoaders(): void {
-    this.currentLoaders = undefined;
+    this.currentReader = undefined;
   }
 }

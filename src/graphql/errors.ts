@@ -1,7 +1,7 @@
 // Error codes of the API — the one vocabulary, every transport and layer (public: clients switch on
 // extensions.code) — and the mapping of domain failures onto them.
 import { GraphQLError } from 'graphql';
-import { CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isDeadlineExceeded, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
+import { type Cached, CursorExpiredError, HistoryUnavailableError, InvalidCursorError, isDeadlineExceeded, isUpstreamFailure, NotInOrganizationError } from '../status/index.js';
 
 export const ErrorCode = {
   // A field's or an input's answer.
@@ -103,4 +103,12 @@ export async function orFieldError<T>(promise: Promise<T>): Promise<T> {
  */
 export function rethrowAsFieldError(error: unknown): never {
   throw toGraphQLError(error);
+}
+
+/**
+ * Maps a reader's answer (status/status-reader.ts): at once when it is there (the warm path makes no promise), else
+ * once the batch answers, a failure becoming the field's GraphQL error.
+ */
+export function mapAnswer<T, R>(answer: Cached<T> | Promise<Cached<T>>, map: (found: Cached<T>) => R): R | Promise<R> {
+  return answer instanceof Promise ? answer.then(map, rethrowAsFieldError) : map(answer);
 }

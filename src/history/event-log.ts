@@ -1,7 +1,8 @@
 // The status_events table: appending changes (each follows the last event of its status, once), pages newest first,
 // replays oldest first after a cursor, and pruning past the retention. Queries only — when to write, and what to do
 // while the database is away, is the recorder's (recorder.ts).
-import type { CompiledQuery, ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Engine } from './database.js';
 import {
   InvalidCursorError,
   type HistorySource,
@@ -63,7 +64,10 @@ export class EventLog {
   /** The insert of n rows, compiled once per n (a poll round's size recurs): only its parameters change. */
   private readonly inserts = new Map<number, CompiledQuery<Inserted>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   /**
    * The last event of each of these statuses (absent: none recorded). Each status's is the event with the highest
@@ -73,6 +77,28 @@ export class EventLog {
    */
   async latest(keys: readonly string[]): Promise<Map<string, LatestEvent>> {
     const found = new Map<string, LatestEvent>();
+    if (keys.length === 0) return found;
+    if (this.engine === 'postgres') {
+      // One statement, planned once: a lateral lookup per key of the array (a union of a hundred subqueries, as
+      // below, cost PostgreSQL more to plan than to run, on every write).
+      const rows = await this.db
+        .selectFrom(sql<{ k: string }>`unnest(${[...keys]}::text[])`.as('k'))
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('status_events')
+              .select(['id', 'watch_key', 'current'])
+              .whereRef('status_events.watch_key', '=', 'k.k')
+              .orderBy('follows_id', 'desc')
+              .limit(1)
+              .as('l'),
+          (join) => join.onTrue(),
+        )
+        .select(['l.id', 'l.watch_key', 'l.current'])
+        .execute();
+      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+      return found;
+    }
     for (let from = 0; from < keys.length; from += LATEST_PER_QUERY) {
       const [first, ...rest] = keys.slice(from, from + LATEST_PER_QUERY).map((key, index) =>
         this.db

@@ -43,7 +43,7 @@ export async function openHistoryStore(options: HistoryStoreOptions): Promise<Hi
   const { location, retentionDays } = options;
   const opened = openHistoryDb(location, { onPoolError: (error) => options.onAvailability?.(false, error) });
   const sharedWriters = opened.engine === 'postgres';
-  const log = new EventLog(opened.db);
+  const log = new EventLog(opened.db, opened.engine);
   const history = new HistoryRecorder({
     log,
     retentionDays,

@@ -113,11 +113,14 @@ export async function followFilter(
     if (accounts.some((account) => parentFromPaths(account) === undefined)) await status.shape.forgetWalkedPlacements();
     const now = await inScope(accounts);
     const arriving = accounts.filter((account) => now.ids.has(account.id) && !scoped.has(account.id));
-    const left = [...scoped].filter((id) => !now.ids.has(id) && !now.undecided.has(id));
-    // Status criteria, for the accounts arriving only (the calls of reading those statuses for them).
-    const entered = (await selectAccounts(status, status.shape, arriving, { ...filter, ...emptyScope })).accounts.map((account) => account.id);
-    scoped = new Set([...[...scoped].filter((id) => !left.includes(id)), ...arriving.map((account) => account.id)]);
-    const departed = left.filter((id) => followed.delete(id));
+    const left = new Set([...scoped].filter((id) => !now.ids.has(id) && !now.undecided.has(id)));
+    // Status criteria, for the accounts arriving only (the calls of reading those statuses for them). One whose
+    // status could not be read this round (throttled…) is judged again next round.
+    const judged = await selectAccounts(status, status.shape, arriving, { ...filter, ...emptyScope });
+    const retry = new Set(judged.undecided.map((each) => each.accountId));
+    const entered = judged.accounts.map((account) => account.id);
+    scoped = new Set([...[...scoped].filter((id) => !left.has(id)), ...arriving.map((account) => account.id).filter((id) => !retry.has(id))]);
+    const departed = [...left].filter((id) => followed.delete(id));
     for (const id of entered) followed.add(id);
     if (entered.length > 0 || departed.length > 0) onChange({ entered, left: departed });
   }, opened.fetchedAt);

@@ -88,7 +88,7 @@ afterAll(async () => {
 });
 
 describe('accountStatusChanged filtered by OU, while accounts move', () => {
-  it('sends ENTERED with the current status for an account moved in, LEFT for one moved out and nothing after, nothing for a move inside', async () => {
+  it('sends ENTERED with the current status for an account moved in, LEFT for one moved out and nothing after (until it comes back), nothing for a move inside', async () => {
     const workloads = units.get('Workloads')!;
     const prod = units.get('Workloads/Prod')!;
     const staging = units.get('Workloads/Staging')!;
@@ -153,6 +153,19 @@ describe('accountStatusChanged filtered by OU, while accounts move', () => {
     const afterLeft = events.events.slice(events.events.indexOf(left) + 1);
     expect(afterLeft.filter((event) => event.accountStatusChanged.accountId === leaving!.Id)).toEqual([]);
     byId.unsubscribe();
+
+    // Moved back, it enters again, with the status it has now (changed while it was away).
+    await organizations.send(new MoveAccountCommand({ AccountId: leaving!.Id, SourceParentId: sandbox, DestinationParentId: staging }));
+    const back = await events.waitFor(
+      (event) => event.accountStatusChanged.accountId === leaving!.Id && event.accountStatusChanged.membership === 'ENTERED',
+      'the account moved back',
+    );
+    expect(back.accountStatusChanged).toEqual({
+      accountId: leaving!.Id,
+      current: await enrollmentOf(leaving!.Id!),
+      membership: 'ENTERED',
+      account: { organizationalUnit: { id: staging } },
+    });
     events.unsubscribe();
   });
 });

@@ -174,6 +174,27 @@ describe('RedisPollerLeases', () => {
     expect(leases.renewEveryMs).toBeLessThan(10_000 / 2);
     expect(await redis.client().pttl('lease-test-4:k')).toBeLessThanOrEqual(10_000);
   });
+
+  it('keeps the last change its holder published past the lease, and hands it to the next instance that takes the lease', async () => {
+    const options = { leaseMs: 60_000, keyPrefix: 'lease-test-5:', publishedPrefix: 'published-test-5:' };
+    const a = new RedisPollerLeases({ connection: await connect('handed-a'), instanceId: 'a', ...options });
+    const b = new RedisPollerLeases({ connection: await connect('handed-b'), instanceId: 'b', ...options });
+    const message = { key: 'k', target: { kind: 'enrollment' as const, accountId: '111111111111' }, current: 'Pending', changedAt: new Date(0).toISOString() };
+    await a.claim(['k']);
+    a.published('k', message);
+    await expect.poll(() => redis.client().get('published-test-5:k')).toBe(JSON.stringify(message));
+    expect(await redis.client().pttl('published-test-5:k')).toBeGreaterThan(60_000);
+    await a.release(['k']);
+
+    const gained: [readonly string[], ReadonlyMap<string, unknown>][] = [];
+    b.start({ gained: (keys, lastPublished) => gained.push([keys, lastPublished]), claimed: () => undefined, failed: () => undefined });
+    b.want('k');
+    await expect.poll(() => gained.length).toBe(1);
+    expect(gained[0]).toEqual([['k'], new Map([['k', message]])]);
+    expect(b.holds('k')).toBe(true);
+    await b.close();
+    expect(await a.holder('k')).toBeNull();
+  });
 });
 
 describe('RedisIdempotencyStore', () => {

@@ -1,10 +1,10 @@
-// The three statuses of an account: answered at once when the status cache in this process holds them fresh (a warm
-// page of 1,000 accounts is 3,000 such answers), else through the request's DataLoaders, so that a cold page of
-// accounts costs one batch per source, not one call per account.
+// The three statuses of an account, read through the request's StatusReader (ctx.reader): at once when the status
+// cache in this process holds them fresh (a warm page of 1,000 accounts is 3,000 such answers), else batched, so
+// that a cold page of accounts costs one batch per source, not one call per account. Here: arguments and mapping.
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
 import { fleetwiseRegionOrThrow } from '../argument-rules.js';
-import { rethrowAsFieldError } from '../errors.js';
+import { mapAnswer } from '../errors.js';
 import { Account } from '../types/account.type.js';
 import { ComputeOptimizerEnrollment } from '../types/compute-optimizer-enrollment.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
@@ -24,11 +24,9 @@ export class AccountResolver {
     @Ctx() ctx: GraphQLContext,
   ): FleetwiseRegistration | null | Promise<FleetwiseRegistration | null> {
     const chosen = fleetwiseRegionOrThrow(ctx, region);
-    const cached = ctx.services.status.cachedFleetwiseRegistration(account.id, chosen);
-    if (cached) return cached.value ? FleetwiseRegistration.from({ value: cached.value, fetchedAt: cached.fetchedAt }) : null;
-    return ctx.loaders.fleetwise
-      .load({ accountId: account.id, region: chosen })
-      .then((found) => (found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
+    return mapAnswer(ctx.reader.fleetwiseRegistration(account.id, chosen), (found) =>
+      found.value ? FleetwiseRegistration.from({ value: found.value, fetchedAt: found.fetchedAt }) : null,
+    );
   }
 
   @FieldResolver(() => ComputeOptimizerEnrollment, { nullable: true, description: 'Compute Optimizer enrollment of the account.' })
@@ -36,9 +34,7 @@ export class AccountResolver {
     @Root() account: Account,
     @Ctx() ctx: GraphQLContext,
   ): ComputeOptimizerEnrollment | Promise<ComputeOptimizerEnrollment> {
-    const cached = ctx.services.status.cachedEnrollment(account.id);
-    if (cached) return ComputeOptimizerEnrollment.from(cached);
-    return ctx.loaders.enrollment.load(account.id).then((found) => ComputeOptimizerEnrollment.from(found), rethrowAsFieldError);
+    return mapAnswer(ctx.reader.enrollment(account.id), (found) => ComputeOptimizerEnrollment.from(found));
   }
 
   @FieldResolver(() => CreateAccountRequest, {
@@ -46,11 +42,8 @@ export class AccountResolver {
     description: 'The Organizations request that created the account; null when it joined by invitation or AWS has no record.',
   })
   creationRequest(@Root() account: Account, @Ctx() ctx: GraphQLContext): CreateAccountRequest | null | Promise<CreateAccountRequest | null> {
-    const record = account.record ?? { id: account.id };
-    const cached = ctx.services.status.cachedCreationRequestForAccount(record);
-    if (cached) return cached.value ? CreateAccountRequest.from({ value: cached.value, fetchedAt: cached.fetchedAt }) : null;
-    return ctx.loaders.creationRequestForAccount
-      .load(record)
-      .then((found) => (found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null), rethrowAsFieldError);
+    return mapAnswer(ctx.reader.creationRequestForAccount(account.record ?? { id: account.id }), (found) =>
+      found.value ? CreateAccountRequest.from({ value: found.value, fetchedAt: found.fetchedAt }) : null,
+    );
   }
 }

@@ -1,9 +1,8 @@
 // Root queries: the viewer, accounts by id, the organization and creation requests.
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import type { Cached, OrganizationInfo } from '../../status/index.js';
 import { MAX_ACCOUNT_IDS } from '../argument-rules.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, orFieldError, rethrowAsFieldError } from '../errors.js';
+import { badUserInput, mapAnswer, orFieldError } from '../errors.js';
 import { AccountIdScalar, CreateAccountRequestIdScalar } from '../scalars.js';
 import { Account } from '../types/account.type.js';
 import { CreateAccountRequest } from '../types/create-account-request.type.js';
@@ -16,7 +15,7 @@ export class QueryResolver {
   async viewer(@Ctx() ctx: GraphQLContext): Promise<Account> {
     const id = await orFieldError(ctx.services.status.viewerAccountId());
     // Outside an organization DescribeAccount is refused; the viewer is still an account, known by its id.
-    const found = await ctx.loaders.account.load(id).catch(() => undefined);
+    const found = await Promise.resolve(ctx.reader.account(id)).catch(() => undefined);
     return Account.from(found?.value ?? { id });
   }
 
@@ -25,9 +24,7 @@ export class QueryResolver {
     @Arg('id', () => AccountIdScalar, { description: 'The 12-digit account id.' }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Account | null | Promise<Account | null> {
-    const cached = ctx.services.status.cachedAccount(id);
-    if (cached) return cached.value ? Account.from(cached.value) : null;
-    return ctx.loaders.account.load(id).then((found) => (found.value ? Account.from(found.value) : null), rethrowAsFieldError);
+    return mapAnswer(ctx.reader.account(id), (found) => (found.value ? Account.from(found.value) : null));
   }
 
   @Query(() => [Account], {
@@ -39,19 +36,14 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
   ): (Account | null | Promise<Account | null>)[] {
     if (ids.length > MAX_ACCOUNT_IDS) throw badUserInput(`ids may name at most ${MAX_ACCOUNT_IDS} accounts.`, 'ids');
-    return ids.map((id) => {
-      const cached = ctx.services.status.cachedAccount(id);
-      if (cached) return cached.value ? Account.from(cached.value) : null;
-      return orFieldError(ctx.loaders.account.load(id)).then((found) => (found.value ? Account.from(found.value) : null));
-    });
+    return ids.map((id) => mapAnswer(ctx.reader.account(id), (found) => (found.value ? Account.from(found.value) : null)));
   }
 
   @Query(() => Organization, { nullable: true, description: 'The organization; null when the caller is in none.' })
   organization(@Ctx() ctx: GraphQLContext): Organization | null | Promise<Organization | null> {
-    const toOrganization = (organization: Cached<OrganizationInfo | null>) =>
-      organization.value ? Organization.from({ value: organization.value, fetchedAt: organization.fetchedAt }) : null;
-    const cached = ctx.services.status.cachedOrganization();
-    return cached ? toOrganization(cached) : orFieldError(ctx.services.status.organization()).then(toOrganization);
+    return mapAnswer(ctx.reader.organization(), (organization) =>
+      organization.value ? Organization.from({ value: organization.value, fetchedAt: organization.fetchedAt }) : null,
+    );
   }
 
   @Query(() => CreateAccountRequest, { nullable: true, description: 'One account-creation request by id; null when AWS has no such request.' })

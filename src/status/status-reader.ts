@@ -1,0 +1,70 @@
+// The per-request reader: what an operation's GraphQL context holds to read statuses (made per request, and per event
+// of a subscription). Each answer comes at once from a fresh entry of the status cache in this process — the warm
+// path stays synchronous: no promise, no DataLoader batch — or else through the request's DataLoaders, which batch
+// the operation's lookups into the StatusService's batch functions. A resolver asks it and maps what it answers;
+// the peek-then-load rule lives here, once. The service it reads through is the caller's (StatusService.forCaller),
+// so the batch's AWS calls stop when the caller goes.
+import { createLoaders, type BatchObserver, type Loaders } from './create-loaders.js';
+import type { CreateAccountStatusRecord, EnrollmentStatusRecord, FleetwiseRegistrationRecord, OrganizationInfo, OrgAccount } from './records.js';
+import { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
+import type { Cached } from './status-cache.js';
+import type { AccountDirectory, StatusService } from './status-service.js';
+
+/** An answer now (a fresh cache entry) or once the batch has read it; a failure rejects the promise. */
+export type Answer<T> = Cached<T> | Promise<Cached<T>>;
+
+export class StatusReader {
+  /** Made on first miss: an operation answered from the cache (a warm page) makes no DataLoader. */
+  private currentLoaders: Loaders | undefined = undefined;
+
+  constructor(
+    readonly service: StatusService,
+    private readonly onBatch?: BatchObserver,
+  ) {}
+
+  /** The request's DataLoaders, for the reads that batch by themselves (the org-wide summary). */
+  get loaders(): Loaders {
+    return (this.currentLoaders ??= createLoaders(this.service, this.onBatch));
+  }
+
+  /** The account's FleetWise registration in the region; null = never registered there. */
+  fleetwiseRegistration(accountId: string, region: string): Answer<FleetwiseRegistrationRecord | null> {
+    return this.service.cachedFleetwiseRegistration(accountId, region) ?? this.loaders.fleetwise.load({ accountId, region });
+  }
+
+  /** The account's Compute Optimizer enrollment. */
+  enrollment(accountId: string): Answer<EnrollmentStatusRecord> {
+    return this.service.cachedEnrollment(accountId) ?? this.loaders.enrollment.load(accountId);
+  }
+
+  /** The request that created the account; null when it joined by invitation or AWS has no record. */
+  creationRequestForAccount(account: OrgAccount): Answer<CreateAccountStatusRecord | null> {
+    return this.service.cachedCreationRequestForAccount(account) ?? this.loaders.creationRequestForAccount.load(account);
+  }
+
+  /** An account of the organization; null when the id is not in it. */
+  account(id: string): Answer<OrgAccount | null> {
+    return this.service.cachedAccount(id) ?? this.loaders.account.load(id);
+  }
+
+  /** The organization; null when the caller is in none. */
+  organization(): Answer<OrganizationInfo | null> {
+    return this.service.cachedOrganization() ?? this.service.organization();
+  }
+
+  /** Every account of the organization. */
+  directory(): Answer<AccountDirectory> {
+    return this.service.cachedDirectory() ?? this.service.directory();
+  }
+
+  /**
+   * Every account and its three statuses, for the org-wide summary: from a cached directory, the statuses of its
+   * accounts; else the directory read page by page, each page's statuses started as it arrives
+   * (organization-statuses.ts). A status's failure is its account's value; the directory's rejects.
+   */
+  async organizationStatuses(): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
+    const cached = this.service.cachedDirectory();
+    if (!cached) return readOrganizationStatuses(this.service, this.loaders);
+    return { accounts: cached.value.accounts, statuses: await readStatusesOf(this.service, this.loaders, cached.value.accounts) };
+  }
+}
