@@ -6,8 +6,9 @@
 // so the batch's AWS calls stop when the caller goes.
 import { createLoaders, type BatchObserver, type Loaders } from './create-loaders.js';
 import type { CreateAccountStatusRecord, EnrollmentStatusRecord, FleetwiseRegistrationRecord, OrganizationInfo, OrgAccount } from './records.js';
+import { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 import type { Cached } from './status-cache.js';
-import type { StatusService } from './status-service.js';
+import type { AccountDirectory, StatusService } from './status-service.js';
 
 /** An answer now (a fresh cache entry) or once the batch has read it; a failure rejects the promise. */
 export type Answer<T> = Cached<T> | Promise<Cached<T>>;
@@ -49,5 +50,21 @@ export class StatusReader {
   /** The organization; null when the caller is in none. */
   organization(): Answer<OrganizationInfo | null> {
     return this.service.cachedOrganization() ?? this.service.organization();
+  }
+
+  /** Every account of the organization. */
+  directory(): Answer<AccountDirectory> {
+    return this.service.cachedDirectory() ?? this.service.directory();
+  }
+
+  /**
+   * Every account and its three statuses, for the org-wide summary: from a cached directory, the statuses of its
+   * accounts; else the directory read page by page, each page's statuses started as it arrives
+   * (organization-statuses.ts). A status's failure is its account's value; the directory's rejects.
+   */
+  async organizationStatuses(): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
+    const cached = this.service.cachedDirectory();
+    if (!cached) return readOrganizationStatuses(this.service, this.loaders);
+    return { accounts: cached.value.accounts, statuses: await readStatusesOf(this.service, this.loaders, cached.value.accounts) };
   }
 }

@@ -1,9 +1,8 @@
 // The organization's accounts, a Relay connection over the ListAccounts directory, and the status summary.
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
-import type { AccountDirectory, AccountStatuses, Cached, OrgAccount } from '../../status/index.js';
+import type { AccountStatuses, Cached, OrgAccount } from '../../status/index.js';
 import { GraphQLError } from 'graphql';
 import {
-  readOrganizationStatuses,
   readStatusesOf,
   selectAccounts,
   UnknownOrganizationalUnitError,
@@ -11,7 +10,7 @@ import {
   type AccountSelection,
 } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
+import { badUserInput, ErrorCode, mapAnswer, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
 import { fleetwiseRegionOrThrow } from '../argument-rules.js';
 import {
@@ -53,9 +52,7 @@ export class OrganizationResolver {
     const afterId = after == null ? undefined : decodeCursor(after);
     const chosen = toAccountFilter(filter);
     if (!isEmptyFilter(chosen)) return filteredAccounts(ctx, chosen).then((selection) => connectionOf(selection, first, afterId, states));
-    const page = (directory: Cached<AccountDirectory>) => connectionOf({ accounts: directory.value.accounts, undecided: [] }, first, afterId, states);
-    const cached = ctx.services.status.cachedDirectory();
-    return cached ? page(cached) : orFieldError(ctx.services.status.directory()).then(page);
+    return mapAnswer(ctx.reader.directory(), (directory) => connectionOf({ accounts: directory.value.accounts, undecided: [] }, first, afterId, states));
   }
 
   @FieldResolver(() => StatusSummary, {
@@ -69,10 +66,7 @@ export class OrganizationResolver {
   ): Promise<StatusSummary> {
     const chosen = toAccountFilter(filter);
     if (!isEmptyFilter(chosen)) return summaryOfAccounts(ctx, await filteredAccounts(ctx, chosen));
-    const cached = ctx.services.status.cachedDirectory();
-    const { accounts, statuses } = cached
-      ? { accounts: cached.value.accounts, statuses: await readStatusesOf(ctx.services.status, ctx.loaders, cached.value.accounts) }
-      : await orFieldError(readOrganizationStatuses(ctx.services.status, ctx.loaders));
+    const { accounts, statuses } = await orFieldError(ctx.reader.organizationStatuses());
     return buildSummary(ctx, accounts, statuses);
   }
 }
@@ -128,7 +122,7 @@ export async function filteredAccounts(ctx: GraphQLContext, filter: AccountFilte
   const { status } = ctx.services;
   if (filter.fleetwiseRegion !== undefined) fleetwiseRegionOrThrow(ctx, filter.fleetwiseRegion, 'filter.fleetwiseRegion');
   try {
-    const directory = status.cachedDirectory() ?? (await status.directory());
+    const directory = await ctx.reader.directory();
     return await selectAccounts(status, status.shape, directory.value.accounts, filter);
   } catch (error) {
     if (error instanceof UnknownOrganizationalUnitError) {

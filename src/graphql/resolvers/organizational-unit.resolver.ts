@@ -154,9 +154,8 @@ async function parentOf(ctx: GraphQLContext, account: Account): Promise<string |
   const record: OrgAccount = account.record ?? { id: account.id };
   const fromPaths = parentFromPaths(record);
   if (fromPaths !== undefined) return fromPaths;
-  const { status } = ctx.services;
-  const directory = status.cachedDirectory() ?? (await orFieldError(status.directory()));
-  return (await orFieldError(status.shape.placements(directory.value.accounts))).get(account.id);
+  const directory = await orFieldError(Promise.resolve(ctx.reader.directory()));
+  return (await orFieldError(ctx.services.status.shape.placements(directory.value.accounts))).get(account.id);
 }
 
 @Resolver(() => StatusSummary)
