@@ -15,12 +15,22 @@ export interface CallAttempts {
 }
 
 const attemptsBySignal = new WeakMap<AbortSignal, CallAttempts>();
+/** What to do when the first attempt of the call sent with a signal leaves the rate limit's queue (call.ts: start its deadline). */
+const firstAttemptHooks = new WeakMap<AbortSignal, () => void>();
 
 const MIDDLEWARE_NAME = 'statusgraphAttemptsMiddleware';
 
 /** What the call sent with `signal` did, if any attempt went out. */
 export function attemptsOf(signal: AbortSignal): CallAttempts | undefined {
   return attemptsBySignal.get(signal);
+}
+
+/**
+ * Runs `start` once, when the first attempt of the call sent with `signal` has left statusgraph's own rate-limit queue
+ * and goes out: time spent waiting for our own pacing is not AWS being slow, so a call's deadline starts there.
+ */
+export function onFirstAttempt(signal: AbortSignal, start: () => void): void {
+  firstAttemptHooks.set(signal, start);
 }
 
 /** Whether `error` is the SDK's answer to an aborted signal rather than anything AWS said. */
@@ -41,7 +51,12 @@ export function attemptsPlugin<Input extends object, Output extends object>(): P
           const signal = (context[SMITHY_CONTEXT_KEY] as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
           if (!signal || signal.aborted) return next(args);
           let attempts = attemptsBySignal.get(signal);
-          if (!attempts) attemptsBySignal.set(signal, (attempts = { count: 0 }));
+          if (!attempts) {
+            attemptsBySignal.set(signal, (attempts = { count: 0 }));
+            const start = firstAttemptHooks.get(signal);
+            firstAttemptHooks.delete(signal);
+            start?.();
+          }
           attempts.count += 1;
           try {
             return await next(args);

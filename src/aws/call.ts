@@ -2,7 +2,7 @@
 // AwsCallEvent to the onCall hook (metrics and logs live outside aws/), and turn any failure into an AwsCallError.
 // (The rate limit sits inside the clients, per attempt.) A call given a signal passes it to the SDK and, once it aborts,
 // answers what it was retrying (AWS's throttling) or else the signal's own reason (abandoned-calls.ts).
-import { attemptsOf as attemptsSent, isAbortError } from './abandoned-calls.js';
+import { attemptsOf as attemptsSent, isAbortError, onFirstAttempt } from './abandoned-calls.js';
 import { CIRCUIT_OPEN, type CircuitBreakers } from './circuit-breaker.js';
 import { AwsCallError, toAwsCallError, type CallTarget } from './errors.js';
 import type { AwsCallEvent } from './types.js';
@@ -19,14 +19,17 @@ export interface CallOptions {
    */
   readonly signal?: AbortSignal;
   /**
-   * How long the call may wait for AWS, its rate-limit queueing, attempts and backoff included: past it the call is
-   * abandoned like a caller gone, and answers the throttling it was retrying or else DEADLINE_EXCEEDED_CODE. Bounds
-   * each wait of a query rather than the query, so a long read of many quick calls (250 ListAccounts pages) is never cut.
+   * How long the call may wait for AWS once its first attempt has left statusgraph's own rate-limit queue — its
+   * attempts, backoff and retries' queueing included: past it the call is abandoned like a caller gone, and answers
+   * the throttling it was retrying or else DEADLINE_EXCEEDED_CODE. The first wait in our own queue is our pacing, not
+   * AWS being slow (1,000 ListTagsForResource at 50/s queue 20 s), so it is not counted; a caller that goes away
+   * still ends it at once. Bounds each wait of a query rather than the query, so a long read of many quick calls
+   * (250 ListAccounts pages) is never cut.
    */
   readonly deadlineMs?: number;
 }
 
-/** The code of a call abandoned at its deadline while AWS had answered none of its attempts (hung, or queued). */
+/** The code of a call abandoned at its deadline while AWS had answered none of its attempts (hung, or its retry queued). */
 export const DEADLINE_EXCEEDED_CODE = 'DeadlineExceeded';
 
 /** What a call's `send` passes to the SDK client's `send(command, options)`. */
@@ -51,9 +54,15 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
     const startedAt = performance.now();
     const caller = options?.signal;
     if (caller?.aborted) throw abandonedReason(caller);
-    const deadline = options?.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
+    const deadline = options?.deadlineMs === undefined ? undefined : new AbortController();
     // One signal per call, so what each call was retrying is kept apart from the others of the same caller.
-    const call = caller || deadline ? AbortSignal.any([caller, deadline].filter((signal) => signal !== undefined)) : undefined;
+    const call = caller || deadline ? AbortSignal.any([caller, deadline?.signal].filter((signal) => signal !== undefined)) : undefined;
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    if (call && deadline) {
+      onFirstAttempt(call, () => {
+        deadlineTimer = setTimeout(() => deadline.abort(new DOMException('The call outlasted its deadline.', 'TimeoutError')), options!.deadlineMs);
+      });
+    }
     const sendOptions: SendOptions = call ? { abortSignal: call } : {};
     try {
       const output = await (breakers ? breakers.execute(target, () => send(sendOptions)) : send(sendOptions));
@@ -97,6 +106,8 @@ export function createCallAws({ onCall, breakers }: CallAwsOptions): CallAws {
         attempts,
       });
       throw failure;
+    } finally {
+      clearTimeout(deadlineTimer);
     }
   };
 }

@@ -120,3 +120,52 @@ describe('a caller that goes away', () => {
     expect(after.attempts - before.attempts).toBe(sent);
   });
 });
+
+describe('calls queued behind statusgraph\'s own rate limit', () => {
+  // Two requests per second for the management account's calls (AssumeRole included) and a 1.5 s deadline: the tag
+  // reads, and the AssumeRoles behind the member reads, of 12 (or more) accounts queue at least 5 s in statusgraph's own
+  // limiter by construction, far longer than the deadline (tester finding B7: 1,000 tag reads at 50/s against 15 s).
+  // Only the wait for AWS, once a call leaves the queue, counts. (The tag reads are loads the shape shares between
+  // callers and carry no caller's deadline today; the FleetWise reads carry it, and queue behind their AssumeRoles.)
+  const ACCOUNTS = 12;
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      memberAccounts: ACCOUNTS - 1,
+      env: { STATUSGRAPH_AWS_RATE_LIMIT: '2', STATUSGRAPH_AWS_ASSUME_ROLE_RATE_LIMIT: '2', STATUSGRAPH_QUERY_DEADLINE_MS: '1500' },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers a cold tag filter whole: the deadline does not count the time a call waits for our own pacing', async () => {
+    const directory = await stack.gql<{ organization: { accounts: { totalCount: number } } }>('{ organization { accounts(first: 1000) { totalCount } } }');
+    expect(directory.errors).toBeUndefined();
+    const accounts = directory.data!.organization.accounts.totalCount;
+    expect(accounts).toBeGreaterThanOrEqual(ACCOUNTS);
+    await stack.resetCalls();
+    const answer = await stack.gql<{ organization: { accounts: { totalCount: number; nodes: { tags: { key: string }[] }[] } } }>(
+      '{ organization { accounts(first: 1000, filter: { tags: [{ key: "team" }] }) { totalCount nodes { tags { key } } } } }',
+    );
+    expect(answer.errors).toBeUndefined();
+    const { totalCount, nodes } = answer.data!.organization.accounts;
+    expect(nodes).toHaveLength(totalCount);
+    for (const node of nodes) expect(node.tags.map((tag) => tag.key)).toContain('team');
+    // Every account's tags were read once, none cut at the deadline and asked again.
+    expect((await stack.calls())['organizations:ListTagsForResource']).toBe(accounts);
+  }, 60_000);
+
+  it('answers every member\'s FleetWise registration though their AssumeRoles queue longer than the deadline', async () => {
+    await stack.resetCalls();
+    const answer = await stack.gql<{ organization: { accounts: { nodes: { id: string; fleetwiseRegistration: { accountStatus: string } | null }[] } } }>(
+      '{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } } } } }',
+    );
+    // The emulator's organization has members that refuse the role or are closed: those answer AWS_ACCESS_DENIED,
+    // and nothing answers DEADLINE_EXCEEDED (or any other code).
+    for (const error of answer.errors ?? []) expect(error.extensions?.code).toBe('AWS_ACCESS_DENIED');
+    const { nodes } = answer.data!.organization.accounts;
+    expect(nodes.filter((node) => node.fleetwiseRegistration !== null).length).toBeGreaterThanOrEqual(ACCOUNTS / 2);
+    // One read per account whose role could be assumed, none cut at the deadline and asked again.
+    const roleRefused = (answer.errors ?? []).filter((error) => (error.extensions?.aws as { service?: string } | undefined)?.service === 'sts');
+    expect((await stack.calls())['iotfleetwise:GetRegisterAccountStatus']).toBe(nodes.length - roleRefused.length);
+  }, 60_000);
+});

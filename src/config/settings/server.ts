@@ -110,14 +110,19 @@ export const serverSettings = {
   shutdownTimeoutMs: SHUTDOWN_TIMEOUT,
   readinessGraceMs: READINESS_GRACE,
   /**
-   * How long one AWS call of an operation's reads may wait for AWS — its rate-limit queueing, attempts and backoff
-   * included — before it is abandoned and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED.
+   * How long one AWS call of an operation's reads may wait for AWS — from the moment its first attempt leaves
+   * statusgraph's own rate-limit queue; attempts, backoff and the retries' queueing included — before it is abandoned
+   * and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED.
+   * Why not from the call's start: time queued behind our own pacing is not AWS being slow. A management-account
+   * operation that scales with the organization queues at STATUSGRAPH_AWS_RATE_LIMIT (1,000 ListTagsForResource at
+   * 50/s: 20 s), so counting the queue cut the calls queued last of every cold tag filter above ~750 accounts (tester
+   * finding B7). A caller that goes away still ends a queued call at once.
    * Why per AWS wait and not per query: a cold whole-organization query is a long run of quick calls (250 sequential
    * ListAccounts pages at 5,000 accounts, ~50 s in benchmark 1 on a 2-core machine; 9.7–18.8 s at 1,000), so a 15 s
    * query deadline cut every cold query above ~1,000 accounts — and, now that a cut call stops, a retry would start
-   * as cold as the first. No call of such a query waits long (the longest, the AssumeRole queue at 1,000/s, about 5 s at
-   * 5,000 accounts); what the deadline is for is the call that does — AWS throttling it 8 attempts over ~40 s, or hung.
-   * 15 s keeps such a field's answer within what a browser or load balancer waits (60 s idle timeouts are common).
+   * as cold as the first. What the deadline is for is the call AWS keeps waiting — throttling it 8 attempts over
+   * ~40 s, or hung. 15 s keeps such a field's answer within what a browser or load balancer waits (60 s idle timeouts
+   * are common).
    */
   queryDeadlineMs: setting({
     name: 'STATUSGRAPH_QUERY_DEADLINE_MS',
@@ -125,7 +130,7 @@ export const serverSettings = {
     default: 15_000, // 15 seconds, per AWS call
     accepts: `an integer from 100 to ${ONE_HOUR_MS} (milliseconds)`,
     description:
-      "Deadline of each AWS call an operation's reads make (queueing, retries and backoff included), not of the whole query: a call not settled by then stops retrying and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED while the rest of the response is sent. Per call so that a cold whole-organization query (5,000 accounts: ~50 s of quick calls) is never cut.",
+      "Deadline of each AWS call an operation's reads make, not of the whole query, counted from when the call leaves statusgraph's own rate-limit queue (retries, backoff and their queueing included): a call not settled by then stops retrying and its field answers THROTTLED (what it was retrying) or DEADLINE_EXCEEDED while the rest of the response is sent. Our own pacing is not counted, so a cold tag filter over 1,000 accounts (20 s of ListTagsForResource at 50/s) is not cut; per call so that a cold whole-organization query (5,000 accounts: ~50 s of quick calls) is never cut.",
   }),
   /** Which proxies' X-Forwarded-For names the client, for the per-client rate limit. */
   trustProxy: setting({
