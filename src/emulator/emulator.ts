@@ -87,10 +87,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     try {
       const caller = authenticate({ request, authorization, signingName: service.signingName, family, identity, now: arrivedAt });
       const decision = faults.decide(key, caller.accountId);
-      if (decision.delayMs > 0 || decision.outcome === 'hang') {
+      if (decision.delayMs > 0 || decision.outcome === 'hang' || decision.outcome === 'hold') {
         const signal = request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal;
         if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal });
         if (decision.outcome === 'hang') await untilAborted(signal);
+        if (decision.outcome === 'hold') await faults.untilReleased(signal);
       }
       if (decision.outcome === 'throttle') throw throttlingError(service);
       if (decision.outcome === 'fail') throw internalError(service, codec.protocol);

@@ -2,7 +2,7 @@
 // the mutation's IN_PROGRESS before any account exists, then the reading that names the account it made. Reads join
 // them to that account by request id, so the log stays append-only and no cursor is issued twice or out of order;
 // and the account's own creation status (`creation:<account>`) continues the request's chain instead of starting a
-// second one with its own "first reading".
+// second one with its own "first reading". Every lookup here goes through an index (account_id or request_id).
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { watchKey } from '../status/index.js';
 import type { LatestEvent } from './event-log.js';
@@ -11,32 +11,51 @@ import type { HistoryDatabase } from './schema.js';
 type Db = Kysely<HistoryDatabase>;
 type Events = ExpressionBuilder<HistoryDatabase, 'status_events'>;
 
-const REQUEST_KEYS = 'request:%';
+// Only a request's events (`request:` keys) carry a request id: testing it, not the key's prefix (a LIKE, which
+// SQLite's indexes cannot serve), keeps every lookup on an index.
 
-/**
- * The events of accounts' statuses (of these accounts, when given): their own, and those of the creation requests
- * that named them — all of a request's events, the ones recorded before its account was known included.
- */
-export function accountStatusEvents(eb: Events, accountIds: readonly string[] | undefined): Expression<SqlBool> {
-  const ids = accountIds && accountIds.length > 0 ? [...accountIds] : accountIds ? [''] : undefined;
-  const requests = eb.selectFrom('status_events as naming').select('naming.request_id').where('naming.watch_key', 'like', REQUEST_KEYS);
-  const namingRequests = ids ? requests.where('naming.account_id', 'in', ids) : requests.where('naming.account_id', 'is not', null);
-  return eb.or([
-    eb.and([eb('watch_key', 'not like', REQUEST_KEYS), ids ? eb('account_id', 'in', ids) : eb('account_id', 'is not', null)]),
-    eb.and([eb('watch_key', 'like', REQUEST_KEYS), eb('request_id', 'in', namingRequests)]),
-  ]);
+/** The requests whose events named these accounts (read first, so the page's query is a union of two index lookups). */
+export async function requestsNaming(db: Db, accountIds: readonly string[]): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('status_events')
+    .select('request_id')
+    .distinct()
+    .where('account_id', 'in', [...accountIds])
+    .where('request_id', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.request_id === null ? [] : [row.request_id]));
 }
 
-/** The account a request event's request named, for events recorded before it was known (selected as `request_account_id`). */
-export function requestAccountId(eb: Events) {
-  return eb
+/**
+ * The events of accounts' statuses: with `accounts`, those accounts' own and every event of the requests that named
+ * them (requestsNaming); without, every account's and every event of a request that named an account.
+ */
+export function accountStatusEvents(eb: Events, accounts?: { readonly ids: readonly string[]; readonly requests: readonly string[] }): Expression<SqlBool> {
+  if (accounts) {
+    const own = eb.and([eb('account_id', 'in', accounts.ids.length > 0 ? [...accounts.ids] : ['']), eb('request_id', 'is', null)]);
+    return accounts.requests.length > 0 ? eb.or([own, eb('request_id', 'in', [...accounts.requests])]) : own;
+  }
+  const namingRequests = eb
     .selectFrom('status_events as naming')
-    .select('naming.account_id')
-    .whereRef('naming.request_id', '=', 'status_events.request_id')
-    .where('naming.watch_key', 'like', REQUEST_KEYS)
-    .where('naming.account_id', 'is not', null)
-    .limit(1)
-    .as('request_account_id');
+    .select('naming.request_id')
+    .where('naming.request_id', 'is not', null)
+    .where('naming.account_id', 'is not', null);
+  return eb.or([eb.and([eb('account_id', 'is not', null), eb('request_id', 'is', null)]), eb('request_id', 'in', namingRequests)]);
+}
+
+/** The account each of these requests named (requests that named none are absent). */
+export async function accountsOfRequests(db: Db, requestIds: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (requestIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('status_events')
+    .select(['request_id', 'account_id'])
+    .where('request_id', 'in', [...new Set(requestIds)])
+    .where('account_id', 'is not', null)
+    .execute();
+  for (const row of rows) if (row.request_id !== null && row.account_id !== null) found.set(row.request_id, row.account_id);
+  return found;
 }
 
 /**
@@ -54,7 +73,7 @@ export async function latestOfCreatingRequests(db: Db, accountIds: readonly stri
         .selectFrom('status_events')
         .select((inner) => inner.fn.max('id').as('id'))
         .where('account_id', 'in', [...accountIds])
-        .where('watch_key', 'like', REQUEST_KEYS)
+        .where('request_id', 'is not', null)
         .groupBy('account_id'),
     )
     .execute();

@@ -11,7 +11,7 @@ import {
   type StatusEventFilter,
   type WatchTarget,
 } from '../status/index.js';
-import { accountStatusEvents, latestOfCreatingRequests, requestAccountId } from './creation-requests.js';
+import { accountsOfRequests, accountStatusEvents, latestOfCreatingRequests, requestsNaming } from './creation-requests.js';
 import type { HistoryDatabase, StatusEventTable } from './schema.js';
 
 /** An event to write: the last event of its status it follows (0: none, the first reading). */
@@ -175,15 +175,16 @@ export class EventLog {
 
   /** Newest first; `before` excludes it and everything newer. One more row than asked says whether more follow. */
   async page(filter: StatusEventFilter, first: number, before?: number): Promise<{ events: StatusEvent[]; hasMore: boolean }> {
-    let query = this.filtered(filter);
+    let query = await this.filtered(filter);
     if (before !== undefined) query = query.where('id', '<', before);
-    const rows = (await query.orderBy('id', 'desc').limit(first + 1).execute()) as Row[];
+    const rows = await this.withRequestAccounts(filter, (await query.orderBy('id', 'desc').limit(first + 1).execute()) as Row[]);
     return { events: rows.slice(0, first).map(fromRow), hasMore: rows.length > first };
   }
 
   /** Oldest first, after the cursor. */
   async replay(filter: StatusEventFilter, after: number, limit: number): Promise<StatusEvent[]> {
-    const rows = (await this.filtered(filter).where('id', '>', after).orderBy('id', 'asc').limit(limit).execute()) as Row[];
+    const query = (await this.filtered(filter)).where('id', '>', after).orderBy('id', 'asc').limit(limit);
+    const rows = await this.withRequestAccounts(filter, (await query.execute()) as Row[]);
     return rows.map(fromRow);
   }
 
@@ -229,10 +230,21 @@ export class EventLog {
     }
   }
 
-  private filtered(filter: StatusEventFilter): SelectQueryBuilder<HistoryDatabase, 'status_events', Row> {
+  /** In an account view, a creation request's events recorded before it named its account carry that account. */
+  private async withRequestAccounts(filter: StatusEventFilter, rows: Row[]): Promise<Row[]> {
+    if (!filter.accountStatusesOnly) return rows;
+    const unnamed = rows.flatMap((row) => (row.account_id === null && row.request_id !== null ? [row.request_id] : []));
+    if (unnamed.length === 0) return rows;
+    const named = await accountsOfRequests(this.db, unnamed);
+    return rows.map((row) => (row.account_id === null && row.request_id !== null ? { ...row, request_account_id: named.get(row.request_id) ?? null } : row));
+  }
+
+  private async filtered(filter: StatusEventFilter): Promise<SelectQueryBuilder<HistoryDatabase, 'status_events', Row>> {
     let query = this.db.selectFrom('status_events').selectAll() as SelectQueryBuilder<HistoryDatabase, 'status_events', Row>;
     if (filter.accountStatusesOnly) {
-      query = query.where((eb) => accountStatusEvents(eb, filter.accountIds)).select((eb) => requestAccountId(eb));
+      const ids = filter.accountIds;
+      const accounts = ids ? { ids, requests: await requestsNaming(this.db, ids) } : undefined;
+      query = query.where((eb) => accountStatusEvents(eb, accounts));
     } else if (filter.accountIds) query = query.where('account_id', 'in', filter.accountIds.length > 0 ? [...filter.accountIds] : ['']);
     if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId).where('watch_key', 'like', 'request:%');
     if (filter.sources && filter.sources.length > 0) query = query.where('source', 'in', [...filter.sources]);

@@ -44,6 +44,8 @@ export class ResumeGate {
   private readonly waiting: StatusChangeMessage[] = [];
   private replayedThrough: number;
   private readonly sentThrough = new Map<string, number>();
+  /** Statuses a recorded event (replayed or live, with a cursor) went out for. */
+  private readonly recorded = new Set<string>();
 
   constructor(
     after: string,
@@ -55,7 +57,18 @@ export class ResumeGate {
   /** A replayed event (oldest first). */
   replayed(message: StatusChangeMessage): void {
     this.replayedThrough = Math.max(this.replayedThrough, Number(message.cursor));
+    this.recorded.add(message.key);
     this.send(message);
+  }
+
+  /** Whether the replay is over (live messages go through now). */
+  get caughtUpAlready(): boolean {
+    return !this.replaying;
+  }
+
+  /** Whether a recorded event of this status went out: it is at least as new as a reading taken as the stream opened. */
+  sentRecorded(key: string): boolean {
+    return this.recorded.has(key);
   }
 
   /** A live message: held while replaying. */
@@ -75,6 +88,7 @@ export class ResumeGate {
       const cursor = Number(message.cursor);
       if (cursor <= this.replayedThrough || cursor <= (this.sentThrough.get(message.key) ?? 0)) return;
       this.sentThrough.set(message.key, cursor);
+      this.recorded.add(message.key);
     }
     this.send(message);
   }

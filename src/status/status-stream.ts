@@ -41,6 +41,13 @@ export interface StatusStreamOptions {
   readonly resume?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
   /** The newest history cursor when the stream opened, carried by current-state messages that have none. */
   readonly startCursor?: string;
+  /**
+   * A stream that starts with the current state, opened at `after` (the newest cursor when the subscriber asked, taken
+   * before anything slow such as a cold directory read): the events recorded since then — a mutation's, while the
+   * stream was still opening — go out first, in cursor order, then the current state of the statuses they did not
+   * touch, then live changes. Without it, a change made between the subscriber asking and the stream listening is lost.
+   */
+  readonly catchUp?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
   /** A filtered stream: follows the accounts entering and leaving its filter, watching `targetsOf` theirs. */
   readonly membership?: {
     /** Starts following; resolves with the function that stops. */
@@ -56,7 +63,7 @@ export function openStatusStream(
   options: StatusStreamOptions = {},
 ): AsyncIterable<StreamMessage> {
   const isFinal = options.isFinal ?? (() => false);
-  const { resume, startCursor } = options;
+  const { resume } = options;
   const flow = new Flow();
   const stream = new Repeater<StreamMessage>(async (push, stop) => {
     const out = new Delivery((message) => {
@@ -64,13 +71,11 @@ export function openStatusStream(
       push(message).catch(() => undefined);
       if (isFinal(message)) stop();
     });
-    const gate = resume ? new ResumeGate(resume.after, (message) => out.send(message)) : undefined;
-    const withStartCursor = (message: StatusChangeMessage) =>
-      startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message;
+    const start = new StreamStart(out, options);
     const watches = new StreamWatches(watcher, pubsub, {
-      live: gate ? (message) => gate.live(message) : (message) => out.once(message),
+      live: (message) => start.live(message),
       // A resumed stream learns the state from history instead — except of accounts that entered since.
-      ...(!gate && { current: (message: StatusChangeMessage) => out.once(withStartCursor(message)) }),
+      ...(!resume && { current: (message: StatusChangeMessage) => start.current(message) }),
       entered: (message) => out.once(message),
       left: (target) => out.left(target),
     });
@@ -99,11 +104,8 @@ export function openStatusStream(
             .catch(() => undefined);
         })
       : undefined;
-    if (gate && resume) {
-      // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-      // History lost mid-replay ends the stream (the client resumes from its last cursor), never a half replay.
-      void replayInto(gate, replayAfter(resume.history, resume.filter, resume.after), flow).catch(() => stop());
-    }
+    // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
+    start.replay(flow, stop);
     await stop;
     stopFollowing?.();
     flow.close();
@@ -123,6 +125,66 @@ export function openStatusStream(
       };
     },
   };
+}
+
+/**
+ * How a stream's first messages go out: straight to the subscriber, or after the replay of a resumed stream (which
+ * learns the state from history) or of a catch-up (whose current states wait for it: a recorded event of their status,
+ * if one went out, is at least as new).
+ */
+class StreamStart {
+  private readonly gate: ResumeGate | undefined;
+  private readonly waitingCurrent: StatusChangeMessage[] = [];
+
+  constructor(
+    private readonly out: Delivery,
+    private readonly options: Pick<StatusStreamOptions, 'resume' | 'catchUp' | 'startCursor'>,
+  ) {
+    const { resume, catchUp } = options;
+    if (resume) this.gate = new ResumeGate(resume.after, (message) => out.send(message));
+    else if (catchUp) this.gate = new ResumeGate(catchUp.after, (message) => out.once(message));
+  }
+
+  live(message: StatusChangeMessage): void {
+    // A caught-up stream sends live changes as any other does: a change back to the last recorded value (a recovery
+    // after a failure) carries that event's cursor again, and the gate would take it for one already sent.
+    if (this.gate && (this.options.resume || !this.gate.caughtUpAlready)) this.gate.live(message);
+    else this.out.once(message);
+  }
+
+  current(message: StatusChangeMessage): void {
+    const { gate } = this;
+    if (gate && !gate.caughtUpAlready) this.waitingCurrent.push(message);
+    else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
+  }
+
+  /**
+   * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
+   * last cursor), never a half replay; a catch-up goes on with the current state.
+   */
+  replay(flow: Flow, stop: () => void): void {
+    const { gate } = this;
+    const replay = this.options.resume ?? this.options.catchUp;
+    if (!gate || !replay) return;
+    const caughtUp = () => {
+      for (const message of this.waitingCurrent.splice(0)) this.current(message);
+    };
+    void replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+      if (this.options.resume) return stop();
+      gate.caughtUp();
+      caughtUp();
+    });
+  }
+
+  /**
+   * A current state carries the newest cursor the subscriber has — the stream's start, or a later event's for an
+   * account that joined meanwhile — so cursors never go backwards: a client resuming after the last one it saw gets
+   * no event twice.
+   */
+  private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
+    const cursor = this.out.newestCursor ?? this.options.startCursor;
+    return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
+  }
 }
 
 /**
@@ -212,12 +274,17 @@ async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeM
  */
 class Delivery {
   private readonly lastSent = new Map<string, StreamMessage>();
+  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
+  newestCursor: string | undefined;
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
   constructor(private readonly push: (message: StreamMessage) => void) {}
 
   send(message: StreamMessage): void {
+    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
+      this.newestCursor = message.cursor;
+    }
     this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
   }
 

@@ -1,7 +1,8 @@
 // Live status for subscribers: one poller per watched status (source, account, region), shared by every subscriber
 // that watches it, started with the first and stopped with the last. Due pollers are polled together through the
 // StatusService's batch functions — so 1,000 watched enrollments cost one org-wide scan — and through the same cache
-// and rate limiter as queries (when: poll-schedule.ts). Changes go out on the StatusPubSub (change-messages.ts).
+// and rate limiter as queries (when: poll-schedule.ts). Changes go out on the StatusPubSub (change-messages.ts: what;
+// change-publisher.ts: how).
 //
 // Several instances behind one Redis share the work through the PollerLeases port (poller-leases.ts; the watcher knows
 // no lease store): each instance keeps its own watchers, but only the holder of a status's lease polls it; the others

@@ -25,6 +25,10 @@ export interface Stack {
   resetCalls(): Promise<void>;
   setFaults(faults: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
+  /** Requests the `holdRate` fault holds in the emulator now. */
+  held(): Promise<number>;
+  /** Lets every held request go on to its answer; returns how many. */
+  releaseHeld(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async clearFaults() {
       await control('faults', { method: 'DELETE' });
+    },
+    async held() {
+      return ((await (await control('faults/held')).json()) as { held: number }).held;
+    },
+    async releaseHeld() {
+      return ((await (await control('faults/release', { method: 'POST' })).json()) as { released: number }).released;
     },
     async close() {
       await server.close();

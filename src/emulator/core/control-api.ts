@@ -60,6 +60,10 @@ export function handleControlRequest(request: EmulatorRequest, state: ControlApi
         return jsonResponse(200, state.faults.settings);
       }
       return methodNotAllowed('GET, PUT, DELETE');
+    case 'faults/held':
+      return request.method === 'GET' ? jsonResponse(200, { held: state.faults.held }) : methodNotAllowed('GET');
+    case 'faults/release':
+      return request.method === 'POST' ? jsonResponse(200, { released: state.faults.release() }) : methodNotAllowed('POST');
     default:
       return (state.world && handleWorldRequest(request, resource, state.world, state.clock)) ?? notFound(request);
   }
@@ -115,7 +119,7 @@ function readBody<Schema extends z.ZodType>(
 
 function notFound(request: EmulatorRequest): EmulatorResponse {
   return jsonResponse(404, {
-    message: `No emulator control resource at ${request.path}; try /_emulator/calls, /_emulator/faults, /_emulator/transitions, /_emulator/history, /_emulator/sessions or /_emulator/health.`,
+    message: `No emulator control resource at ${request.path}; try /_emulator/calls, /_emulator/faults, /_emulator/faults/held, /_emulator/faults/release, /_emulator/transitions, /_emulator/history, /_emulator/sessions or /_emulator/health.`,
   });
 }
 

@@ -23,6 +23,11 @@ export const faultSettingsSchema = z.strictObject({
   errorRate: rate.optional(),
   /** Share of affected requests never answered (until the client gives up or the emulator closes). */
   hangRate: rate.optional(),
+  /**
+   * Share of affected requests held until `POST /_emulator/faults/release`, then answered as usual: a test holds the
+   * calls of a moment it wants to look into (a poll round, a directory read) and lets them go when it chooses.
+   */
+  holdRate: rate.optional(),
   /** Share of affected requests refused for their credentials (UnrecognizedClientException, STS: InvalidClientTokenId). */
   refuseCredentialsRate: rate.optional(),
   /** `"<signing name>:<Operation>"` keys the faults apply to; absent = every operation. */
@@ -34,7 +39,7 @@ export const faultSettingsSchema = z.strictObject({
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
 /** What happens to one request after its delay. */
-export type FaultOutcome = 'answer' | 'hang' | 'throttle' | 'fail' | 'refuse';
+export type FaultOutcome = 'answer' | 'hang' | 'hold' | 'throttle' | 'fail' | 'refuse';
 
 export interface FaultDecision {
   readonly delayMs: number;
@@ -58,6 +63,8 @@ export class FaultInjector {
   #windows = new Map<string, { window: number; admitted: number }>();
   readonly #random: () => number;
   readonly #monotonicNowMs: () => number;
+  /** Requests held (holdRate) until release(), each waiting on its own wake-up. */
+  #held = new Set<() => void>();
 
   constructor(options: FaultInjectorOptions = {}) {
     this.#random = options.random ?? Math.random;
@@ -85,17 +92,48 @@ export class FaultInjector {
     const settings = this.#settings;
     if (this.#operations && !this.#operations.has(operationKey)) return NO_FAULT;
     if (this.#accounts && (accountId === undefined || !this.#accounts.has(accountId))) return NO_FAULT;
-    const { latencyMs = 0, jitterMs = 0, hangRate = 0, throttleRate = 0, errorRate = 0, refuseCredentialsRate = 0, tpsLimit } = settings;
-    if (latencyMs === 0 && jitterMs === 0 && hangRate === 0 && throttleRate === 0 && errorRate === 0 && refuseCredentialsRate === 0 && tpsLimit === undefined) {
+    const { latencyMs = 0, jitterMs = 0, hangRate = 0, holdRate = 0, throttleRate = 0, errorRate = 0, refuseCredentialsRate = 0, tpsLimit } = settings;
+    if (latencyMs === 0 && jitterMs === 0 && hangRate === 0 && holdRate === 0 && throttleRate === 0 && errorRate === 0 && refuseCredentialsRate === 0 && tpsLimit === undefined) {
       return NO_FAULT;
     }
     const delayMs = latencyMs + (jitterMs > 0 ? Math.floor(this.#random() * jitterMs) : 0);
     if (hangRate > 0 && this.#random() < hangRate) return { delayMs, outcome: 'hang' };
+    if (holdRate > 0 && this.#random() < holdRate) return { delayMs, outcome: 'hold' };
     if (refuseCredentialsRate > 0 && this.#random() < refuseCredentialsRate) return { delayMs, outcome: 'refuse' };
     if (tpsLimit !== undefined && !this.#admit(operationKey, tpsLimit)) return { delayMs, outcome: 'throttle' };
     if (throttleRate > 0 && this.#random() < throttleRate) return { delayMs, outcome: 'throttle' };
     if (errorRate > 0 && this.#random() < errorRate) return { delayMs, outcome: 'fail' };
     return { delayMs, outcome: 'answer' };
+  }
+
+  /** Requests held now (holdRate), waiting for release(). */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  /** Waits until release() lets this request go on; rejects when `signal` aborts first (the client gave up). */
+  untilReleased(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal.removeEventListener('abort', abandon);
+        resolve();
+      };
+      const abandon = () => {
+        this.#held.delete(wake);
+        reject(signal.reason instanceof Error ? signal.reason : new DOMException('The request was abandoned', 'AbortError'));
+      };
+      if (signal.aborted) return abandon();
+      this.#held.add(wake);
+      signal.addEventListener('abort', abandon, { once: true });
+    });
+  }
+
+  /** Lets every held request go on to its answer; returns how many. Later requests are held while holdRate says so. */
+  release(): number {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const wake of held) wake();
+    return held.length;
   }
 
   /** Fixed one-second windows per operation; a rejected request does not use up the window. */

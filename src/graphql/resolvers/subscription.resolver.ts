@@ -128,6 +128,8 @@ function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
 
 async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StreamMessage>> {
   const { status } = ctx.services;
+  // Where the stream starts in history: as the subscriber asks, before the reads below (a cold directory takes long).
+  const opened = openedAt(ctx, args.after ?? undefined);
   if (args.accountIds) accountIdsOrThrow(args.accountIds, 'accountIds');
   const sources = new Set(args.sources?.length ? args.sources : Object.values(StatusSource));
   const regions = (args.regions?.length ? args.regions : status.fleetwiseRegions).map((region) =>
@@ -172,19 +174,38 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
         targetsOf,
       },
     }),
-    ...(await historyOptions(ctx, args.after ?? undefined, filter)),
+    ...(await historyOptions(ctx, args.after ?? undefined, filter, await opened)),
   });
 }
 
 /**
- * What history adds to a stream: resumed after a cursor, the replay (a bad or expired cursor, or history away, is the
- * subscription's own error, before it opens); otherwise the newest cursor, which the current-state events carry.
+ * The newest history cursor as a stream without `after` is asked for ('0': history is empty); undefined without
+ * history, or when it is away.
  */
-async function historyOptions(ctx: GraphQLContext, after: string | undefined, filter: StatusEventFilter): Promise<Partial<StatusStreamOptions>> {
+function openedAt(ctx: GraphQLContext, after: string | undefined): Promise<string | undefined> {
+  const { history } = ctx.services;
+  if (after !== undefined || !history) return Promise.resolve(undefined);
+  return history.latestCursor().then(
+    (cursor) => cursor ?? '0',
+    () => undefined,
+  );
+}
+
+/**
+ * What history adds to a stream: resumed after a cursor, the replay (a bad or expired cursor, or history away, is the
+ * subscription's own error, before it opens); otherwise the cursor it was opened at, which the current-state events
+ * carry, and the catch-up from it (status-stream.ts).
+ */
+async function historyOptions(
+  ctx: GraphQLContext,
+  after: string | undefined,
+  filter: StatusEventFilter,
+  opened: string | undefined,
+): Promise<Partial<StatusStreamOptions>> {
   const { history } = ctx.services;
   if (after === undefined) {
-    const startCursor = await history?.latestCursor().catch(() => undefined);
-    return startCursor === undefined ? {} : { startCursor };
+    if (!history || opened === undefined) return {};
+    return { ...(opened === '0' ? {} : { startCursor: opened }), catchUp: { history, after: opened, filter } };
   }
   if (!history) throw toGraphQLError(new HistoryUnavailableError());
   await orFieldError(history.replay(filter, after, 1));
@@ -192,11 +213,12 @@ async function historyOptions(ctx: GraphQLContext, after: string | undefined, fi
 }
 
 async function creationRequestStream(ctx: GraphQLContext, id: string, after: string | undefined): Promise<AsyncIterable<StatusChangeMessage>> {
+  const opened = openedAt(ctx, after);
   const [found] = await ctx.services.status.creationRequests([id]);
   if (found instanceof Error) throw toGraphQLError(found);
   if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
   return openStatusStream(ctx.services.watcher, ctx.services.pubsub, [{ kind: 'request', requestId: id }], {
     isFinal: (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
-    ...(await historyOptions(ctx, after, { requestId: id })),
+    ...(await historyOptions(ctx, after, { requestId: id }, await opened)),
   });
 }
