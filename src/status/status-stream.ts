@@ -176,9 +176,14 @@ class StreamStart {
     });
   }
 
+  /**
+   * A current state carries the newest cursor the subscriber has — the stream's start, or a later event's for an
+   * account that joined meanwhile — so cursors never go backwards: a client resuming after the last one it saw gets
+   * no event twice.
+   */
   private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
-    const { startCursor } = this.options;
-    return startCursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor: startCursor } : message;
+    const cursor = this.out.newestCursor ?? this.options.startCursor;
+    return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
   }
 }
 
@@ -269,12 +274,17 @@ async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeM
  */
 class Delivery {
   private readonly lastSent = new Map<string, StreamMessage>();
+  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
+  newestCursor: string | undefined;
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
   constructor(private readonly push: (message: StreamMessage) => void) {}
 
   send(message: StreamMessage): void {
+    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
+      this.newestCursor = message.cursor;
+    }
     this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
   }
 

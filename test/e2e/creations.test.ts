@@ -104,6 +104,31 @@ describe('creations followed by id', () => {
     events.unsubscribe();
   });
 
+  it('gives a created account that joins a stream the newest cursor the subscriber has, never an older one', async () => {
+    const events = record(client, `subscription { accountStatusChanged { accountId source current cursor } }`);
+    await expect.poll(() => stack.server.watcher.size, { timeout: 20_000 }).toBeGreaterThan(0);
+    await events.waitFor((event) => event.accountStatusChanged?.cursor !== undefined, 'the current state');
+    // A live change with a cursor newer than the stream's start: the management account's enrollment switching.
+    const enrollment = await stack.gql('{ viewer { computeOptimizerEnrollment { status } } }');
+    const status = enrollment.data!.viewer.computeOptimizerEnrollment.status === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
+    const switched = await stack.gql(
+      'mutation($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status } }',
+      { input: { accountId: '000000000000', status } },
+    );
+    expect(switched.errors).toBeUndefined();
+    const live = await events.waitFor(
+      (event) => event.accountStatusChanged?.accountId === '000000000000' && event.accountStatusChanged.source === 'COMPUTE_OPTIMIZER_ENROLLMENT' && event.accountStatusChanged.current !== enrollment.data!.viewer.computeOptimizerEnrollment.status,
+      'the enrollment change',
+    );
+    const known = new Set(events.events.map((event) => event.accountStatusChanged.accountId));
+
+    const requestId = await create('eta');
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const joined = await events.waitFor((event) => event.accountStatusChanged && !known.has(event.accountStatusChanged.accountId), 'the new account');
+    expect(Number(joined.accountStatusChanged.cursor)).toBeGreaterThanOrEqual(Number(live.accountStatusChanged.cursor));
+    events.unsubscribe();
+  });
+
   it('answers a retried createAccount with its request as it stands now, not as the first attempt found it', async () => {
     const input = { email: 'zeta@example.com', accountName: 'zeta', idempotencyKey: 'create-zeta' };
     const first = await stack.gql(CREATE, { input });
