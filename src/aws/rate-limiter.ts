@@ -24,6 +24,7 @@
 // rateLimitPlugin puts the limit inside each SDK client, on every attempt: after the retry middleware (so
 // retries wait their turn too) and before signing (so a request that queued for long is still signed fresh).
 // Credentials are resolved before the queue, so an AssumeRole cannot hold a granted slot and bunch requests up.
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { SMITHY_CONTEXT_KEY, type FinalizeHandler, type FinalizeHandlerArguments, type HandlerExecutionContext, type Pluggable } from '@smithy/types';
 
@@ -82,6 +83,10 @@ export function createRateLimiter({ requestsPerSecond, minimumRates = DEFAULT_MI
   for (const [operation, rate] of Object.entries(minimumRates)) assertRate(`minimumRates["${operation}"]`, rate);
   const queues = new Map<string, PQueue>();
   const shutdown = new AbortController();
+  // Every call queued or running without a signal of its own (a poller's, the shape's shared loads) listens to this
+  // one until it starts or settles (p-queue removes each listener then): 1,000 queued tag reads are 1,000 listeners
+  // that are no leak.
+  setMaxListeners(0, shutdown.signal);
 
   const queueFor = (key: RateLimitKey): PQueue => {
     const id = limitId(key);

@@ -2,6 +2,7 @@
 // status reads (StatusService.forCaller → the SDK's abortSignal). It aborts when the caller has gone — the HTTP
 // request closed before its answer, the graphql-ws subscription completed or its socket closed — so no AWS call is
 // retried for an answer nobody will read. (The query deadline bounds each AWS call instead: aws/call.ts.)
+import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';
@@ -14,6 +15,10 @@ export interface OperationCancel {
 
 export function operationCancel(): OperationCancel {
   const controller = new AbortController();
+  // One signal legitimately serves every read of the operation: each cache load it waits on listens to it until that
+  // load settles (status/in-flight-loads.ts removes the listener then), and an organization query over 1,000
+  // accounts waits on thousands at once. Node's default of 10 would warn of a leak that is not one.
+  setMaxListeners(0, controller.signal);
   return { signal: controller.signal, cancel: (reason) => controller.abort(reason) };
 }
 

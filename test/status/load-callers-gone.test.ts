@@ -1,5 +1,6 @@
 // A load shared by several callers (status-cache.ts, in-flight-loads.ts) when callers go away: it goes on while anyone
 // still waits, and its signal aborts — so its AWS calls stop retrying — only once every waiter has gone.
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStatusCache } from '../../src/status/status-cache.js';
 
@@ -55,5 +56,23 @@ describe('a shared load whose callers go away', () => {
     const fresh = await cache.getOrLoad('org:accounts', async () => 'read again', () => 1_000);
     expect(fresh.value).toBe('read again');
     expect(signals).toHaveLength(1);
+  });
+
+  it('leaves no listener on a caller\'s signal once the many loads it waited on have settled', async () => {
+    const cache = new InMemoryStatusCache();
+    const caller = new AbortController();
+    setMaxListeners(0, caller.signal); // as server/operation-cancel.ts does for a request's signal
+    const releases: Array<() => void> = [];
+    const answers = Array.from({ length: 50 }, (_, account) =>
+      cache.getOrLoad(`fleetwise:${account}:us-east-1`, () => new Promise<string>((resolve) => releases.push(() => resolve('REGISTRATION_SUCCESS'))), () => 1_000, {
+        signal: caller.signal,
+      }),
+    );
+    // One request's signal serves every load it waits on, one listener each while they run …
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(50);
+    for (const release of releases) release();
+    expect(await Promise.all(answers)).toHaveLength(50);
+    // … and each is removed as its load settles.
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });
