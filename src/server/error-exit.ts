@@ -5,7 +5,7 @@
 // the graphql-ws results, the POST fast path and the express route all end here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';
 import { literalValueError } from './literal-errors.js';
 import type { Logger } from './logger.js';
@@ -29,6 +29,8 @@ export interface ErrorExitOptions {
   readonly maxTokens: number;
   /** How the request-body limit reads in a 413's message, e.g. '256kb'. */
   readonly maxBody: string;
+  /** The schema, to tell which input fields are sensitive (an error about their literal never quotes it). */
+  readonly schema: GraphQLSchema;
   /** Shown every error as a client receives it (tests fail on an untyped one). */
   readonly onClientError?: (error: GraphQLFormattedError) => void;
 }
@@ -86,8 +88,10 @@ export function createErrorExit(options: ErrorExitOptions): ErrorExit {
     // own bugs, and on a refusal or a bad input only buries the answer.
     const { http: _http, stacktrace, ...extensions } = formatted.extensions ?? {};
     const stack = internal && !production && Array.isArray(stacktrace) ? { stacktrace: stacktrace.slice(0, MAX_STACK_LINES) } : {};
-    // In production an error about a literal written in the document never repeats it (literal-errors.ts).
-    const literal = production ? literalValueError(error) : undefined;
+    // An error about a literal written in the document never repeats it in production, nor in any mode when the
+    // literal is a sensitive field's (an email, an account name): literal-errors.ts.
+    const aboutLiteral = literalValueError(error, options.schema);
+    const literal = production || aboutLiteral?.sensitive ? aboutLiteral : undefined;
     const field = literal?.field === undefined ? {} : { field: literal.field };
     return { ...formatted, message: literal?.message ?? message, extensions: { ...extensions, ...field, code, ...stack } };
   }

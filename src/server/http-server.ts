@@ -239,6 +239,7 @@ function errorExitFor(options: StatusGraphServerOptions): ErrorExit {
     logger: options.logger,
     maxTokens: options.security.limits.maxTokens,
     maxBody: MAX_BODY,
+    schema: options.schema,
     ...(options.onClientError ? { onClientError: options.onClientError } : {}),
   });
 }

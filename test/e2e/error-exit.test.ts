@@ -129,6 +129,26 @@ describe('outside production', () => {
     }
   });
 
+  it.each([
+    ['a number given for the email', `mutation { createAccount(input: { email: 8675309, accountName: "Ops", idempotencyKey: "k" }) { id } }`, '8675309', 'input.email'],
+    ['a list given for the account name', `mutation { createAccount(input: { email: "${EMAIL}", accountName: ["${ACCOUNT_NAME}"], idempotencyKey: "k" }) { id } }`, ACCOUNT_NAME, 'input.accountName'],
+    ['an object given for the email', `mutation { createAccount(input: { email: { address: "${EMAIL}" }, accountName: "Ops", idempotencyKey: "k" }) { id } }`, EMAIL, 'input.email'],
+  ])('never quotes a sensitive field\'s inline literal back: %s, on HTTP and graphql-ws', async (_what, query, literal, field) => {
+    const { http, ws } = await bothTransports(stack, { query });
+    expect(http.status).toBe(400);
+    expect(ws.length).toBeGreaterThan(0);
+    for (const errors of [http.errors, ws]) {
+      expect(JSON.stringify(errors)).not.toContain(literal);
+      expect(errors[0].extensions.field).toBe(field);
+      expect(errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+  });
+
+  it('still quotes the literal of a field that is not sensitive, for the developer at the keyboard', async () => {
+    const { http } = await bothTransports(stack, { query: '{ organization { accounts(first: "many") { totalCount } } }' });
+    expect(http.errors[0].message).toContain('"many"');
+  });
+
   it('names the limit a document broke, and calls none of them a syntax error', async () => {
     const tooDeep = `{ viewer { creationRequest { account { creationRequest { account { creationRequest { id } } } } } } }`;
     const tooManyTokens = `{ accounts(ids: [${Array.from({ length: 1_100 }, () => '"123456789012"').join(' ')}]) { id } }`;
