@@ -24,7 +24,8 @@ export interface CallOptions {
    * the throttling it was retrying or else DEADLINE_EXCEEDED_CODE. The first wait in our own queue is our pacing, not
    * AWS being slow (1,000 ListTagsForResource at 50/s queue 20 s), so it is not counted; a caller that goes away
    * still ends it at once. Bounds each wait of a query rather than the query, so a long read of many quick calls
-   * (250 ListAccounts pages) is never cut.
+   * (250 ListAccounts pages) is never cut. The first attempt is seen by the attempts middleware every client of
+   * clients.ts carries (abandoned-calls.ts); a send through a client without it would run without a deadline.
    */
   readonly deadlineMs?: number;
 }
