@@ -66,7 +66,7 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/graphql/generated/**', 'examples/generated/**', 'web/dist/**'] },
+  { ignores: ['dist/**', '.wireit/**', 'node_modules/**', 'coverage/**', 'src/graphql/generated/**', 'examples/generated/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
