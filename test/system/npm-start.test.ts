@@ -21,11 +21,18 @@ async function modificationTimes(): Promise<number[]> {
   return Promise.all(BUILD_OUTPUTS.map(async (path) => (await stat(path)).mtimeMs));
 }
 
-/** `npm start` in its own process group (so the test can clean up), with the server on an ephemeral port. */
-async function npmStart(): Promise<{ npm: ChildProcess; port: number; output: () => string; exited: Promise<number | null> }> {
-  const npm = spawn('npm', ['start'], {
+/**
+ * An npm script in its own process group (so the test can clean up), resolving once its output names the port it
+ * listens on (`listening`'s first group).
+ */
+async function npmScript(
+  args: readonly string[],
+  env: Record<string, string>,
+  listening: RegExp,
+): Promise<{ npm: ChildProcess; port: number; output: () => string; exited: Promise<number | null> }> {
+  const npm = spawn('npm', args, {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false', PORT: '0', STATUSGRAPH_LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -35,13 +42,18 @@ async function npmStart(): Promise<{ npm: ChildProcess; port: number; output: ()
   const port = await new Promise<number>((resolve, reject) => {
     npm.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /playground: http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1];
+      const found = listening.exec(output)?.[1];
       if (found) resolve(Number(found));
     });
     npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`npm start exited with ${code} before listening:\n${output}`)));
+    void exited.then((code) => reject(new Error(`npm ${args.join(' ')} exited with ${code} before listening:\n${output}`)));
   });
   return { npm, port, output: () => output, exited };
+}
+
+/** `npm start` with the server on an ephemeral port. */
+function npmStart(): ReturnType<typeof npmScript> {
+  return npmScript(['start'], { PORT: '0', STATUSGRAPH_LOG_LEVEL: 'warn' }, /playground: http:\/\/127\.0\.0\.1:(\d+)\//);
 }
 
 function portAccepts(port: number): Promise<boolean> {
@@ -73,24 +85,7 @@ describe('npm start', () => {
 
 describe('npm run emulator', () => {
   it('stops the emulator when npm is sent SIGTERM, as a process manager or a terminal would', async () => {
-    const npm = spawn('npm', ['run', 'emulator', '--', '--port', '0', '--accounts', '5'], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    children.push(npm);
-    let output = '';
-    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      npm.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-        if (found) resolve(Number(found));
-      });
-      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      void exited.then((code) => reject(new Error(`npm run emulator exited with ${code} before listening:\n${output}`)));
-    });
+    const { npm, port, exited } = await npmScript(['run', 'emulator', '--', '--port', '0', '--accounts', '5'], {}, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
     expect(await portAccepts(port)).toBe(true);
 
     npm.kill('SIGTERM');
