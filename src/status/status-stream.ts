@@ -155,6 +155,9 @@ class StreamStart {
   current(message: StatusChangeMessage): void {
     const { gate } = this;
     if (gate && !gate.caughtUpAlready) this.waitingCurrent.push(message);
+    // A live change already sent for this status was observed after this reading (taken when the stream opened): the
+    // reading would take the subscriber back to an older value.
+    else if (this.out.hasSent(message.key)) return;
     else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
   }
 
@@ -293,6 +296,11 @@ class Delivery {
     if (last && readingOf(last) === readingOf(message)) return;
     this.lastSent.set(message.key, message);
     this.send(message);
+  }
+
+  /** Whether anything was sent for this status (and not forgotten by its account leaving). */
+  hasSent(key: string): boolean {
+    return this.lastSent.has(key);
   }
 
   enter(targets: readonly WatchTarget[]): void {
