@@ -163,6 +163,8 @@ export class InMemoryStatusCache implements StatusCache {
     const entry: Cached<T> = { value, fetchedAt: this.now() };
     if (this.writes.mutatedSince(key, since)) return superseded(flight);
     if (!flight.overtaken) {
+      // A newer reading than any value another read found before this load ended (setRead).
+      this.writes.changed(key);
       this.entries.set(key, entry, { ttl: Math.max(1, ttlMs(value)) });
       options.onStored?.(value);
     }

@@ -129,13 +129,18 @@ export async function createAccount(
  * next read asks AWS again (an operator deployed the role). Answers the accounts whose refusal was remembered.
  */
 export async function forgetAccessRefusals(context: MutationContext, accountIds: readonly string[]): Promise<string[]> {
-  const forgotten = await context.refusals.forget(accountIds);
-  await Promise.all(
-    accountIds.flatMap((id) => [
-      context.cache.invalidate(cacheKeys.enrollment(id)),
-      context.cache.invalidate(cacheKeys.fleetwiseOfAccount(id), { withChildren: true }),
-    ]),
-  );
+  // A read under way may bring back the refusal being forgotten: it is read again after this.
+  const keys = accountIds.flatMap((id) => [cacheKeys.enrollment(id), ...context.fleetwiseRegions.map((region) => cacheKeys.fleetwise(id, region))]);
+  const forgotten = await context.cache.writing(keys, async () => {
+    const forgottenIds = await context.refusals.forget(accountIds);
+    await Promise.all(
+      accountIds.flatMap((id) => [
+        context.cache.invalidate(cacheKeys.enrollment(id)),
+        context.cache.invalidate(cacheKeys.fleetwiseOfAccount(id), { withChildren: true }),
+      ]),
+    );
+    return forgottenIds;
+  });
   context.changed(accountIds.flatMap((accountId) => [
     { kind: 'enrollment' as const, accountId },
     ...context.fleetwiseRegions.map((region) => ({ kind: 'fleetwise' as const, accountId, region })),

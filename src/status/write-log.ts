@@ -2,8 +2,9 @@
 // made after it began. AWS gives no version to compare: a read that began before a mutation may be answered after
 // the mutation's own answer, with the state from before it (the read was served first, its answer arrived late).
 // Two kinds of write are told apart:
-// - a change: `set`, `invalidate`, a value another read found (`setRead`) — what `setRead` checks, so one member's
-//   status from an org-wide scan that began before a change of it is not stored;
+// - a change: `set`, `invalidate`, a value another read found (`setRead`), a load's stored outcome — what `setRead`
+//   checks, so one member's status from an org-wide scan that began before a change (or a newer reading) of it is
+//   not stored;
 // - a mutation (`writing`): from before its AWS call until its answer is in the cache. A load of the key whose run
 //   overlapped it is superseded — its outcome is not stored, and its waiters get the mutation's value or, when the
 //   mutation only invalidated, a new load's (status-cache.ts). A load that ends while a mutation of its key is under
@@ -15,18 +16,14 @@ import { LRUCache } from 'lru-cache';
 export type WriteMark = number;
 
 /**
- * Keys whose last write is remembered; a read that began before the oldest forgotten one is treated as overtaken
- * (conservative: it is not stored). A mutation or invalidation per key, far more than reads stay in flight for.
+ * Keys whose last change is remembered (every load stores one); a read that began before the newest one forgotten is
+ * treated as overtaken (conservative: its value is not stored). LRU order: a key forgotten was changed before every
+ * one remembered, so only a read older than 100,000 changes meets that.
  * @default 100_000 keys
  */
-const REMEMBERED_KEYS = 100_000;
-
-interface KeyWrites {
-  /** The last change of the key (any write). */
-  changed: number;
-  /** The last beginning or end of a mutation of the key. */
-  mutated: number;
-}
+const REMEMBERED_CHANGES = 100_000;
+/** Keys whose last mutation is remembered: mutations are rare. @default 10_000 keys */
+const REMEMBERED_MUTATIONS = 10_000;
 
 interface UnderWay {
   count: number;
@@ -34,23 +31,42 @@ interface UnderWay {
   readonly end: () => void;
 }
 
+/** The last write per key, and the newest one forgotten to keep the memory bounded. */
+class LastWrites {
+  private forgotten = 0;
+  private readonly at: LRUCache<string, number>;
+
+  constructor(max: number) {
+    this.at = new LRUCache<string, number>({
+      max,
+      dispose: (at, _key, reason) => {
+        if (reason === 'evict') this.forgotten = Math.max(this.forgotten, at);
+      },
+    });
+  }
+
+  wrote(key: string, at: number): void {
+    this.at.set(key, at);
+  }
+
+  since(key: string, mark: WriteMark): boolean {
+    return mark < this.forgotten || (this.at.get(key) ?? 0) > mark;
+  }
+
+  /** Whether a key starting with one of the remembered prefixes was written after `mark`. */
+  prefixSince(key: string, mark: WriteMark): boolean {
+    if (mark < this.forgotten) return true;
+    for (const [prefix, at] of this.at.entries()) if (at > mark && key.startsWith(prefix)) return true;
+    return false;
+  }
+}
+
 export class WriteLog {
   private sequence = 0;
-  /** The newest write forgotten (evicted): anything that began before it may have missed a write. */
-  private forgotten = 0;
-  private readonly keys = new LRUCache<string, KeyWrites>({
-    max: REMEMBERED_KEYS,
-    dispose: (writes, _key, reason) => {
-      if (reason === 'evict') this.forgotten = Math.max(this.forgotten, writes.changed, writes.mutated);
-    },
-  });
+  private readonly changes = new LastWrites(REMEMBERED_CHANGES);
   /** Invalidations with children, per key prefix (`key:`): rare, so a plain scan of them is enough. */
-  private readonly prefixes = new LRUCache<string, number>({
-    max: 1_000,
-    dispose: (at, _key, reason) => {
-      if (reason === 'evict') this.forgotten = Math.max(this.forgotten, at);
-    },
-  });
+  private readonly prefixes = new LastWrites(1_000);
+  private readonly mutations = new LastWrites(REMEMBERED_MUTATIONS);
   private readonly underWay = new Map<string, UnderWay>();
 
   /** Now, in this log's order: a read takes it before it asks AWS. */
@@ -58,26 +74,21 @@ export class WriteLog {
     return this.sequence;
   }
 
-  /** `key` changed (set, invalidated, or stored from another read); `withChildren`: every `key:…` too. */
+  /** `key` changed (set, invalidated, stored from a read); `withChildren`: every `key:…` too. */
   changed(key: string, withChildren = false): void {
     const at = ++this.sequence;
-    const writes = this.keys.get(key);
-    if (writes) writes.changed = at;
-    else this.keys.set(key, { changed: at, mutated: 0 });
-    if (withChildren) this.prefixes.set(`${key}:`, at);
+    this.changes.wrote(key, at);
+    if (withChildren) this.prefixes.wrote(`${key}:`, at);
   }
 
   /** Whether `key` changed after `since` (a value another read found then is older). */
   changedSince(key: string, since: WriteMark): boolean {
-    if (since < this.forgotten) return true;
-    if ((this.keys.get(key)?.changed ?? 0) > since) return true;
-    for (const [prefix, at] of this.prefixes.entries()) if (at > since && key.startsWith(prefix)) return true;
-    return false;
+    return this.changes.since(key, since) || this.prefixes.prefixSince(key, since);
   }
 
   /** Whether a mutation of `key` began or ended after `since`, or is under way (a load begun then is superseded). */
   mutatedSince(key: string, since: WriteMark): boolean {
-    return since < this.forgotten || (this.keys.get(key)?.mutated ?? 0) > since || this.underWay.has(key);
+    return this.mutations.since(key, since) || this.underWay.has(key);
   }
 
   /** Waits until no mutation of `key` is under way. */
@@ -118,10 +129,7 @@ export class WriteLog {
   }
 
   private mutated(key: string): void {
-    const at = ++this.sequence;
-    const writes = this.keys.get(key);
-    if (writes) writes.mutated = at;
-    else this.keys.set(key, { changed: 0, mutated: at });
+    this.mutations.wrote(key, ++this.sequence);
   }
 }
 

@@ -216,7 +216,11 @@ export class RedisStatusCache implements StatusCache {
     await this.writes.settled(key);
     const entry: Cached<unknown> = { value, fetchedAt: this.now() };
     if (this.writes.mutatedSince(key, since)) return superseded(flight);
-    if (!flight.overtaken && (!this.connection.up || (await this.store(key, seen, entry, ttlMs(value))))) options.onStored?.(value);
+    if (!flight.overtaken && (!this.connection.up || (await this.store(key, seen, entry, ttlMs(value))))) {
+      // A newer reading than any value another read found before this load ended (setRead).
+      this.writes.changed(key);
+      options.onStored?.(value);
+    }
     return { entry, hit: false };
   }
 
