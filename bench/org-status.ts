@@ -39,7 +39,7 @@ export const ORG_STATUS_QUERY = /* GraphQL */ `
         totalCount
         nodes { id state fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { state } }
       }
-      statusSummary { totalAccounts sources { source counts { value count } } }
+      statusSummary { totalAccounts accountStates { value count } sources { source counts { value count } } }
     }
   }
 `;
@@ -176,8 +176,9 @@ async function statusGraphRun(
       warmCalls: callsMatching(await emulator.calls()),
       warmMs,
       unexpectedErrors: (cold.errors?.length ?? 0) - denied.length,
-      deniedAccounts: new Set(denied.map((error) => error.path?.[3])).size,
-      inactiveAccounts: new Set(denied.filter((error) => LOCKED_ACCOUNT_STATES.has(nodeOf(cold, error)?.state ?? '')).map((error) => error.path?.[3])).size,
+      // Over the whole organization (the summary's), not only the page's first 1,000 accounts.
+      deniedAccounts: unreadFleetwiseStatuses(cold),
+      inactiveAccounts: lockedAccounts(cold),
       rssBeforeColdBytes,
       rssAfterColdBytes,
     };
@@ -186,10 +187,28 @@ async function statusGraphRun(
   }
 }
 
-/** The node of the cold answer a field error is about (its path: organization, accounts, nodes, index, …). */
-function nodeOf(body: GraphQLBody, error: { readonly path?: readonly (string | number)[] }): { readonly state?: string } | undefined {
-  const index = error.path?.[3];
-  return typeof index === 'number' ? body.data?.organization?.accounts?.nodes?.[index] : undefined;
+/** Accounts whose FleetWise status the summary counts as ERROR: members whose role AssumeRole refused, and suspended or closing members. */
+function unreadFleetwiseStatuses(body: GraphQLBody): number {
+  const sources = (body.data?.organization?.statusSummary?.sources ?? []) as readonly SummarySource[];
+  return sources.filter((each) => each.source === 'FLEETWISE_REGISTRATION').reduce((total, each) => total + countOf(each.counts, (value) => value === 'ERROR'), 0);
+}
+
+/** Suspended or closing accounts, from the summary's account states. */
+function lockedAccounts(body: GraphQLBody): number {
+  return countOf((body.data?.organization?.statusSummary?.accountStates ?? []) as readonly SummaryCount[], (value) => LOCKED_ACCOUNT_STATES.has(value));
+}
+
+interface SummaryCount {
+  readonly value: string;
+  readonly count: number;
+}
+interface SummarySource {
+  readonly source: string;
+  readonly counts: readonly SummaryCount[];
+}
+
+function countOf(counts: readonly SummaryCount[], matches: (value: string) => boolean): number {
+  return counts.filter((each) => matches(each.value)).reduce((total, each) => total + each.count, 0);
 }
 
 function checkAnswer(body: GraphQLBody, accounts: number): void {
