@@ -31,7 +31,7 @@ import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
 import { refreshingCache } from './refreshing-cache.js';
 import type { Cached, StatusCache } from './status-cache.js';
-import { asError, load, observed, settleEach, type BatchResult } from './status-context.js';
+import { asError, load, settleEach, type BatchResult } from './status-context.js';
 import * as mutations from './status-mutations.js';
 import type { MutationContext, MutationOrigin } from './status-mutations.js';
 import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
@@ -331,12 +331,9 @@ export class StatusService {
       load(
         context,
         cacheKeys.fleetwise(accountId, region),
-        async (aws) => {
-          const record = await context.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region));
-          observed(context, [{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
-          return record;
-        },
+        (aws) => context.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region)),
         (record) => ttlFor(context.ttl, record?.accountStatus),
+        (record) => [{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }],
       ),
     );
   }
