@@ -65,12 +65,17 @@ export function openStatusStream(
   const isFinal = options.isFinal ?? (() => false);
   const { resume } = options;
   const flow = new Flow();
-  const stream = new Repeater<StreamMessage>(async (push, stop) => {
+  const stream = new Repeater<StreamMessage | ReplayedPage>(async (push, stop) => {
     const out = new Delivery((message) => {
       flow.pushed += 1;
-      push(message).catch(() => undefined);
-      if (isFinal(message)) stop();
+      if (flow.page) flow.page.messages.push(message);
+      else push(message).catch(() => undefined);
+      if (isFinal(message)) {
+        flow.endPage();
+        stop();
+      }
     });
+    flow.pushPage = (page) => void push(page).catch(() => undefined);
     const start = new StreamStart(out, options);
     const watches = new StreamWatches(watcher, pubsub, {
       live: (message) => start.live(message),
@@ -113,18 +118,48 @@ export function openStatusStream(
     await membershipChanges;
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
-  // The sliding buffer drops the oldest when a subscriber falls behind: right for live changes, wrong for a replay,
-  // which waits instead while too many of its events are not yet taken.
+  return takenOneByOne(stream, flow);
+}
+
+/**
+ * The stream as its subscriber takes it. The sliding buffer drops the oldest when a subscriber falls behind: right for
+ * live changes, wrong for a replay, which waits instead while too many of its events are not yet taken (Flow). A
+ * replayed page is one item of the queue (the repeater's push makes several promises: per event, a tenth of a
+ * replay's CPU), handed out event by event.
+ */
+function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flow): AsyncIterable<StreamMessage> {
   return {
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
+      let page: readonly StreamMessage[] = [];
+      let taken = 0;
+      const next = async (): Promise<IteratorResult<StreamMessage>> => {
+        if (taken < page.length) {
+          flow.taken();
+          return { value: page[taken++]!, done: false };
+        }
+        const result = await iterator.next();
+        if (result.done) return result;
+        if (result.value instanceof ReplayedPage) {
+          page = result.value.messages;
+          taken = 0;
+          return next();
+        }
+        flow.taken();
+        return result as IteratorResult<StreamMessage>;
+      };
       return {
-        next: () => iterator.next().then((result) => (flow.taken(), result)),
-        return: (value?: unknown) => iterator.return(value as never),
-        throw: (error?: unknown) => iterator.throw(error),
+        next,
+        return: (value?: unknown) => iterator.return(value as never) as Promise<IteratorResult<StreamMessage>>,
+        throw: (error?: unknown) => iterator.throw(error) as Promise<IteratorResult<StreamMessage>>,
       };
     },
   };
+}
+
+/** Replayed events pushed to the subscriber's queue as one item. */
+class ReplayedPage {
+  readonly messages: StreamMessage[] = [];
 }
 
 /**
@@ -238,20 +273,43 @@ class FollowedRequests {
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
 const REPLAY_WINDOW = 1_000;
 
-/** Counts what went into a stream and what its subscriber took, so a replay can wait for room. */
+/**
+ * Counts what went into a stream and what its subscriber took, so a replay can wait for room; and gathers what a
+ * replayed page sends into one item of the queue.
+ */
 class Flow {
   pushed = 0;
   private consumed = 0;
   private waiting: (() => void)[] = [];
   closed = false;
+  /** The page being gathered, while a replayed page is sent. */
+  page: ReplayedPage | undefined;
+  pushPage: (page: ReplayedPage) => void = () => undefined;
 
   taken(): void {
     this.consumed += 1;
-    for (const wake of this.waiting.splice(0)) wake();
+    if (this.waiting.length > 0 && this.pushed - this.consumed < REPLAY_WINDOW) for (const wake of this.waiting.splice(0)) wake();
   }
 
   async room(): Promise<void> {
     while (!this.closed && this.pushed - this.consumed >= REPLAY_WINDOW) await new Promise<void>((wake) => this.waiting.push(wake));
+  }
+
+  /** Sends what `send` sends as one page (in order, where it would have gone one by one). */
+  inPage(send: () => void): void {
+    this.page = new ReplayedPage();
+    try {
+      send();
+    } finally {
+      this.endPage();
+    }
+  }
+
+  /** Pushes the page gathered so far, if any (also before a final message stops the stream). */
+  endPage(): void {
+    const { page } = this;
+    this.page = undefined;
+    if (page && page.messages.length > 0) this.pushPage(page);
   }
 
   close(): void {
@@ -260,12 +318,18 @@ class Flow {
   }
 }
 
-/** Sends the replayed events as the subscriber takes them, then lets the live ones through. */
-async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>, flow: Flow): Promise<void> {
-  for await (const message of replay) {
+/** Sends the replayed events a page at a time as the subscriber takes them, then lets the live ones through. */
+async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage[]>, flow: Flow): Promise<void> {
+  // Room first, then the next page: a page is read only once the subscriber has room for it.
+  for (;;) {
     await flow.room();
-    if (flow.closed) return;
-    gate.replayed(message);
+    if (flow.closed) return void (await replay.return(undefined));
+    const page = await replay.next();
+    if (page.done) break;
+    if (flow.closed) return void (await replay.return(undefined));
+    flow.inPage(() => {
+      for (const message of page.value) gate.replayed(message);
+    });
   }
   gate.caughtUp();
 }

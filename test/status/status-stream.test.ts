@@ -1,114 +1,119 @@
-// A subscriber's stream (status-stream.ts) against the real StatusWatcher and StatusService, on a small in-memory
-// organization whose FleetWise reads the test can hold: a read is answered with the state when it is asked, and its
-// answer given when the test says (an AWS read served before a change and delivered after it). Two instances share
-// one PubSub, as they share Redis's: the one that registers an account publishes the change, the other opens a stream.
-// Nothing waits for the clock: polls come due only when a test pokes them (intervals of 10 minutes).
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsServices, FleetwiseRegistrationRecord, RegisterFleetwiseParams } from '../../src/aws/types.js';
-import { InProcessPubSub } from '../../src/status/pubsub.js';
-import { InMemoryStatusCache } from '../../src/status/status-cache.js';
-import { StatusService, type WatchTarget } from '../../src/status/status-service.js';
-import { openStatusStream, type StreamMessage } from '../../src/status/status-stream.js';
-import { StatusWatcher } from '../../src/status/status-watcher.js';
+// A resumed stream (status-stream.ts over history-stream.ts), on its own: the replay goes out a page at a time, in
+// cursor order, with the live changes heard meanwhile held and sent after it unless the replay already had them; and
+// a subscriber that takes nothing holds the replay back rather than the stream reading the whole log ahead of it.
+// The history is an array behind the StatusHistory port whose page reads the test holds and releases.
+import { describe, expect, it } from 'vitest';
+import {
+  InProcessPubSub,
+  openStatusStream,
+  watchKey,
+  type StatusChangeMessage,
+  type StatusEvent,
+  type StatusHistory,
+  type StatusWatcher,
+  type WatchTarget,
+} from '../../src/status/index.js';
 
-const MANAGEMENT = '000000000000';
-const MEMBER = '200000000001';
-const REGION = 'us-east-1';
-const TEN_MINUTES = 600_000;
+const ACCOUNT = '111111111111';
+const TARGET: WatchTarget = { kind: 'enrollment', accountId: ACCOUNT };
+const KEY = watchKey(TARGET);
 
-/** FleetWise registrations of one organization, with the next read of an account held when the test asks. */
-function organization() {
-  const registrations = new Map<string, FleetwiseRegistrationRecord>();
-  const held: (() => void)[] = [];
-  let holdNext = false;
-  let heldOne: () => void = () => undefined;
-  const aws = {
-    callerAccountId: async () => MANAGEMENT,
-    isFleetwiseRegion: (region: string) => region === REGION,
-    getFleetwiseRegistration: async (id: string) => {
-      const answer = registrations.get(id) ?? null;
-      if (!holdNext) return answer;
-      holdNext = false;
-      await new Promise<void>((release) => {
-        held.push(release);
-        heldOne();
-      });
-      return answer;
-    },
-    registerFleetwiseAccount: async ({ accountId }: RegisterFleetwiseParams) => {
-      const record: FleetwiseRegistrationRecord = { accountId, accountStatus: 'REGISTRATION_PENDING' } as FleetwiseRegistrationRecord;
-      registrations.set(accountId, record);
-      return record;
-    },
-  } as unknown as AwsServices;
+function eventAt(cursor: number): StatusEvent {
   return {
-    aws,
-    /** The next FleetWise read is answered as it is asked, and given once released; resolves when it is asked. */
-    holdNextRead: () =>
-      new Promise<void>((resolve) => {
-        holdNext = true;
-        heldOne = resolve;
-      }),
-    releaseHeld: () => held.splice(0).forEach((release) => release()),
+    cursor: String(cursor),
+    key: KEY,
+    target: TARGET,
+    source: 'COMPUTE_OPTIMIZER_ENROLLMENT',
+    accountId: ACCOUNT,
+    hasPrevious: cursor > 1,
+    previous: cursor > 1 ? (cursor % 2 === 0 ? 'Active' : 'Inactive') : null,
+    current: cursor % 2 === 0 ? 'Inactive' : 'Active',
+    observedAt: new Date(1_700_000_000_000 + cursor),
+    observedBy: 'poll',
   };
 }
 
-const watchers: StatusWatcher[] = [];
-afterEach(async () => {
-  await Promise.all(watchers.splice(0).map((watcher) => watcher.close()));
+/** A log of `events` events whose page reads are counted; `holdRead(after)` holds the read of the page after that cursor. */
+function historyOf(events: number) {
+  const log = Array.from({ length: events }, (_, index) => eventAt(index + 1));
+  const reads: number[] = [];
+  const held = new Map<number, Promise<void>>();
+  const history: StatusHistory = {
+    record: async () => [],
+    page: async () => ({ events: [], hasMore: false }),
+    latestCursor: async () => String(log.length),
+    async replay(_filter, after, limit) {
+      reads.push(Number(after));
+      await held.get(Number(after));
+      return log.filter((event) => Number(event.cursor) > Number(after)).slice(0, limit);
+    },
+  };
+  return {
+    history,
+    reads,
+    holdRead(after: number): () => void {
+      let release = () => undefined as void;
+      held.set(after, new Promise<void>((resolve) => (release = resolve)));
+      return release;
+    },
+  };
+}
+
+/** The watcher as a stream sees it: a topic per status, and a watch whose current reading never comes (a resumed stream reads none). */
+const watcher = {
+  topicOf: (target: WatchTarget) => `status:${watchKey(target)}`,
+  watch: (target: WatchTarget) => ({ key: watchKey(target), current: () => new Promise<StatusChangeMessage>(() => undefined), release: () => undefined }),
+} as unknown as StatusWatcher;
+
+const liveChange = (cursor: number): StatusChangeMessage => ({
+  key: KEY,
+  target: TARGET,
+  previous: 'Active',
+  current: 'Inactive',
+  changedAt: new Date().toISOString(),
+  cursor: String(cursor),
 });
 
-function instance(aws: AwsServices, pubsub: InProcessPubSub) {
-  const status = new StatusService({ aws, cache: new InMemoryStatusCache(), ttl: { transitionalMs: TEN_MINUTES, settledMs: TEN_MINUTES }, fleetwiseRegions: [REGION] });
-  const watcher = new StatusWatcher({ status, pubsub, fastMs: TEN_MINUTES, slowMs: TEN_MINUTES });
-  watchers.push(watcher);
-  return { status, watcher };
-}
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
 
-/** Reads a stream into an array as it goes; `until` resolves once a message matches. */
-function collect(stream: AsyncIterable<StreamMessage>) {
-  const received: StreamMessage[] = [];
-  const waiters: (() => void)[] = [];
-  const iterator = stream[Symbol.asyncIterator]();
-  void (async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      received.push(next.value);
-      waiters.splice(0).forEach((wake) => wake());
-    }
-  })();
-  return {
-    received,
-    async until(predicate: (message: StreamMessage) => boolean): Promise<void> {
-      while (!received.some(predicate)) await new Promise<void>((wake) => waiters.push(wake));
-    },
-    stop: () => void iterator.return?.(),
-  };
-}
-
-describe('a stream opening while its status changes', () => {
-  it('does not send its opening reading after a live change of that status went out', async () => {
-    const org = organization();
+describe('a resumed status stream', () => {
+  it('replays every event after the cursor in order, page by page, then the live changes it did not replay, none twice', async () => {
     const pubsub = new InProcessPubSub();
-    const here = instance(org.aws, pubsub);
-    const there = instance(org.aws, pubsub);
-    const target: WatchTarget = { kind: 'fleetwise', accountId: MEMBER, region: REGION };
-    // The other instance watches the status already: it has read it (not registered).
-    expect((await there.watcher.watch(target).current()).current).toBeNull();
+    const { history, reads, holdRead } = historyOf(2_500);
+    // The second page's read waits while changes go out live: one the replay holds (1,500), one newer (2,501), and
+    // the newer one again.
+    const release = holdRead(1_000);
+    const stream = openStatusStream(watcher, pubsub, [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
+    const received: string[] = [];
+    for (let count = 0; count < 1_000; count++) received.push((await stream.next()).value.cursor);
+    await turns(3);
+    expect(reads).toEqual([0, 1_000]);
+    for (const cursor of [1_500, 2_501, 2_501]) await pubsub.publish(watcher.topicOf(TARGET), liveChange(cursor));
+    release();
 
-    // Here, a stream opens: its opening read (this instance's first poll) is asked, and its answer held.
-    const asked = org.holdNextRead();
-    const stream = collect(openStatusStream(here.watcher, pubsub, [target]));
-    await asked;
+    for (let count = received.length; count < 2_501; count++) received.push((await stream.next()).value.cursor);
+    expect(received).toEqual(Array.from({ length: 2_501 }, (_, index) => String(index + 1)));
+    expect(reads).toEqual([0, 1_000, 2_000]);
+    // Nothing more is waiting: a later live change is the next message.
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(2_502));
+    expect((await stream.next()).value.cursor).toBe('2502');
+    await stream.return?.();
+  });
 
-    // The other instance registers the account; its poll publishes the change, which this stream sends at once.
-    await there.status.registerFleetwise({ accountId: MEMBER, region: REGION, iamRoleArn: `arn:aws:iam::${MEMBER}:role/FleetWise` });
-    await stream.until((message) => message.current === 'REGISTRATION_PENDING');
+  it('reads no further ahead than a page past what its subscriber has taken', async () => {
+    const { history, reads } = historyOf(10_000);
+    const stream = openStatusStream(watcher, new InProcessPubSub(), [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('1');
+    await turns(20);
+    // A page is being taken and one waits: the rest of the log is not read yet.
+    expect(reads).toEqual([0, 1_000]);
 
-    // The opening read's older answer arrives only now: the stream must not take its subscriber back to it.
-    org.releaseHeld();
-    expect((await here.watcher.watch(target).current()).current).toBeNull();
-    await new Promise((resolve) => setImmediate(resolve));
-    stream.stop();
-    expect(stream.received.map((message) => message.current)).toEqual(['REGISTRATION_PENDING']);
+    let last = '1';
+    for (let count = 1; count < 10_000; count++) last = (await stream.next()).value.cursor;
+    expect(last).toBe('10000');
+    expect(reads).toHaveLength(11);
+    await stream.return?.();
   });
 });
