@@ -13,8 +13,8 @@ import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+import { FollowedRequests } from './followed-requests.js';
 import { StreamWatches } from './stream-watches.js';
-import { isTransitional } from './ttl.js';
 import { watchKey } from './watchable-kinds.js';
 
 /** What a stream sends: a status change, marked when its account just entered or left a filtered stream's accounts. */
@@ -48,6 +48,13 @@ export interface StatusStreamOptions {
    * touch, then live changes. Without it, a change made between the subscriber asking and the stream listening is lost.
    */
   readonly catchUp?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
+  /**
+   * A whole-organization stream whose accounts come page by page (a cold directory read: tens of seconds at 1,000
+   * accounts): `read` tells each page's account ids as they arrive, and the stream watches their statuses (through
+   * `targetsOfJoined`) at once, each page caught up from history on its own, instead of after the last page. The
+   * stream ends with the read's error if it fails.
+   */
+  readonly pages?: (page: (accountIds: readonly string[]) => void) => Promise<void>;
   /** A filtered stream: follows the accounts entering and leaving its filter, watching `targetsOf` theirs. */
   readonly membership?: {
     /** Starts following; resolves with the function that stops. */
@@ -76,11 +83,14 @@ export function openStatusStream(
       }
     });
     flow.pushPage = (page) => void push(page).catch(() => undefined);
-    const start = new StreamStart(out, options);
+    // With pages, each page replays its own accounts' events: the stream's own start (joined accounts) replays none.
+    const start = new StreamStart(out, options.pages ? forAccounts(options, undefined) : options);
+    // A status watched from a page of the directory starts with that page's catch-up; every other with the stream's.
+    const startOf = new Map<string, StreamStart>();
     const watches = new StreamWatches(watcher, pubsub, {
-      live: (message) => start.live(message),
+      live: (message) => (startOf.get(message.key) ?? start).live(message),
       // A resumed stream learns the state from history instead — except of accounts that entered since.
-      ...(!resume && { current: (message: StatusChangeMessage) => start.current(message) }),
+      ...(!resume && { current: (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).current(message) }),
       entered: (message) => out.once(message),
       left: (target) => out.left(target),
     });
@@ -111,6 +121,7 @@ export function openStatusStream(
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
     start.replay(flow, stop);
+    if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
     await stop;
     stopFollowing?.();
     flow.close();
@@ -155,6 +166,48 @@ function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flo
       };
     },
   };
+}
+
+/**
+ * Watches each page of the directory as it arrives (StatusStreamOptions.pages), one page after the other, each with
+ * its own start (the catch-up of its accounts); a read that fails ends the stream with its error.
+ */
+function watchPages(
+  pages: NonNullable<StatusStreamOptions['pages']>,
+  stream: {
+    readonly options: StatusStreamOptions;
+    readonly targetsOf: (accountIds: readonly string[]) => readonly WatchTarget[];
+    readonly watches: StreamWatches;
+    readonly startOf: Map<string, StreamStart>;
+    readonly out: Delivery;
+    readonly flow: Flow;
+    readonly stop: (error?: unknown) => void;
+  },
+): void {
+  const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
+  let watched: Promise<void> = Promise.resolve();
+  const watchPage = async (accountIds: readonly string[]) => {
+    const pageStart = new StreamStart(out, forAccounts(options, accountIds));
+    const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
+    for (const target of fresh) startOf.set(watchKey(target), pageStart);
+    await watches.add(fresh);
+    pageStart.replay(flow, stop);
+  };
+  pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
+    .then(() => watched, (error: unknown) => stop(error))
+    .catch(() => undefined);
+}
+
+/**
+ * The stream's history options narrowed to some accounts: one page's catch-up (or resumed replay) of their events;
+ * none (undefined): no replay at all.
+ */
+function forAccounts(options: StatusStreamOptions, accountIds: readonly string[] | undefined): StatusStreamOptions {
+  const { resume, catchUp, startCursor } = options;
+  const cursor = startCursor !== undefined && { startCursor };
+  if (!accountIds) return { ...cursor };
+  const narrowed = <R extends { readonly filter: StatusEventFilter }>(replay: R) => ({ ...replay, filter: { ...replay.filter, accountIds } });
+  return { ...cursor, ...(resume && { resume: narrowed(resume) }), ...(catchUp && { catchUp: narrowed(catchUp) }) };
 }
 
 /** Replayed events pushed to the subscriber's queue as one item. */
@@ -222,51 +275,6 @@ class StreamStart {
   private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
     const cursor = this.out.newestCursor ?? this.options.startCursor;
     return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
-  }
-}
-
-/**
- * The creation requests in progress a whole-organization stream polls (created here, or found by the index scan):
- * the poll that reads one SUCCEEDED tells followed-creations.ts, which tells every such stream of the new account —
- * within a fast poll interval, not when a query or the accounts' slow creation polls happen to read it. The stream
- * sends nothing of the requests themselves; it stops polling one once it is over.
- */
-class FollowedRequests {
-  private readonly watches = new Map<string, { readonly release: () => void; readonly stopHearing: Promise<() => Promise<void>> }>();
-  private closed = false;
-
-  constructor(
-    private readonly watcher: StatusWatcher,
-    private readonly pubsub: StatusPubSub,
-  ) {}
-
-  follow(requestIds: readonly string[]): void {
-    for (const requestId of requestIds) {
-      if (this.closed || this.watches.has(requestId)) continue;
-      const target: WatchTarget = { kind: 'request', requestId };
-      const watch = this.watcher.watch(target);
-      const stopHearing = this.pubsub.subscribe(this.watcher.topicOf(target), (message) => this.endIfOver(requestId, message as StatusChangeMessage));
-      this.watches.set(requestId, { release: () => watch.release(), stopHearing });
-      void watch.current().then((message) => this.endIfOver(requestId, message));
-    }
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const requestId of [...this.watches.keys()]) this.end(requestId);
-  }
-
-  /** A request SUCCEEDED, FAILED or unknown to AWS is over; a failure to read it is not. */
-  private endIfOver(requestId: string, message: StatusChangeMessage): void {
-    if (message.current !== undefined && !isTransitional(message.current)) this.end(requestId);
-  }
-
-  private end(requestId: string): void {
-    const watch = this.watches.get(requestId);
-    if (!watch) return;
-    this.watches.delete(requestId);
-    watch.release();
-    void watch.stopHearing.then((unsubscribe) => unsubscribe()).catch(() => undefined);
   }
 }
 
