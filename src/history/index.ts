@@ -46,7 +46,7 @@ export async function openHistoryStore(options: HistoryStoreOptions): Promise<Hi
   const { location, retentionDays } = options;
   const opened = openHistoryDb(location, { onPoolError: (error) => options.onAvailability?.(false, error) });
   const sharedWriters = opened.engine === 'postgres';
-  const log = new EventLog(opened.db, opened.engine);
+  const log = new EventLog(opened.db, opened.engine, opened.readRows);
   const history = new HistoryRecorder({
     log,
     retentionDays,

@@ -69,11 +69,18 @@ export function checkpointInBackground(database: Database.Database, file: string
     async checkpoint() {
       if (!running) throw new Error('the WAL checkpoint worker is not running');
       const answer = once(worker, 'message') as Promise<[CheckpointResult]>;
+      worker.ref();
       worker.postMessage('checkpoint');
-      return (await answer)[0];
+      try {
+        return (await answer)[0];
+      } finally {
+        worker.unref();
+      }
     },
     async stop() {
       if (!running) return;
+      // Held (the worker is unref'd while it runs): a process whose last task is closing the store waits for it.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
