@@ -13,6 +13,7 @@ import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+import { streamTurns } from './event-loop-turns.js';
 import { StreamWatches } from './stream-watches.js';
 import { isTransitional } from './ttl.js';
 import { watchKey } from './watchable-kinds.js';
@@ -114,12 +115,14 @@ export function openStatusStream(
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
   // The sliding buffer drops the oldest when a subscriber falls behind: right for live changes, wrong for a replay,
-  // which waits instead while too many of its events are not yet taken.
+  // which waits instead while too many of its events are not yet taken. Events are taken in the slices every stream
+  // shares (event-loop-turns.ts), so a burst to many subscribers lets sockets and timers through between slices.
   return {
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
+      const take = () => iterator.next().then((result) => (flow.taken(), result));
       return {
-        next: () => iterator.next().then((result) => (flow.taken(), result)),
+        next: () => streamTurns.next()?.then(take) ?? take(),
         return: (value?: unknown) => iterator.return(value as never),
         throw: (error?: unknown) => iterator.throw(error),
       };
