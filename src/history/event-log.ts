@@ -279,24 +279,26 @@ function toRow(event: NewEvent): Omit<StatusEventTable, 'id'> {
 }
 
 function fromRow(row: Row): StatusEvent {
-  // A creation request's events recorded before it named its account carry it when read as the account's.
-  const accountId = row.account_id ?? row.request_account_id ?? null;
-  return {
+  // Optional members are set one by one rather than spread in: a replay reads thousands of rows a second.
+  const event: { -readonly [K in keyof StatusEvent]: StatusEvent[K] } = {
     cursor: String(row.id),
     key: row.watch_key,
     target: targetOf(row),
     source: row.source as HistorySource,
-    ...(accountId === null ? {} : { accountId }),
-    ...(row.request_id === null ? {} : { requestId: row.request_id }),
-    ...(row.region === null ? {} : { region: row.region }),
     hasPrevious: Number(row.has_previous) === 1,
     previous: row.previous,
     current: row.current,
     observedAt: new Date(Number(row.observed_at)),
     observedBy: row.observed_by as ObservedBy,
-    ...(row.caller === null ? {} : { caller: row.caller }),
-    ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
   };
+  // A creation request's events recorded before it named its account carry it when read as the account's.
+  const accountId = row.account_id ?? row.request_account_id ?? null;
+  if (accountId !== null) event.accountId = accountId;
+  if (row.request_id !== null) event.requestId = row.request_id;
+  if (row.region !== null) event.region = row.region;
+  if (row.caller !== null) event.caller = row.caller;
+  if (row.idempotency_key !== null) event.idempotencyKey = row.idempotency_key;
+  return event;
 }
 
 /** The watched status a row belongs to, from its key (`kind:…`). */

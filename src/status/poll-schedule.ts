@@ -17,6 +17,8 @@ export interface ScheduledPoller {
   dueAt: number;
   intervalMs: number;
   inFlight: boolean;
+  /** Poked while its poll was under way: polled again as soon as that poll is recorded. */
+  pokedInFlight?: boolean;
   /** The last reading polled: the schedule pokes those that failed for an outage when their service answers again. */
   readonly last?: Reading;
 }
@@ -69,6 +71,15 @@ export class PollSchedule<S extends ScheduledPoller> {
     if (earliest < Number.POSITIVE_INFINITY) this.schedule(earliest);
   }
 
+  /**
+   * Due now (a mutation changed its status). A poll under way may have read AWS before the change: the poller is
+   * polled again as soon as it is recorded, rather than an interval after it.
+   */
+  poke(state: S, now: number): void {
+    state.dueAt = now;
+    if (state.inFlight) state.pokedInFlight = true;
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -87,7 +98,7 @@ export class PollSchedule<S extends ScheduledPoller> {
     } else {
       state.intervalMs = isTransitional(reading.status) ? fastMs : slowMs;
     }
-    state.dueAt = this.options.now().getTime() + state.intervalMs;
+    this.dueAfter(state);
     const waitedFor = outageOf(previous);
     if (waitedFor && !outageOf(reading)) this.recovered.set(state, waitedFor.service);
   }
@@ -95,7 +106,12 @@ export class PollSchedule<S extends ScheduledPoller> {
   /** The next poll after a failure of statusgraph's own: backed off as if throttled. */
   afterInternalError(state: S): void {
     state.intervalMs = this.backedOff(state);
-    state.dueAt = this.options.now().getTime() + state.intervalMs;
+    this.dueAfter(state);
+  }
+
+  private dueAfter(state: S): void {
+    state.dueAt = this.options.now().getTime() + (state.pokedInFlight ? 0 : state.intervalMs);
+    state.pokedInFlight = false;
   }
 
   private backedOff(state: S): number {

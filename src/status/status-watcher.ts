@@ -195,7 +195,7 @@ export class StatusWatcher {
     const now = this.now().getTime();
     for (const target of targets) {
       const state = this.pollers.get(watchKey(target));
-      if (state) state.dueAt = now;
+      if (state) this.schedule.poke(state, now);
     }
     this.schedule.schedule(now);
   }

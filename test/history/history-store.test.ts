@@ -42,7 +42,10 @@ describe('embedded history store', () => {
     await store.backup!(backup);
     await store.close();
     const copy = new Database(backup, { readonly: true });
-    expect(copy.prepare('select name from statusgraph_migrations').all()).toEqual([{ name: '0001-status-events-and-idempotency-keys' }]);
+    expect(copy.prepare('select name from statusgraph_migrations').all()).toEqual([
+      { name: '0001-status-events-and-idempotency-keys' },
+      { name: '0002-status-events-requests-by-account' },
+    ]);
     expect(copy.prepare('select current from status_events').all()).toEqual([{ current: 'Inactive' }]);
     copy.close();
   });
