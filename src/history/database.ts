@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { HistoryDatabase } from './schema.js';
+import { checkpointInBackground, type CheckpointResult } from './wal-checkpoints.js';
 
 /** The embedded store's file inside the data directory. */
 export const EMBEDDED_FILE = 'history.db';
@@ -34,6 +35,8 @@ export interface HistoryDb {
   readonly db: Kysely<HistoryDatabase>;
   /** The embedded store's online backup to a file (SQLite's backup API: safe while the server writes). */
   backup?(destination: string): Promise<void>;
+  /** The embedded store's WAL checkpoint, run now by the worker that runs them (wal-checkpoints.ts). */
+  checkpoint?(): Promise<CheckpointResult>;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,8 @@ function openSqlite(dataDir: string | undefined): HistoryDb {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  // A file's checkpoints run in a worker, off the event loop (an in-memory store has no WAL).
+  const checkpoints = dataDir === undefined ? undefined : checkpointInBackground(database, file, SQLITE_BUSY_TIMEOUT_MS);
   const db = new Kysely<HistoryDatabase>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
   return {
     engine: 'sqlite',
@@ -65,7 +70,11 @@ function openSqlite(dataDir: string | undefined): HistoryDb {
     async backup(destination) {
       await database.backup(destination);
     },
-    close: () => db.destroy(),
+    ...(checkpoints && { checkpoint: () => checkpoints.checkpoint() }),
+    async close() {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { openHistoryStore } from '../../src/history/index.js';
+import { EMBEDDED_FILE, openHistoryStore } from '../../src/history/index.js';
 import { describeCreationRequestEvents } from './creation-requests-contract.js';
 import { describeHistoryStore, enrollment } from './store-contract.js';
 
@@ -47,6 +47,19 @@ describe('embedded history store', () => {
       { name: '0002-status-events-requests-by-account' },
     ]);
     expect(copy.prepare('select current from status_events').all()).toEqual([{ current: 'Inactive' }]);
+    copy.close();
+  });
+
+  it('checkpoints its write-ahead log in a worker: the frames the server wrote are copied back, and the data stays', async () => {
+    const store = await openHistoryStore({ location: { engine: 'sqlite', dataDir: currentDir }, retentionDays: 400 });
+    await store.history.record([enrollment('Inactive', 1), enrollment('Active', 2)]);
+    const checkpoint = await store.checkpoint!();
+    expect(checkpoint.busy).toBe(0);
+    expect(checkpoint.log).toBeGreaterThan(0);
+    expect(checkpoint.checkpointed).toBe(checkpoint.log);
+    await store.close();
+    const copy = new Database(join(currentDir, EMBEDDED_FILE), { readonly: true });
+    expect(copy.prepare('select current from status_events order by id').all()).toEqual([{ current: 'Inactive' }, { current: 'Active' }]);
     copy.close();
   });
 
