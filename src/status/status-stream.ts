@@ -13,6 +13,7 @@ import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+import { streamTurns } from './event-loop-turns.js';
 import { FollowedRequests } from './followed-requests.js';
 import { StreamWatches } from './stream-watches.js';
 import { watchKey } from './watchable-kinds.js';
@@ -136,7 +137,8 @@ export function openStatusStream(
  * The stream as its subscriber takes it. The sliding buffer drops the oldest when a subscriber falls behind: right for
  * live changes, wrong for a replay, which waits instead while too many of its events are not yet taken (Flow). A
  * replayed page is one item of the queue (the repeater's push makes several promises: per event, a tenth of a
- * replay's CPU), handed out event by event.
+ * replay's CPU), handed out event by event. Events are taken in the slices every stream shares (event-loop-turns.ts),
+ * so a burst to many subscribers lets sockets and timers through between slices.
  */
 function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flow): AsyncIterable<StreamMessage> {
   return {
@@ -160,7 +162,7 @@ function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flo
         return result as IteratorResult<StreamMessage>;
       };
       return {
-        next,
+        next: () => streamTurns.next()?.then(next) ?? next(),
         return: (value?: unknown) => iterator.return(value as never) as Promise<IteratorResult<StreamMessage>>,
         throw: (error?: unknown) => iterator.throw(error) as Promise<IteratorResult<StreamMessage>>,
       };

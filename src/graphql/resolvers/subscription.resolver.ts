@@ -118,8 +118,16 @@ export class SubscriptionResolver {
  */
 export function accountStatusEvent(message: StreamMessage | undefined, ctx: GraphQLContext): AccountStatusChange {
   ctx.renewLoaders();
-  return AccountStatusChange.from(eventOf(message));
+  const event = eventOf(message);
+  // One change goes to every subscriber of its status as the same message: it is turned into an event once (an error
+  // event's StatusError makes a GraphQLError), not once per subscriber. Events are read, never changed, by resolvers.
+  let change = eventsOfMessages.get(event);
+  if (!change) eventsOfMessages.set(event, (change = AccountStatusChange.from(event)));
+  return change;
 }
+
+/** The event each message became, for as long as the message lives. */
+const eventsOfMessages = new WeakMap<StreamMessage, AccountStatusChange>();
 
 function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
   if (message === undefined) throw badUserInput('Subscriptions are served over graphql-ws (a WebSocket to this URL), not HTTP.');
