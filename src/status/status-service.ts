@@ -299,6 +299,10 @@ export class StatusService {
       });
     }
 
+    // A directory read under way answers the accounts of the pages it has read, at no call (a cold whole-organization
+    // stream watches each page's accounts as it arrives).
+    const read = new Map((this.directoryRead.pages ?? []).flat().map((account) => [account.id, account]));
+    if (read.size > 0 && ids.every((id) => read.has(id))) return ids.map((id) => ({ value: read.get(id)!, fetchedAt: new Date() }));
     const cachedAccounts = await Promise.all(ids.map((id) => cache.peek(cacheKeys.account(id))));
     const unknown = ids.filter((_id, index) => !cachedAccounts[index]);
     if (unknown.length > DESCRIBE_ACCOUNT_LIMIT) {
