@@ -6,7 +6,7 @@ import type { AwsServices } from '../aws/types.js';
 import type { AccessRefusals } from './access-refusals.js';
 import type { FollowedCreations } from './followed-creations.js';
 import type { ObservedBy, StatusHistory, StatusObservation } from './history-port.js';
-import type { Cached, StatusCache } from './status-cache.js';
+import type { Cached, LoadOptions, StatusCache } from './status-cache.js';
 import { watchKey } from './watchable-kinds.js';
 import type { TtlPolicy } from './ttl.js';
 
@@ -73,12 +73,25 @@ function previousOf(context: StatusContext, found: Found): { readonly previous?:
  * caller waiting for this load has gone.
  */
 export function load<T>(context: StatusContext, key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
-  const { aws, cache, refusals, ttl, caller } = context;
-  const options = {
+  const { refusals, ttl } = context;
+  return callerLoad(context, key, fetch, ttlMs, {
     // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
     failureTtlMs: (error: unknown) =>
       refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
-  };
+  });
+}
+
+/**
+ * A cache load for the caller, if any: `fetch` gets services whose calls carry the caller's deadline and stop once
+ * every caller waiting for this load has gone (its signal read only now); without a caller, the shared services.
+ */
+export function callerLoad<T>(
+  { aws, cache, caller }: Pick<StatusContext, 'aws' | 'cache' | 'caller'>,
+  key: string,
+  fetch: (aws: AwsServices) => Promise<T>,
+  ttlMs: (value: T) => number,
+  options: Omit<LoadOptions, 'signal'>,
+): Promise<Cached<T>> {
   if (!caller) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
   const wait = caller.awsDeadlineMs === undefined ? {} : { deadlineMs: caller.awsDeadlineMs };
   return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal, wait)), ttlMs, { ...options, signal: caller.signal });

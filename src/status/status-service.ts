@@ -161,7 +161,7 @@ export class StatusService {
    * AWS call its reads start: one not settled by then answers the throttling it was retrying, or DeadlineExceeded.
    */
   forCaller(caller: StatusCaller): StatusService {
-    return this.withContext({ ...this.context, caller });
+    return Object.assign(this.withContext({ ...this.context, caller }), { shape: this.shape.forCaller(caller) });
   }
 
   /** This service over another context. Assigned: an Object.create descriptor takes V8's slow path (seen in profiles). */
