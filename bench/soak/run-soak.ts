@@ -38,6 +38,9 @@ export interface SoakReport {
   /** How long after the quiet period the subscribers took to agree with the emulator (0: at once). */
   readonly settledAfterMs: number;
   readonly subscriberEvents: number;
+  /** Subscriber sockets closed before the end (each resubscribes its subscriptions) and streams that ended in error. */
+  readonly subscriberSocketsClosed: number;
+  readonly subscriberStreamErrors: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
   readonly eventLoopP99FirstMs: number;
@@ -138,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     emulator.control.release();
     await sleep(QUIET_MS);
     const { verdict, settledAfterMs } = await settledFinalStates(server.url, emulator, workload.subscribers, initial, log);
+    const socketsClosedBeforeEnd = workload.socketsClosed();
     workload.stop();
     await workload.done;
     observations.stopResourceSampling();
@@ -150,6 +154,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       finalStates: verdict,
       settledAfterMs,
       subscriberEvents: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.events, 0),
+      subscriberSocketsClosed: socketsClosedBeforeEnd,
+      subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
       errorLogs,
       readyAtEnd,
       faultPhases,

@@ -78,7 +78,7 @@ export interface WorkloadOptions {
   readonly pauseMs: number;
 }
 
-export function startWorkload(options: WorkloadOptions): Workload & { readonly subscribers: readonly Subscriber[] } {
+export function startWorkload(options: WorkloadOptions): Workload & { readonly subscribers: readonly Subscriber[]; socketsClosed(): number } {
   const { url, observations, members } = options;
   let running = true;
   let mutating = true;
@@ -109,9 +109,18 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
     },
   ];
   const subscribers = Array.from({ length: options.subscribers }, () => undefined).map(() => new Subscriber());
+  const socketsClosed = { count: 0 };
   const clients: Client[] = [];
   for (let i = 0; i < subscribers.length; i += SUBSCRIPTIONS_PER_SOCKET) {
-    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 5 });
+    const client = createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 5,
+      // A socket closed under the subscribers (the server's ping timeout on a stalled process) ends and resubscribes
+      // each of them: counted, since every resubscription starts with the whole organization's state again.
+      on: { closed: () => (socketsClosed.count += 1) },
+    });
     clients.push(client);
     for (const subscriber of subscribers.slice(i, i + SUBSCRIPTIONS_PER_SOCKET)) subscriber.subscribe(client, observations);
   }
@@ -151,6 +160,7 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
   return {
     done,
     subscribers,
+    socketsClosed: () => socketsClosed.count,
     stopMutations: async () => {
       mutating = false;
       await mutationLoop;

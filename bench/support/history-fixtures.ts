@@ -30,7 +30,15 @@ export function rowOf(index: number): unknown[] {
 }
 export const ROW_COLUMNS = 'watch_key, follows_id, account_id, source, has_previous, previous, current, observed_at, observed_by';
 
-/** Fills an embedded log with `events` changes over ACCOUNTS accounts, through the bare driver (setup, not measured). */
+/** Rows per INSERT … SELECT statement of the fill (each is its own transaction: progress shows, the WAL stays small). */
+const FILL_CHUNK = 1_000_000;
+
+/**
+ * Fills an embedded log with `events` changes over ACCOUNTS accounts — the rows rowOf gives — in bulk (set-up, not
+ * measured): the secondary indexes are dropped, the rows made by SQLite itself (one INSERT … SELECT over a recursive
+ * count per million), and the indexes created again from their own definitions, each built in one sorted pass. Row
+ * by row through a prepared statement, 10 million events took over 20 minutes on this machine.
+ */
 export async function fillLog(dataDir: string, events: number): Promise<void> {
   const opened = openHistoryDb({ engine: 'sqlite', dataDir });
   await opened.migrate();
@@ -38,11 +46,19 @@ export async function fillLog(dataDir: string, events: number): Promise<void> {
   const raw = new Database(join(dataDir, 'history.db'));
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = OFF');
-  const insert = raw.prepare(`insert into status_events (${ROW_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const fill = raw.transaction((from: number, to: number) => {
-    for (let index = from; index < to; index++) insert.run(...rowOf(index));
-  });
-  for (let from = 0; from < events; from += 100_000) fill(from, Math.min(events, from + 100_000));
+  const indexes = raw
+    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'status_events' and sql is not null")
+    .all() as { name: string; sql: string }[];
+  for (const { name } of indexes) raw.exec(`drop index "${name}"`);
+  const observedAt = Date.now();
+  const fill = raw.prepare(`
+    with recursive n(i) as (select cast(? as integer) union all select i + 1 from n where i + 1 < ?)
+    insert into status_events (${ROW_COLUMNS})
+    select 'enrollment:' || (100000000000 + i % ${ACCOUNTS}), i, cast(100000000000 + i % ${ACCOUNTS} as text),
+      'COMPUTE_OPTIMIZER_ENROLLMENT', 1, 'x', case when (i / ${ACCOUNTS}) % 2 = 0 then 'Active' else 'Inactive' end, ?, 'poll'
+    from n`);
+  for (let from = 0; from < events; from += FILL_CHUNK) fill.run(from, Math.min(events, from + FILL_CHUNK), observedAt);
+  for (const { sql } of indexes) raw.exec(sql);
+  raw.pragma('wal_checkpoint(TRUNCATE)');
   raw.close();
 }
-

@@ -8,6 +8,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeModulesFor } from './native-modules.js';
 
 const EMULATOR_CLI = fileURLToPath(new URL('../../src/emulator/cli.ts', import.meta.url));
 const STATUSGRAPH_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -208,9 +209,10 @@ export async function useCompiledStatusGraph(): Promise<string> {
   const root = join(tmpdir(), `statusgraph-bench-build-${process.pid}`);
   await mkdir(root, { recursive: true });
   process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-  // The compiled modules are ESM and find their dependencies through the repository's node_modules.
+  // The compiled modules are ESM and find their dependencies through the repository's node_modules (on another Node
+  // line, one whose native addons are built for it).
   await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
-  await symlink(REPOSITORY_NODE_MODULES, join(root, 'node_modules')).catch((error: NodeJS.ErrnoException) => {
+  await symlink(await nodeModulesFor(nodeBinary, REPOSITORY_NODE_MODULES), join(root, 'node_modules')).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
   const tsc = spawnSync(nodeBinary, [TSC, '-p', TSCONFIG_BUILD, '--outDir', join(root, 'dist')], { encoding: 'utf8' });

@@ -12,7 +12,7 @@ import { FaultInjector } from './core/faults.js';
 import { REQUEST_ID_HEADER } from './core/protocols/codec.js';
 import { operationKey, Router } from './core/router.js';
 import { parseAuthorization } from './core/sigv4.js';
-import { AwsServiceError, type IdentityStore, type ServiceDefinition } from './core/types.js';
+import { AwsServiceError, type IdentityStore, type OperationContext, type OperationHandler, type ServiceDefinition } from './core/types.js';
 import type { WorldControl } from './core/world-control.js';
 
 export type { EmulatorRequest, EmulatorResponse } from './core/exchange.js';
@@ -87,11 +87,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     try {
       const caller = authenticate({ request, authorization, signingName: service.signingName, family, identity, now: arrivedAt });
       const decision = faults.decide(key, caller.accountId);
+      const signalOf = () => (request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal);
+      // holdAnswer: the request is answered now and its answer held (a read AWS served before a write, arriving after).
+      const holdAnswer = decision.outcome === 'hold' && faults.settings.holdAnswer === true;
       if (decision.delayMs > 0 || decision.outcome === 'hang' || decision.outcome === 'hold') {
-        const signal = request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal;
+        const signal = signalOf();
         if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal });
         if (decision.outcome === 'hang') await untilAborted(signal);
-        if (decision.outcome === 'hold') await faults.untilReleased(signal);
+        if (decision.outcome === 'hold' && !holdAnswer) await faults.untilReleased(signal);
       }
       if (decision.outcome === 'throttle') throw throttlingError(service);
       if (decision.outcome === 'fail') throw internalError(service, codec.protocol);
@@ -99,7 +102,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
       const input = codec.decodeInput(request);
       const now = clock();
-      const output = await route.handler(input, { caller, now });
+      const output = await answerOf(route.handler, input, { caller, now }, holdAnswer ? () => faults.untilReleased(signalOf()) : undefined);
       return withDate(codec.encodeOutput(service, route.operation, output, requestId), now);
     } catch (error) {
       if (error instanceof AwsServiceError) return answerError(error);
@@ -113,6 +116,23 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     handle,
     close: () => closing.abort(),
   };
+}
+
+/**
+ * An operation's answer. With `held` (holdAnswer), it is what the state was when the request arrived — an output or
+ * an AWS error — given only once `held` resolves.
+ */
+async function answerOf(
+  handler: OperationHandler,
+  input: Record<string, unknown>,
+  context: OperationContext,
+  held: (() => Promise<void>) | undefined,
+): Promise<Record<string, unknown>> {
+  if (!held) return handler(input, context);
+  const answered = Promise.resolve().then(() => handler(input, context));
+  await Promise.allSettled([answered]);
+  await held();
+  return answered;
 }
 
 /** SDKs correct their clock skew from the Date header, so it tells the emulator's time, not the host's. */

@@ -57,5 +57,21 @@ export const CreateAccountRequestIdScalar = patternScalar(
   '"car-" followed by 8 to 32 lowercase letters or digits',
 );
 
-/** ISO-8601 date-time (graphql-scalars' DateTime: serializes Date as an ISO string in UTC). */
-export const DateTimeScalar = GraphQLDateTime;
+/**
+ * ISO-8601 date-time (graphql-scalars' DateTime: serializes Date as an ISO string in UTC). Its input errors carry no
+ * code, so graphql-js would report them as GRAPHQL_VALIDATION_FAILED; they are bad input like every other scalar's.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...GraphQLDateTime.toConfig(),
+  parseValue: (value) => asBadInput(() => GraphQLDateTime.parseValue(value)),
+  parseLiteral: (node: ValueNode, variables) => asBadInput(() => GraphQLDateTime.parseLiteral(node, variables), node),
+});
+
+function asBadInput<T>(parse: () => T, node?: ValueNode): T {
+  try {
+    return parse();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'DateTime must be an ISO-8601 date-time.';
+    throw new GraphQLError(message, { ...(node ? { nodes: node } : {}), extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+}

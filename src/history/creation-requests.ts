@@ -36,12 +36,17 @@ export function accountStatusEvents(eb: Events, accounts?: { readonly ids: reado
     const own = eb.and([eb('account_id', 'in', accounts.ids.length > 0 ? [...accounts.ids] : ['']), eb('request_id', 'is', null)]);
     return accounts.requests.length > 0 ? eb.or([own, eb('request_id', 'in', [...accounts.requests])]) : own;
   }
-  const namingRequests = eb
-    .selectFrom('status_events as naming')
-    .select('naming.request_id')
-    .where('naming.request_id', 'is not', null)
-    .where('naming.account_id', 'is not', null);
-  return eb.or([eb.and([eb('account_id', 'is not', null), eb('request_id', 'is', null)]), eb('request_id', 'in', namingRequests)]);
+  // A request's event is an account's when an event of the same request names one: an EXISTS probe of the request
+  // index per request event. An IN over every naming request instead let SQLite's planner (with no statistics) pick
+  // a MULTI-INDEX OR and sort every later event for each replayed page, and scan the whole log for the list.
+  const namedRequest = eb.exists(
+    eb
+      .selectFrom('status_events as naming')
+      .select('naming.id')
+      .whereRef('naming.request_id', '=', 'status_events.request_id')
+      .where('naming.account_id', 'is not', null),
+  );
+  return eb.or([eb.and([eb('account_id', 'is not', null), eb('request_id', 'is', null)]), eb.and([eb('request_id', 'is not', null), namedRequest])]);
 }
 
 /** The account each of these requests named (requests that named none are absent). */

@@ -4,11 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type SqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { HistoryDatabase } from './schema.js';
+import { checkpointInBackground, type CheckpointResult } from './wal-checkpoints.js';
 
 /** The embedded store's file inside the data directory. */
 export const EMBEDDED_FILE = 'history.db';
@@ -34,6 +35,10 @@ export interface HistoryDb {
   readonly db: Kysely<HistoryDatabase>;
   /** The embedded store's online backup to a file (SQLite's backup API: safe while the server writes). */
   backup?(destination: string): Promise<void>;
+  /** SQLite: runs a compiled read on its prepared statement and answers the rows as arrays (cheaper than objects). */
+  readRows?(query: CompiledQuery): unknown[][];
+  /** The embedded store's WAL checkpoint, run now by the worker that runs them (wal-checkpoints.ts). */
+  checkpoint?(): Promise<CheckpointResult>;
   close(): Promise<void>;
 }
 
@@ -58,14 +63,31 @@ function openSqlite(dataDir: string | undefined): HistoryDb {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  const db = new Kysely<HistoryDatabase>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+  // A file's checkpoints run in a worker, off the event loop (an in-memory store has no WAL).
+  const checkpoints = dataDir === undefined ? undefined : checkpointInBackground(database, file, SQLITE_BUSY_TIMEOUT_MS);
+  const statements = reusingStatements(database);
+  const db = new Kysely<HistoryDatabase>({ dialect: new SqliteDialect({ database: statements }) });
   return {
     engine: 'sqlite',
     db,
+    readRows(query) {
+      const statement = statements.prepare(query.sql) as Database.Statement;
+      // The statement is shared with Kysely's driver, which expects objects: raw mode only for this call.
+      statement.raw(true);
+      try {
+        return statement.all(...query.parameters) as unknown[][];
+      } finally {
+        statement.raw(false);
+      }
+    },
     async backup(destination) {
       await database.backup(destination);
     },
-    close: () => db.destroy(),
+    ...(checkpoints && { checkpoint: () => checkpoints.checkpoint() }),
+    async close() {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { openHistoryDb, type StoreLocation } from './database.js';
 import { EventLog } from './event-log.js';
 import { DatabaseIdempotencyStore } from './idempotency.js';
 import { HistoryRecorder } from './recorder.js';
+import type { CheckpointResult } from './wal-checkpoints.js';
 
 export { EMBEDDED_FILE } from './database.js';
 export { DEFAULT_BUFFER_LIMIT, HistoryRecorder } from './recorder.js';
@@ -36,6 +37,8 @@ export interface HistoryStore {
   prune(): Promise<{ events: number; idempotencyKeys: number }>;
   /** The embedded store's online backup (SQLite's backup API), safe while the server runs. */
   backup?(destination: string): Promise<void>;
+  /** The embedded store's WAL checkpoint, run now by the worker that runs them off the event loop. */
+  checkpoint?(): Promise<CheckpointResult>;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function openHistoryStore(options: HistoryStoreOptions): Promise<Hi
   const { location, retentionDays } = options;
   const opened = openHistoryDb(location, { onPoolError: (error) => options.onAvailability?.(false, error) });
   const sharedWriters = opened.engine === 'postgres';
-  const log = new EventLog(opened.db, opened.engine);
+  const log = new EventLog(opened.db, opened.engine, opened.readRows);
   const history = new HistoryRecorder({
     log,
     retentionDays,
@@ -93,6 +96,7 @@ export async function openHistoryStore(options: HistoryStoreOptions): Promise<Hi
     idempotency,
     prune,
     ...(opened.backup ? { backup: opened.backup } : {}),
+    ...(opened.checkpoint ? { checkpoint: opened.checkpoint } : {}),
     async close() {
       clearTimeout(migrateTimer);
       clearTimeout(firstPrune);

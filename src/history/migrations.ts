@@ -55,6 +55,19 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    // An account's page first asks which requests named the account: through (account_id, id) that read every event
+    // of the account for its request_id (36 ms at 10 million events, docs/benchmarks.md section 5). Only a
+    // request's events carry a request id, so this index holds a few rows per created account.
+    '0002-status-events-requests-by-account': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createIndex('status_events_account_requests')
+          .on('status_events')
+          .columns(['account_id', 'request_id'])
+          .where('request_id', 'is not', null)
+          .execute();
+      },
+    },
   };
 }
 

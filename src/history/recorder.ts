@@ -1,6 +1,9 @@
 // The StatusHistory the domain records into and the API reads from (status/history-port.ts): turns observations
 // into events — a change against the last event of its status, the first reading included — one write at a time, so
-// two readings of one status never race. While the database is away, observations wait in a bounded buffer (counted)
+// two readings of one status never race. The record() calls made until the next turn of the event loop, and while a
+// write runs, go out together in one write, in the order they were made: a cold 1,000-account query reads each
+// account's status on its own as its answer arrives, and a transaction per reading was a sixth of that query's CPU
+// (benchmark 1). The turn matters for SQLite, whose writes finish within the microtasks of the call that made them. While the database is away, observations wait in a bounded buffer (counted)
 // and are written, in order, when it answers again; reads answer HistoryUnavailableError meanwhile.
 import {
   CursorExpiredError,
@@ -41,6 +44,8 @@ export class HistoryRecorder implements StatusHistory {
   private readonly latestKnown = new Map<string, LatestEvent>();
   private readonly buffer: StatusObservation[] = [];
   private writes: Promise<unknown> = Promise.resolve();
+  /** The record() calls waiting for the write in progress, to be written together next (in call order). */
+  private nextWrite: PendingRecord[] | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Whether the last database operation succeeded. */
@@ -69,9 +74,29 @@ export class HistoryRecorder implements StatusHistory {
   }
 
   record(observations: readonly StatusObservation[]): Promise<(RecordedObservation | undefined)[]> {
-    const run = this.writes.then(() => this.recordNow(observations));
-    this.writes = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      if (this.nextWrite) {
+        this.nextWrite.push({ observations, resolve, reject });
+        return;
+      }
+      const calls: PendingRecord[] = [{ observations, resolve, reject }];
+      this.nextWrite = calls;
+      const run = this.writes.then(nextTurn).then(() => {
+        // From here on, later calls wait for the write after this one.
+        this.nextWrite = undefined;
+        return this.recordNow(calls.flatMap((call) => call.observations));
+      });
+      this.writes = run.catch(() => undefined);
+      run.then(
+        (answers) => {
+          let from = 0;
+          for (const call of calls) call.resolve(answers.slice(from, (from += call.observations.length)));
+        },
+        (error: unknown) => {
+          for (const call of calls) call.reject(error);
+        },
+      );
+    });
   }
 
   async page(filter: StatusEventFilter, options: { readonly first: number; readonly before?: string }): Promise<StatusEventPage> {
@@ -251,6 +276,18 @@ export class HistoryRecorder implements StatusHistory {
     if (available) this.latestKnown.clear();
     this.onAvailability(available, error);
   }
+}
+
+/** Resolves after the I/O callbacks already due have run (the answers that arrived together). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A record() call waiting for its write: its observations and how to answer it. */
+interface PendingRecord {
+  readonly observations: readonly StatusObservation[];
+  readonly resolve: (answers: (RecordedObservation | undefined)[]) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 function newEvent(observation: StatusObservation, key: string, last: LatestEvent | undefined, sharedWriters: boolean): NewEvent {

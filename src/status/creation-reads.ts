@@ -4,7 +4,7 @@
 import type { CreateAccountStatusRecord, OrgAccount } from '../aws/types.js';
 import { cacheKeys, indexOf, joinedAfter, type CreationRequestIndex } from './followed-creations.js';
 import type { Cached } from './status-cache.js';
-import { asError, load, observed, settleEach, type BatchResult, type StatusContext } from './status-context.js';
+import { asError, load, settleEach, type BatchResult, type StatusContext } from './status-context.js';
 import { isTransitional, ttlFor } from './ttl.js';
 
 /** The request that created each account; null for invited accounts (no call) and accounts with no record. */
@@ -74,13 +74,9 @@ export async function describeCreationRequests(context: StatusContext, ids: read
     return load(
       context,
       cacheKeys.creationRequest(id),
-      async (aws) => {
-        const record = await aws.describeCreateAccountStatus(id);
-        const accountId = record?.accountId;
-        observed(context, [{ target: { kind: 'request', requestId: id }, status: record?.state ?? null, ...(accountId ? { accountId } : {}) }]);
-        return record;
-      },
+      (aws) => aws.describeCreateAccountStatus(id),
       (record) => ttlFor(context.ttl, record?.state),
+      (record) => [{ target: { kind: 'request', requestId: id }, status: record?.state ?? null, ...(record?.accountId ? { accountId: record.accountId } : {}) }],
     );
   });
 }
@@ -94,13 +90,12 @@ export function readCreationIndex(context: StatusContext): Promise<Cached<Creati
       const readAt = new Date();
       const requests = await aws.listCreateAccountStatuses();
       await context.followed.followScanned(requests.filter((request) => isTransitional(request.state)).map((request) => request.id));
-      const index = indexOf(requests, readAt);
-      observed(context, [...index.byAccountId].map(([accountId, request]) => ({ target: { kind: 'creation', accountId }, status: request.state })));
-      return index;
+      return indexOf(requests, readAt);
     },
     // The index answers "which request created this account": records that name an account are settled. Requests
     // still in progress are followed by id (creationRequests), so one of them does not make 5,000 accounts' index
     // expire every few seconds.
     () => context.ttl.settledMs,
+    (index) => [...index.byAccountId].map(([accountId, request]) => ({ target: { kind: 'creation', accountId }, status: request.state })),
   );
 }

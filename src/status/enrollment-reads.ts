@@ -59,12 +59,9 @@ function enrollmentOf(context: StatusContext, id: string) {
   return load(
     context,
     cacheKeys.enrollment(id),
-    async (aws) => {
-      const record = await context.refusals.guard(id, () => aws.getEnrollmentStatus(id));
-      observed(context, [{ target: { kind: 'enrollment', accountId: id }, status: record.status }]);
-      return record;
-    },
+    (aws) => context.refusals.guard(id, () => aws.getEnrollmentStatus(id)),
     (record) => ttlFor(context.ttl, record.status),
+    (record) => [{ target: { kind: 'enrollment', accountId: id }, status: record.status }],
   );
 }
 
@@ -83,12 +80,16 @@ async function enrollmentsFromScan(
       context,
       cacheKeys.enrollmentScan,
       async (aws) => {
+        const since = cache.mark();
         const records = await aws.listOrganizationEnrollmentStatuses();
-        observed(context, records.map((record) => ({ target: { kind: 'enrollment', accountId: record.accountId }, status: record.status })));
-        await Promise.all(
-          records.map((record) => cache.set(cacheKeys.enrollment(record.accountId), record, ttlFor(ttl, record.status))),
+        // A member whose enrollment was written (a mutation) since the scan began keeps the write: the scan neither
+        // stores nor tells its older reading, and leaves it out, so that member is asked directly.
+        const stored = await Promise.all(
+          records.map((record) => cache.setRead(cacheKeys.enrollment(record.accountId), record, ttlFor(ttl, record.status), since)),
         );
-        return new Map(records.map((record) => [record.accountId, record]));
+        const current = records.filter((_record, index) => stored[index]);
+        observed(context, current.map((record) => ({ target: { kind: 'enrollment', accountId: record.accountId }, status: record.status })));
+        return new Map(current.map((record) => [record.accountId, record]));
       },
       (byId) => ttlForAll(ttl, [...byId.values()].map((record) => record.status)),
     );

@@ -4,8 +4,9 @@
 // - set while loading: the set value is fresher (the load may have read AWS before the change the set reports). It
 //   stays in the cache, the load's outcome is not stored, and every waiter of the load gets the set value.
 // - invalidate while loading: the load may have read what the invalidation says is out of date. Its outcome is not
-//   stored; its waiters still get it (a value or the load's own error: they asked before the invalidation), and
-//   later callers start a new load.
+//   stored; its waiters still get it (a value or the load's own error: they asked before the invalidation — not a
+//   value set meanwhile, which the invalidation also says is out of date), and later callers start a new load.
+// - a mutation overlapping the load (write-log.ts): the load is superseded; the caches read again for its waiters.
 // - expiry while loading: nothing to do. A load stores its outcome with a TTL counted from when it ends.
 // - a refresh (a poller's read, status-cache.ts `refreshIfFetchedBy`) is a load that runs while its key still holds
 //   the entry the poller has seen: readers keep that entry meanwhile, and the rules above decide what is stored.
@@ -97,6 +98,8 @@ export class InFlightLoads<E> {
     for (const [candidate, running] of this.running) {
       if (candidate === key || (withChildren && candidate.startsWith(childPrefix))) {
         running.flight.overtaken = true;
+        // A value set before the invalidation is out of date too: the waiters get the load's own outcome.
+        running.flight.fresher = undefined;
         this.running.delete(candidate);
       }
     }

@@ -1,7 +1,10 @@
 // When each watched status is polled: one timer for every poller, pollers due within COALESCE_MS of each other polled
 // together (one batch per kind), the fast interval while a status is transitional and the slow one once it settled,
-// and exponential back-off up to the slow interval for throttled or failing polls.
-import type { Reading } from './change-messages.js';
+// and exponential back-off up to the slow interval for throttled or failing polls. An outage (5xx, timeout, open
+// circuit) is looked at again from the fast interval, backing off while it lasts; the first poll that finds a service
+// answering again pokes every other status that failed for that service's outage, so they are read again in the
+// next round (one batch per kind: one org-wide scan where there is one) rather than each at its own back-off.
+import type { Reading, StatusFailure } from './change-messages.js';
 import { isTransitional } from './ttl.js';
 import type { WatchTarget } from './watchable-kinds.js';
 
@@ -14,6 +17,10 @@ export interface ScheduledPoller {
   dueAt: number;
   intervalMs: number;
   inFlight: boolean;
+  /** Poked while its poll was under way: polled again as soon as that poll is recorded. */
+  pokedInFlight?: boolean;
+  /** The last reading polled: the schedule pokes those that failed for an outage when their service answers again. */
+  readonly last?: Reading;
 }
 
 export interface PollScheduleOptions<S extends ScheduledPoller> {
@@ -35,6 +42,8 @@ export class PollSchedule<S extends ScheduledPoller> {
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private stopped = false;
+  /** Pollers whose reading, just recorded, was their service's first answer after an outage: the service they waited for. */
+  private readonly recovered = new Map<S, string>();
 
   constructor(options: PollScheduleOptions<S>) {
     this.options = options;
@@ -62,27 +71,47 @@ export class PollSchedule<S extends ScheduledPoller> {
     if (earliest < Number.POSITIVE_INFINITY) this.schedule(earliest);
   }
 
+  /**
+   * Due now (a mutation changed its status). A poll under way may have read AWS before the change: the poller is
+   * polled again as soon as it is recorded, rather than an interval after it.
+   */
+  poke(state: S, now: number): void {
+    state.dueAt = now;
+    if (state.inFlight) state.pokedInFlight = true;
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
   }
 
-  /** The next poll after a reading: fast while transitional, slow once settled; failures back off, refusals go slow. */
-  afterReading(state: S, reading: Reading): void {
+  /**
+   * The next poll after a reading: fast while transitional, slow once settled; throttling backs off from where it
+   * was (AWS asked us to slow down), an outage from the fast interval (it may end any moment), refusals go slow.
+   */
+  afterReading(state: S, reading: Reading, previous: Reading | undefined): void {
     const { fastMs, slowMs } = this.options;
     if ('failure' in reading) {
       const { failure } = reading;
-      state.intervalMs = failure.throttled || failure.retryable ? this.backedOff(state) : slowMs;
+      if (isOutage(failure) && !outageOf(previous)) state.intervalMs = fastMs;
+      else state.intervalMs = failure.throttled || failure.retryable ? this.backedOff(state) : slowMs;
     } else {
       state.intervalMs = isTransitional(reading.status) ? fastMs : slowMs;
     }
-    state.dueAt = this.options.now().getTime() + state.intervalMs;
+    this.dueAfter(state);
+    const waitedFor = outageOf(previous);
+    if (waitedFor && !outageOf(reading)) this.recovered.set(state, waitedFor.service);
   }
 
   /** The next poll after a failure of statusgraph's own: backed off as if throttled. */
   afterInternalError(state: S): void {
     state.intervalMs = this.backedOff(state);
-    state.dueAt = this.options.now().getTime() + state.intervalMs;
+    this.dueAfter(state);
+  }
+
+  private dueAfter(state: S): void {
+    state.dueAt = this.options.now().getTime() + (state.pokedInFlight ? 0 : state.intervalMs);
+    state.pokedInFlight = false;
   }
 
   private backedOff(state: S): number {
@@ -97,9 +126,47 @@ export class PollSchedule<S extends ScheduledPoller> {
     this.scheduleNext();
     if (due.length > 0) {
       const byKind = new Map<WatchTarget['kind'], S[]>();
-      for (const state of due) byKind.set(state.target.kind, [...(byKind.get(state.target.kind) ?? []), state]);
-      await Promise.all([...byKind.values()].map((states) => this.options.poll(states)));
+      for (const state of due) {
+        const batch = byKind.get(state.target.kind);
+        if (batch) batch.push(state);
+        else byKind.set(state.target.kind, [state]);
+      }
+      await Promise.all([...byKind.values()].map((states) => this.options.poll(states).then(() => this.pokeRecovered(states))));
     }
     this.scheduleNext();
   }
+
+  /**
+   * A batch found services answering again: every other poller still failing for an outage of one of them is due now,
+   * so the next round re-reads exactly those (throttled ones keep their back-off: AWS asked us to slow down).
+   */
+  private pokeRecovered(batch: readonly S[]): void {
+    const services = new Set<string>();
+    for (const state of batch) {
+      const service = this.recovered.get(state);
+      if (service === undefined) continue;
+      services.add(service);
+      this.recovered.delete(state);
+    }
+    if (services.size === 0) return;
+    const now = this.options.now().getTime();
+    const polled = new Set(batch);
+    for (const state of this.options.pollers()) {
+      const failure = outageOf(state.last);
+      if (failure && services.has(failure.service) && !state.inFlight && !polled.has(state) && this.options.mayPoll(state)) {
+        state.dueAt = Math.min(state.dueAt, now);
+      }
+    }
+    this.schedule(now);
+  }
+}
+
+/** A failure that says the service is not answering (5xx, timeout, open circuit), not that it refused or throttled. */
+function isOutage(failure: StatusFailure): boolean {
+  return failure.retryable && !failure.throttled;
+}
+
+/** The failure of a reading that is an outage, if it is one. */
+function outageOf(reading: Reading | undefined): StatusFailure | undefined {
+  return reading && 'failure' in reading && isOutage(reading.failure) ? reading.failure : undefined;
 }

@@ -68,16 +68,25 @@ function previousOf(context: StatusContext, found: Found): { readonly previous?:
 }
 
 /**
- * A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures.
+ * A cache lookup that remembers settled refusals (AccessDenied, not found…) briefly, and never transient failures;
+ * `found` says what a value read from AWS tells history (once it is stored).
  * `fetch` gets the AWS services to read with: for a caller that may go away, services whose calls stop once every
  * caller waiting for this load has gone.
  */
-export function load<T>(context: StatusContext, key: string, fetch: (aws: AwsServices) => Promise<T>, ttlMs: (value: T) => number): Promise<Cached<T>> {
+export function load<T>(
+  context: StatusContext,
+  key: string,
+  fetch: (aws: AwsServices) => Promise<T>,
+  ttlMs: (value: T) => number,
+  found?: (value: T) => readonly Found[],
+): Promise<Cached<T>> {
   const { refusals, ttl } = context;
   return callerLoad(context, key, fetch, ttlMs, {
     // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
     failureTtlMs: (error: unknown) =>
       refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
+    // History hears what the read found once it is stored: a read a mutation made stale is never recorded.
+    ...(found ? { onStored: (value: T) => observed(context, found(value)) } : {}),
   });
 }
 
@@ -90,7 +99,7 @@ export function callerLoad<T>(
   key: string,
   fetch: (aws: AwsServices) => Promise<T>,
   ttlMs: (value: T) => number,
-  options: Omit<LoadOptions, 'signal'>,
+  options: Omit<LoadOptions<T>, 'signal'>,
 ): Promise<Cached<T>> {
   if (!caller) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
   const wait = caller.awsDeadlineMs === undefined ? {} : { deadlineMs: caller.awsDeadlineMs };

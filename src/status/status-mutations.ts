@@ -48,14 +48,14 @@ export async function registerFleetwise(
   params: RegisterFleetwiseParams,
   origin?: MutationOrigin,
 ): Promise<Cached<FleetwiseRegistrationRecord>> {
-  const record = await context.refusals.guard(params.accountId, () => context.aws.registerFleetwiseAccount(params));
-  const target = { kind: 'fleetwise', accountId: params.accountId, region: params.region } as const;
-  await recordMutation(context, { target, status: record.accountStatus }, origin);
-  const cached = await context.cache.set(
-    cacheKeys.fleetwise(params.accountId, params.region),
-    record,
-    ttlFor(context.ttl, record.accountStatus),
-  );
+  const key = cacheKeys.fleetwise(params.accountId, params.region);
+  // From before the call until the answer is cached, a read of the status under way is older than the answer.
+  const cached = await context.cache.writing([key], async () => {
+    const record = await context.refusals.guard(params.accountId, () => context.aws.registerFleetwiseAccount(params));
+    const target = { kind: 'fleetwise', accountId: params.accountId, region: params.region } as const;
+    await recordMutation(context, { target, status: record.accountStatus }, origin);
+    return context.cache.set(key, record, ttlFor(context.ttl, record.accountStatus));
+  });
   context.changed([{ kind: 'fleetwise', accountId: params.accountId, region: params.region }]);
   return cached;
 }
@@ -67,19 +67,25 @@ export async function updateEnrollment(
   origin?: MutationOrigin,
 ): Promise<Cached<EnrollmentStatusRecord>> {
   const { cache } = context;
-  const record = await context.refusals.guard(params.accountId, () => context.aws.updateEnrollmentStatus(params));
-  await recordMutation(context, { target: { kind: 'enrollment', accountId: params.accountId }, status: record.status }, origin);
-  const changed: WatchTarget[] = [{ kind: 'enrollment', accountId: params.accountId }];
-  await cache.invalidate(cacheKeys.enrollment(params.accountId));
-  // The org-wide scan lists this account too: kept, it would answer the old status for it once the account's own
-  // entry is gone. The other members' entries it filled stay.
-  await cache.invalidate(cacheKeys.enrollmentScan);
+  const accountIds = [params.accountId];
   if (params.includeMemberAccounts) {
-    await cache.invalidate(cacheKeys.enrollmentScan);
-    await cache.invalidate(cacheKeys.enrollments, { withChildren: true });
     const directory = await cache.peek<AccountDirectory>(cacheKeys.directory);
-    for (const account of directory?.value.accounts ?? []) changed.push({ kind: 'enrollment', accountId: account.id });
+    for (const account of directory?.value.accounts ?? []) accountIds.push(account.id);
   }
+  const changed: WatchTarget[] = accountIds.map((accountId) => ({ kind: 'enrollment', accountId }));
+  // From before the call until the entries are forgotten, a read of them under way is older than the change: it is
+  // read again after it (write-log.ts).
+  const keys = accountIds.map((accountId) => cacheKeys.enrollment(accountId));
+  const record = await cache.writing(keys, async () => {
+    const answer = await context.refusals.guard(params.accountId, () => context.aws.updateEnrollmentStatus(params));
+    await recordMutation(context, { target: { kind: 'enrollment', accountId: params.accountId }, status: answer.status }, origin);
+    await cache.invalidate(cacheKeys.enrollment(params.accountId));
+    // The org-wide scan lists this account too: kept, it would answer the old status for it once the account's own
+    // entry is gone. The other members' entries it filled stay.
+    await cache.invalidate(cacheKeys.enrollmentScan);
+    if (params.includeMemberAccounts) await cache.invalidate(cacheKeys.enrollments, { withChildren: true });
+    return answer;
+  });
   context.changed(changed);
   return { value: record, fetchedAt: new Date() };
 }
@@ -123,13 +129,18 @@ export async function createAccount(
  * next read asks AWS again (an operator deployed the role). Answers the accounts whose refusal was remembered.
  */
 export async function forgetAccessRefusals(context: MutationContext, accountIds: readonly string[]): Promise<string[]> {
-  const forgotten = await context.refusals.forget(accountIds);
-  await Promise.all(
-    accountIds.flatMap((id) => [
-      context.cache.invalidate(cacheKeys.enrollment(id)),
-      context.cache.invalidate(cacheKeys.fleetwiseOfAccount(id), { withChildren: true }),
-    ]),
-  );
+  // A read under way may bring back the refusal being forgotten: it is read again after this.
+  const keys = accountIds.flatMap((id) => [cacheKeys.enrollment(id), ...context.fleetwiseRegions.map((region) => cacheKeys.fleetwise(id, region))]);
+  const forgotten = await context.cache.writing(keys, async () => {
+    const forgottenIds = await context.refusals.forget(accountIds);
+    await Promise.all(
+      accountIds.flatMap((id) => [
+        context.cache.invalidate(cacheKeys.enrollment(id)),
+        context.cache.invalidate(cacheKeys.fleetwiseOfAccount(id), { withChildren: true }),
+      ]),
+    );
+    return forgottenIds;
+  });
   context.changed(accountIds.flatMap((accountId) => [
     { kind: 'enrollment' as const, accountId },
     ...context.fleetwiseRegions.map((region) => ({ kind: 'fleetwise' as const, accountId, region })),

@@ -31,7 +31,7 @@ import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
 import { refreshingCache } from './refreshing-cache.js';
 import type { Cached, StatusCache } from './status-cache.js';
-import { asError, load, observed, settleEach, type BatchResult, type StatusCaller } from './status-context.js';
+import { asError, load, settleEach, type BatchResult, type StatusCaller } from './status-context.js';
 import * as mutations from './status-mutations.js';
 import type { MutationContext, MutationOrigin } from './status-mutations.js';
 import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
@@ -300,6 +300,10 @@ export class StatusService {
       });
     }
 
+    // A directory read under way answers the accounts of the pages it has read, at no call (a cold whole-organization
+    // stream watches each page's accounts as it arrives).
+    const read = new Map((this.directoryRead.pages ?? []).flat().map((account) => [account.id, account]));
+    if (read.size > 0 && ids.every((id) => read.has(id))) return ids.map((id) => ({ value: read.get(id)!, fetchedAt: new Date() }));
     const cachedAccounts = await Promise.all(ids.map((id) => cache.peek(cacheKeys.account(id))));
     const unknown = ids.filter((_id, index) => !cachedAccounts[index]);
     if (unknown.length > DESCRIBE_ACCOUNT_LIMIT) {
@@ -332,12 +336,9 @@ export class StatusService {
       load(
         context,
         cacheKeys.fleetwise(accountId, region),
-        async (aws) => {
-          const record = await context.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region));
-          observed(context, [{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }]);
-          return record;
-        },
+        (aws) => context.refusals.guard(accountId, () => aws.getFleetwiseRegistration(accountId, region)),
         (record) => ttlFor(context.ttl, record?.accountStatus),
+        (record) => [{ target: { kind: 'fleetwise', accountId, region }, status: record?.accountStatus ?? null }],
       ),
     );
   }

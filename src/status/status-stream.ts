@@ -13,8 +13,9 @@ import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
+import { streamTurns } from './event-loop-turns.js';
+import { FollowedRequests } from './followed-requests.js';
 import { StreamWatches } from './stream-watches.js';
-import { isTransitional } from './ttl.js';
 import { watchKey } from './watchable-kinds.js';
 
 /** What a stream sends: a status change, marked when its account just entered or left a filtered stream's accounts. */
@@ -48,6 +49,13 @@ export interface StatusStreamOptions {
    * touch, then live changes. Without it, a change made between the subscriber asking and the stream listening is lost.
    */
   readonly catchUp?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
+  /**
+   * A whole-organization stream whose accounts come page by page (a cold directory read: tens of seconds at 1,000
+   * accounts): `read` tells each page's account ids as they arrive, and the stream watches their statuses (through
+   * `targetsOfJoined`) at once, each page caught up from history on its own, instead of after the last page. The
+   * stream ends with the read's error if it fails.
+   */
+  readonly pages?: (page: (accountIds: readonly string[]) => void) => Promise<void>;
   /** A filtered stream: follows the accounts entering and leaving its filter, watching `targetsOf` theirs. */
   readonly membership?: {
     /** Starts following; resolves with the function that stops. */
@@ -65,17 +73,25 @@ export function openStatusStream(
   const isFinal = options.isFinal ?? (() => false);
   const { resume } = options;
   const flow = new Flow();
-  const stream = new Repeater<StreamMessage>(async (push, stop) => {
+  const stream = new Repeater<StreamMessage | ReplayedPage>(async (push, stop) => {
     const out = new Delivery((message) => {
       flow.pushed += 1;
-      push(message).catch(() => undefined);
-      if (isFinal(message)) stop();
+      if (flow.page) flow.page.messages.push(message);
+      else push(message).catch(() => undefined);
+      if (isFinal(message)) {
+        flow.endPage();
+        stop();
+      }
     });
-    const start = new StreamStart(out, options);
+    flow.pushPage = (page) => void push(page).catch(() => undefined);
+    // With pages, each page replays its own accounts' events: the stream's own start (joined accounts) replays none.
+    const start = new StreamStart(out, options.pages ? forAccounts(options, undefined) : options);
+    // A status watched from a page of the directory starts with that page's catch-up; every other with the stream's.
+    const startOf = new Map<string, StreamStart>();
     const watches = new StreamWatches(watcher, pubsub, {
-      live: (message) => start.live(message),
+      live: (message) => (startOf.get(message.key) ?? start).live(message),
       // A resumed stream learns the state from history instead — except of accounts that entered since.
-      ...(!resume && { current: (message: StatusChangeMessage) => start.current(message) }),
+      ...(!resume && { current: (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).current(message) }),
       entered: (message) => out.once(message),
       left: (target) => out.left(target),
     });
@@ -106,6 +122,7 @@ export function openStatusStream(
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
     start.replay(flow, stop);
+    if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
     await stop;
     stopFollowing?.();
     flow.close();
@@ -113,18 +130,91 @@ export function openStatusStream(
     await membershipChanges;
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
-  // The sliding buffer drops the oldest when a subscriber falls behind: right for live changes, wrong for a replay,
-  // which waits instead while too many of its events are not yet taken.
+  return takenOneByOne(stream, flow);
+}
+
+/**
+ * The stream as its subscriber takes it. The sliding buffer drops the oldest when a subscriber falls behind: right for
+ * live changes, wrong for a replay, which waits instead while too many of its events are not yet taken (Flow). A
+ * replayed page is one item of the queue (the repeater's push makes several promises: per event, a tenth of a
+ * replay's CPU), handed out event by event. Events are taken in the slices every stream shares (event-loop-turns.ts),
+ * so a burst to many subscribers lets sockets and timers through between slices.
+ */
+function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flow): AsyncIterable<StreamMessage> {
   return {
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
+      let page: readonly StreamMessage[] = [];
+      let taken = 0;
+      const next = async (): Promise<IteratorResult<StreamMessage>> => {
+        if (taken < page.length) {
+          flow.taken();
+          return { value: page[taken++]!, done: false };
+        }
+        const result = await iterator.next();
+        if (result.done) return result;
+        if (result.value instanceof ReplayedPage) {
+          page = result.value.messages;
+          taken = 0;
+          return next();
+        }
+        flow.taken();
+        return result as IteratorResult<StreamMessage>;
+      };
       return {
-        next: () => iterator.next().then((result) => (flow.taken(), result)),
-        return: (value?: unknown) => iterator.return(value as never),
-        throw: (error?: unknown) => iterator.throw(error),
+        next: () => streamTurns.next()?.then(next) ?? next(),
+        return: (value?: unknown) => iterator.return(value as never) as Promise<IteratorResult<StreamMessage>>,
+        throw: (error?: unknown) => iterator.throw(error) as Promise<IteratorResult<StreamMessage>>,
       };
     },
   };
+}
+
+/**
+ * Watches each page of the directory as it arrives (StatusStreamOptions.pages), one page after the other, each with
+ * its own start (the catch-up of its accounts); a read that fails ends the stream with its error.
+ */
+function watchPages(
+  pages: NonNullable<StatusStreamOptions['pages']>,
+  stream: {
+    readonly options: StatusStreamOptions;
+    readonly targetsOf: (accountIds: readonly string[]) => readonly WatchTarget[];
+    readonly watches: StreamWatches;
+    readonly startOf: Map<string, StreamStart>;
+    readonly out: Delivery;
+    readonly flow: Flow;
+    readonly stop: (error?: unknown) => void;
+  },
+): void {
+  const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
+  let watched: Promise<void> = Promise.resolve();
+  const watchPage = async (accountIds: readonly string[]) => {
+    const pageStart = new StreamStart(out, forAccounts(options, accountIds));
+    const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
+    for (const target of fresh) startOf.set(watchKey(target), pageStart);
+    await watches.add(fresh);
+    pageStart.replay(flow, stop);
+  };
+  pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
+    .then(() => watched, (error: unknown) => stop(error))
+    .catch(() => undefined);
+}
+
+/**
+ * The stream's history options narrowed to some accounts: one page's catch-up (or resumed replay) of their events;
+ * none (undefined): no replay at all.
+ */
+function forAccounts(options: StatusStreamOptions, accountIds: readonly string[] | undefined): StatusStreamOptions {
+  const { resume, catchUp, startCursor } = options;
+  const cursor = startCursor !== undefined && { startCursor };
+  if (!accountIds) return { ...cursor };
+  const narrowed = <R extends { readonly filter: StatusEventFilter }>(replay: R) => ({ ...replay, filter: { ...replay.filter, accountIds } });
+  return { ...cursor, ...(resume && { resume: narrowed(resume) }), ...(catchUp && { catchUp: narrowed(catchUp) }) };
+}
+
+/** Replayed events pushed to the subscriber's queue as one item. */
+class ReplayedPage {
+  readonly messages: StreamMessage[] = [];
 }
 
 /**
@@ -190,82 +280,66 @@ class StreamStart {
   }
 }
 
-/**
- * The creation requests in progress a whole-organization stream polls (created here, or found by the index scan):
- * the poll that reads one SUCCEEDED tells followed-creations.ts, which tells every such stream of the new account —
- * within a fast poll interval, not when a query or the accounts' slow creation polls happen to read it. The stream
- * sends nothing of the requests themselves; it stops polling one once it is over.
- */
-class FollowedRequests {
-  private readonly watches = new Map<string, { readonly release: () => void; readonly stopHearing: Promise<() => Promise<void>> }>();
-  private closed = false;
-
-  constructor(
-    private readonly watcher: StatusWatcher,
-    private readonly pubsub: StatusPubSub,
-  ) {}
-
-  follow(requestIds: readonly string[]): void {
-    for (const requestId of requestIds) {
-      if (this.closed || this.watches.has(requestId)) continue;
-      const target: WatchTarget = { kind: 'request', requestId };
-      const watch = this.watcher.watch(target);
-      const stopHearing = this.pubsub.subscribe(this.watcher.topicOf(target), (message) => this.endIfOver(requestId, message as StatusChangeMessage));
-      this.watches.set(requestId, { release: () => watch.release(), stopHearing });
-      void watch.current().then((message) => this.endIfOver(requestId, message));
-    }
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const requestId of [...this.watches.keys()]) this.end(requestId);
-  }
-
-  /** A request SUCCEEDED, FAILED or unknown to AWS is over; a failure to read it is not. */
-  private endIfOver(requestId: string, message: StatusChangeMessage): void {
-    if (message.current !== undefined && !isTransitional(message.current)) this.end(requestId);
-  }
-
-  private end(requestId: string): void {
-    const watch = this.watches.get(requestId);
-    if (!watch) return;
-    this.watches.delete(requestId);
-    watch.release();
-    void watch.stopHearing.then((unsubscribe) => unsubscribe()).catch(() => undefined);
-  }
-}
-
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
 const REPLAY_WINDOW = 1_000;
 
-/** Counts what went into a stream and what its subscriber took, so a replay can wait for room. */
+/**
+ * Counts what went into a stream and what its subscriber took, so a replay can wait for room; and gathers what a
+ * replayed page sends into one item of the queue.
+ */
 class Flow {
   pushed = 0;
   private consumed = 0;
   private waiting: (() => void)[] = [];
   closed = false;
+  /** The page being gathered, while a replayed page is sent. */
+  page: ReplayedPage | undefined;
+  pushPage: (page: ReplayedPage) => void = () => undefined;
 
   taken(): void {
     this.consumed += 1;
-    for (const wake of this.waiting.splice(0)) wake();
+    if (this.waiting.length > 0 && this.pushed - this.consumed < REPLAY_WINDOW) for (const wake of this.waiting.splice(0)) wake();
   }
 
   async room(): Promise<void> {
     while (!this.closed && this.pushed - this.consumed >= REPLAY_WINDOW) await new Promise<void>((wake) => this.waiting.push(wake));
   }
 
+  /** Sends what `send` sends as one page (in order, where it would have gone one by one). */
+  inPage(send: () => void): void {
+    this.page = new ReplayedPage();
+    try {
+      send();
+    } finally {
+      this.endPage();
+    }
+  }
+
+  /** Pushes the page gathered so far, if any (also before a final message stops the stream). */
+  endPage(): void {
+    const { page } = this;
+    this.page = undefined;
+    if (page && page.messages.length > 0) this.pushPage(page);
+  }
+
   close(): void {
     this.closed = true;
     for (const wake of this.waiting.splice(0)) wake();
   }
 }
 
-/** Sends the replayed events as the subscriber takes them, then lets the live ones through. */
-async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage>, flow: Flow): Promise<void> {
-  for await (const message of replay) {
+/** Sends the replayed events a page at a time as the subscriber takes them, then lets the live ones through. */
+async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeMessage[]>, flow: Flow): Promise<void> {
+  // Room first, then the next page: a page is read only once the subscriber has room for it.
+  for (;;) {
     await flow.room();
-    if (flow.closed) return;
-    gate.replayed(message);
+    if (flow.closed) return void (await replay.return(undefined));
+    const page = await replay.next();
+    if (page.done) break;
+    if (flow.closed) return void (await replay.return(undefined));
+    flow.inPage(() => {
+      for (const message of page.value) gate.replayed(message);
+    });
   }
   gate.caughtUp();
 }

@@ -195,7 +195,7 @@ export class StatusWatcher {
     const now = this.now().getTime();
     for (const target of targets) {
       const state = this.pollers.get(watchKey(target));
-      if (state) state.dueAt = now;
+      if (state) this.schedule.poke(state, now);
     }
     this.schedule.schedule(now);
   }
@@ -346,7 +346,7 @@ export class StatusWatcher {
     const previous = state.last;
     const reading = readingOf(state.target, result);
     state.last = reading;
-    this.schedule.afterReading(state, reading);
+    this.schedule.afterReading(state, reading, previous);
     const current = this.pollers.get(state.key) === state;
     if (!previous) {
       this.status.handedOver(state.key, undefined);

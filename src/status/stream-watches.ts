@@ -59,6 +59,11 @@ export class StreamWatches {
     }
   }
 
+  /** Whether this status is watched already. */
+  has(target: WatchTarget): boolean {
+    return this.watched.has(this.watcher.topicOf(target));
+  }
+
   /** Drops every watched status of these accounts, each told to `left` first. */
   async removeAccounts(accountIds: ReadonlySet<string>): Promise<void> {
     const leaving = [...this.watched].filter(([, entry]) => entry.target.kind !== 'request' && accountIds.has(entry.target.accountId));

@@ -121,6 +121,14 @@ describe('status history', () => {
     expect(changes.data!.organization.statusChanges.nodes[0]).toEqual({ accountId: accounts[1], current: 'INACTIVE' });
   });
 
+  it('refuses a malformed date-time as BAD_USER_INPUT, like every other scalar, literal or variable', async () => {
+    const literal = await stack.gql(`{ organization { statusChanges(since: "yesterday") { nodes { cursor } } } }`);
+    expect(literal.data).toBeUndefined();
+    expect(literal.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const variable = await stack.gql(`query ($since: DateTime) { organization { statusChanges(since: $since) { nodes { cursor } } } }`, { since: '2026-13-45T99:00:00Z' });
+    expect(variable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
   it('refuses a cursor it never handed out, typed, in queries and subscriptions', async () => {
     const query = await stack.gql(HISTORY, { id: accounts[0], after: 'not-a-cursor' });
     expect(query.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });

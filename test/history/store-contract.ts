@@ -74,6 +74,25 @@ export function describeHistoryStore(engine: string, harness: StoreHarness): voi
       expect(events.map((event) => [event.previous, event.current])).toEqual([['Inactive', 'Active'], [null, 'Inactive']]);
     });
 
+    it('answers record() calls made together each with its own answers, written in the order they were made', async () => {
+      const { history } = await open();
+      // Made in one turn (as a cold query's readings arrive), written together: each call still gets its own answers.
+      const [first, repeat, changes] = await Promise.all([
+        history.record([enrollment('Inactive', 1)]),
+        history.record([enrollment('Inactive', 2)]),
+        history.record([enrollment('Active', 3), enrollment('Active', 4)]),
+      ]);
+      expect(first!.map((answer) => answer?.changed)).toEqual([true]);
+      expect(repeat).toEqual([{ cursor: first![0]!.cursor, changed: false }]);
+      expect(changes!.map((answer) => answer?.changed)).toEqual([true, false]);
+      expect(changes![1]!.cursor).toBe(changes![0]!.cursor);
+      // A later call is a later write.
+      const [later] = await history.record([enrollment('Inactive', 5)]);
+      expect(Number(later!.cursor)).toBeGreaterThan(Number(changes![0]!.cursor));
+      const { events } = await history.page({}, { first: 10 });
+      expect(events.map((event) => [event.previous, event.current])).toEqual([['Active', 'Inactive'], ['Inactive', 'Active'], [null, 'Inactive']]);
+    });
+
     it('keeps its events and migrations across a restart, and follows on from the last event', async () => {
       const first = await open();
       await first.history.record([enrollment('Inactive', 1)]);

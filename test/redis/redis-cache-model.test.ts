@@ -35,6 +35,9 @@ async function onRedis(): Promise<CacheUnderTest> {
       peek: (key) => cache.peek(key),
       set: (key, value) => cache.set(key, value, redisTtlMs),
       invalidate: (key, options) => cache.invalidate(key, options),
+      mark: () => cache.mark(),
+      setRead: (key, value, _ttl, since) => cache.setRead(key, value, redisTtlMs, since),
+      writing: (keys, write) => cache.writing(keys, write),
     },
     now: () => now,
     async expireAll() {

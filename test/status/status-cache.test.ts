@@ -92,4 +92,50 @@ describe('InMemoryStatusCache', () => {
     await cache.getOrLoad('enrollment:111111111111', async () => 'Active', () => 1_000);
     expect(lookups).toEqual(['enrollment:miss', 'enrollment:hit']);
   });
+
+  it('gives a read that ends while a mutation of its key is under way the mutation\'s value, and never stores or tells its own', async () => {
+    const cache = new InMemoryStatusCache();
+    const told: string[] = [];
+    let answerRead!: (value: string) => void;
+    const read = cache.getOrLoad('k', () => new Promise<string>((resolve) => (answerRead = resolve)), () => 1_000, { onStored: (value) => told.push(value) });
+    let answerMutation!: () => void;
+    const mutation = cache.writing(['k'], async () => {
+      await new Promise<void>((resolve) => (answerMutation = resolve));
+      return cache.set('k', 'mutated', 1_000);
+    });
+    // AWS answered the read (with the state from before the mutation) before the mutation's answer was cached.
+    answerRead('stale');
+    await new Promise((resolve) => setImmediate(resolve));
+    answerMutation();
+    await mutation;
+    expect((await read).value).toBe('mutated');
+    expect((await cache.peek('k'))?.value).toBe('mutated');
+    expect(told).toEqual([]);
+  });
+
+  it('reads again for the waiters of a read a mutation overlapped and only invalidated', async () => {
+    const cache = new InMemoryStatusCache();
+    const answers = ['stale', 'fresh'];
+    const pending: (() => void)[] = [];
+    const load = () => new Promise<string>((resolve) => pending.push(() => resolve(answers.shift()!)));
+    const read = cache.getOrLoad('k', load, () => 1_000);
+    await cache.writing(['k'], () => cache.invalidate('k'));
+    pending.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    pending.shift()!();
+    expect((await read).value).toBe('fresh');
+    expect((await cache.peek('k'))?.value).toBe('fresh');
+  });
+
+  it('does not store what another read found when its key was written since that read began', async () => {
+    const cache = new InMemoryStatusCache();
+    const scanBegan = cache.mark();
+    const otherBegan = cache.mark();
+    await cache.writing(['member'], () => cache.invalidate('member'));
+    expect(await cache.setRead('member', 'from the scan', 1_000, scanBegan)).toBe(false);
+    expect(await cache.peek('member')).toBeUndefined();
+    const after = cache.mark();
+    expect(await cache.setRead('member', 'read after', 1_000, after)).toBe(true);
+    expect(await cache.setRead('other', 'untouched', 1_000, otherBegan)).toBe(true);
+  });
 });

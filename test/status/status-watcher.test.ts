@@ -6,7 +6,7 @@ import { AwsCallError } from '../../src/aws/errors.js';
 import type { AwsServices, EnrollmentStatusRecord } from '../../src/aws/types.js';
 import { InProcessPubSub } from '../../src/status/pubsub.js';
 import { InMemoryStatusCache } from '../../src/status/status-cache.js';
-import { StatusService, type WatchTarget } from '../../src/status/status-service.js';
+import { StatusService, watchKey, type WatchTarget } from '../../src/status/status-service.js';
 import { StatusWatcher, type StatusChangeMessage } from '../../src/status/status-watcher.js';
 
 const MANAGEMENT = '000000000000';
@@ -16,18 +16,29 @@ function organization() {
   const calls: string[] = [];
   const enrollment = new Map<string, string>(members.map((id) => [id, 'Inactive']));
   let throttleFleetwise = false;
+  /** Services answering 5xx (after the SDK's retries), as in an outage: for every caller, or for these accounts. */
+  const down = new Map<string, ReadonlySet<string> | 'all'>();
+  const failIfDown = (service: string, operation: string, accountId?: string) => {
+    const callers = down.get(service);
+    if (callers === 'all' || (callers && accountId !== undefined && callers.has(accountId))) {
+      throw new AwsCallError({ service, operation, code: 'InternalServerException', message: 'down', retryable: true, throttled: false });
+    }
+  };
   const aws = {
     callerAccountId: async () => MANAGEMENT,
     getEnrollmentStatus: async (id: string) => {
       calls.push(`GetEnrollmentStatus ${id}`);
+      failIfDown('compute-optimizer', 'GetEnrollmentStatus', id);
       return { accountId: id, status: enrollment.get(id) ?? 'Active' } satisfies EnrollmentStatusRecord;
     },
     listOrganizationEnrollmentStatuses: async () => {
       calls.push('GetEnrollmentStatusesForOrganization');
+      failIfDown('compute-optimizer', 'GetEnrollmentStatusesForOrganization');
       return members.map((id) => ({ accountId: id, status: enrollment.get(id)! }));
     },
     getFleetwiseRegistration: async (id: string) => {
       calls.push(`GetRegisterAccountStatus ${id}`);
+      failIfDown('iotfleetwise', 'GetRegisterAccountStatus', id);
       if (throttleFleetwise) {
         throw new AwsCallError({ service: 'iotfleetwise', operation: 'GetRegisterAccountStatus', code: 'ThrottlingException', message: 'slow down', retryable: true, throttled: true });
       }
@@ -45,6 +56,8 @@ function organization() {
     calls,
     setEnrollment: (id: string, status: string) => enrollment.set(id, status),
     setThrottling: (on: boolean) => (throttleFleetwise = on),
+    setDown: (service: 'iotfleetwise' | 'compute-optimizer', callers: 'all' | readonly string[] | 'none') =>
+      callers === 'none' ? down.delete(service) : down.set(service, callers === 'all' ? 'all' : new Set(callers)),
   };
 }
 
@@ -171,6 +184,77 @@ describe('StatusWatcher', () => {
     expect(messages[1]).toMatchObject({ current: null });
     expect(messages[1]!.failure).toBeUndefined();
     watch.release();
+  });
+
+  it('looks again at a status an outage failed from the fast interval, backing off while the outage lasts', async () => {
+    const org = organization();
+    const { watcher, pubsub } = watcherOver(org.aws, 20, 400);
+    const target: WatchTarget = { kind: 'fleetwise', accountId: members[3]!, region: 'us-east-1' };
+    const messages = await listen(pubsub, watcher, target);
+    const watch = watcher.watch(target);
+    await currentOf(watch);
+    org.setDown('iotfleetwise', 'all');
+    watcher.poke([target]);
+    await sleep(0);
+    expect(messages[0]!.failure).toMatchObject({ code: 'InternalServerException', throttled: false });
+    // Settled, it was read every 400 ms; failing for an outage, again after 20, 40, 80, 160 ms (at 20, 60, 140, 300).
+    org.calls.length = 0;
+    await sleep(300);
+    expect(org.calls).toHaveLength(4);
+    // Then 320 ms (doubling up to the slow interval); the outage ends meanwhile, and that poll reports it.
+    org.setDown('iotfleetwise', 'none');
+    await sleep(319);
+    expect(org.calls).toHaveLength(4);
+    await sleep(1);
+    expect(org.calls).toHaveLength(5);
+    expect(messages.at(-1)).toMatchObject({ current: null });
+    watch.release();
+  });
+
+  it('re-reads every status an outage failed as soon as one poll finds its service answering: one round, one call each, one scan for enrollments', async () => {
+    const org = organization();
+    // One interval for everything: a status that failed would otherwise be read again only when it comes round.
+    const { watcher, pubsub } = watcherOver(org.aws, 400, 400);
+    const fleetwise = members.map((accountId): WatchTarget => ({ kind: 'fleetwise', accountId, region: 'us-east-1' }));
+    const enrollments = members.map((accountId): WatchTarget => ({ kind: 'enrollment', accountId }));
+    const heard = new Map<string, StatusChangeMessage[]>();
+    for (const target of [...fleetwise, ...enrollments]) heard.set(watchKey(target), await listen(pubsub, watcher, target));
+    const lastHeard = (target: WatchTarget) => heard.get(watchKey(target))!.at(-1);
+    const watches = [...fleetwise, ...enrollments].map((target) => watcher.watch(target));
+    await Promise.all(watches.map((watch) => currentOf(watch)));
+
+    org.setDown('iotfleetwise', 'all');
+    org.setDown('compute-optimizer', 'all');
+    await sleep(400);
+    for (const target of [...fleetwise, ...enrollments]) expect(lastHeard(target)?.failure).toMatchObject({ code: 'InternalServerException' });
+
+    // Compute Optimizer answers again (FleetWise does not yet): a mutation's poke reads one enrollment, which finds it
+    // answering, and the four others that failed are read at once, by one org-wide scan.
+    await sleep(100);
+    org.setDown('compute-optimizer', 'none');
+    org.calls.length = 0;
+    watcher.poke([enrollments[0]!]);
+    // The round the recovery pokes follows the one that found it, within a few virtual ms (a timer set while timers
+    // run fires a millisecond later) — not when each comes round again, 400 ms on.
+    await sleep(5);
+    expect(org.calls).toEqual([`GetEnrollmentStatus ${members[0]}`, 'GetEnrollmentStatusesForOrganization']);
+    for (const target of enrollments) expect(lastHeard(target)).toMatchObject({ current: 'Inactive' });
+    for (const target of fleetwise) expect(lastHeard(target)?.failure).toBeDefined();
+
+    // FleetWise answers again, except for the last member: one call per status that failed, and the one still failing
+    // is left to its back-off, not polled again by its neighbours' recovery.
+    org.setDown('iotfleetwise', [members[4]!]);
+    org.calls.length = 0;
+    watcher.poke([fleetwise[0]!]);
+    await sleep(5);
+    expect([...org.calls].sort()).toEqual(members.map((id) => `GetRegisterAccountStatus ${id}`).sort());
+    for (const target of fleetwise.slice(0, 4)) expect(lastHeard(target)).toMatchObject({ current: null });
+    expect(lastHeard(fleetwise[4]!)?.failure).toBeDefined();
+    // Nothing more (no poke answering a poke) until the first comes round again, 400 ms after the enrollments' reading.
+    org.calls.length = 0;
+    await sleep(385);
+    expect(org.calls).toEqual([]);
+    for (const watch of watches) watch.release();
   });
 
   it('keeps a poll that failed because of statusgraph itself out of the stream, tells onInternalError, and goes on', async () => {

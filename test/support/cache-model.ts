@@ -8,10 +8,15 @@
 //   set or invalidation of its key, nor something stored before the last expiry;
 // - a refresh answers something newer than the entry it looked past, and leaves that entry to everyone else (peek
 //   still finds it) until a newer one is stored.
+// - a mutation (`writing`: it begins, then ends by setting, invalidating or failing) is newer than every read that
+//   overlapped it: once it ended, nothing older than its end is stored, and a waiter still waiting then gets nothing
+//   older either (the mutation's value, or a read made after it);
+// - a value another read found (`setRead`, an org-wide scan's member) is stored only if no write of its key came
+//   since that read began — peek then never answers it over a newer one.
 // "Older" is counted in operations: every value carries the operation number at which it was read (a load's when it
 // started, a set's when it was made).
 import fc from 'fast-check';
-import type { Cached, StatusCache } from '../../src/status/status-cache.js';
+import type { Cached, StatusCache, WriteMark } from '../../src/status/status-cache.js';
 
 /** The values the cache holds in this check: which key, read at which operation. */
 export interface Versioned {
@@ -54,7 +59,11 @@ type Operation =
   | { readonly kind: 'set'; readonly key: number }
   | { readonly kind: 'invalidate'; readonly key: number; readonly withChildren: boolean }
   | { readonly kind: 'expire' }
-  | { readonly kind: 'peek'; readonly key: number };
+  | { readonly kind: 'peek'; readonly key: number }
+  | { readonly kind: 'write'; readonly key: number }
+  | { readonly kind: 'endWrite'; readonly write: number; readonly outcome: 'set' | 'invalidate' | 'fail' }
+  | { readonly kind: 'read'; readonly key: number }
+  | { readonly kind: 'storeRead'; readonly read: number };
 
 const key = fc.nat({ max: KEYS.length - 1 });
 const load = fc.nat({ max: 7 });
@@ -67,6 +76,13 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('invalidate' as const), key, withChildren: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('expire' as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('peek' as const), key }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('write' as const), key }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('endWrite' as const), write: load, outcome: fc.constantFrom('set' as const, 'invalidate' as const, 'fail' as const) }),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('read' as const), key }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('storeRead' as const), read: load }), weight: 1 },
 );
 
 /** Random interleavings, as fast-check draws them (and shrinks a failing one). */
@@ -79,6 +95,26 @@ interface PendingLoad {
   readonly reject: (error: LoadError) => void;
 }
 
+/** A mutation under way: `end` makes it set, invalidate or fail, and resolves when the cache has taken it. */
+interface OpenWrite {
+  readonly key: string;
+  readonly end: (outcome: 'set' | 'invalidate' | 'fail') => Promise<void>;
+}
+
+/** Another read of a key under way (an org-wide scan's member): its value, and the mark taken when it began. */
+interface OpenRead {
+  readonly key: string;
+  readonly version: number;
+  readonly since: WriteMark;
+}
+
+/** A getOrLoad not answered yet: what it may answer no older than (raised when a mutation of its key ends). */
+interface Waiter {
+  readonly key: string;
+  floor: number;
+  answered: boolean;
+}
+
 /** Runs one interleaving against a fresh cache; throws on the first answer the model does not allow. */
 export async function checkInterleaving(operations: readonly Operation[], makeCache: () => Promise<CacheUnderTest>): Promise<void> {
   const { cache, expireAll, settle, now } = await makeCache();
@@ -88,6 +124,9 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
   let lastExpiry = Number.NEGATIVE_INFINITY;
   const pending: PendingLoad[] = [];
   const waiters: Promise<void>[] = [];
+  const open: Waiter[] = [];
+  const writes: OpenWrite[] = [];
+  const reads: OpenRead[] = [];
   const violations: string[] = [];
   const floorOf = (name: string) => floor.get(name) ?? 0;
   const raise = (name: string, to: number) => floor.set(name, Math.max(floorOf(name), to));
@@ -101,16 +140,20 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
       failureTtlMs: (error: unknown) => (error instanceof LoadError && error.remember ? MODEL_TTL_MS : undefined),
       ...(refreshed ? { refreshIfFetchedBy: refreshed.fetchedAt } : {}),
     };
+    const waiter: Waiter = { key: name, floor: askedAt, answered: false };
+    open.push(waiter);
     waiters.push(
       cache.getOrLoad(name, loadIt, () => MODEL_TTL_MS, options).then(
         ({ value }) => {
+          waiter.answered = true;
           if (value.key !== name) violations.push(`getOrLoad(${name}) answered a value of ${value.key}`);
-          if (value.version < askedAt) violations.push(`getOrLoad(${name}) answered version ${value.version}, older than ${askedAt}`);
+          if (value.version < waiter.floor) violations.push(`getOrLoad(${name}) answered version ${value.version}, older than ${waiter.floor}`);
         },
         (error: unknown) => {
+          waiter.answered = true;
           if (!(error instanceof LoadError)) violations.push(`getOrLoad(${name}) rejected with ${String(error)}, not a load's error`);
           else if (error.key !== name) violations.push(`getOrLoad(${name}) rejected with the error of a load of ${error.key}`);
-          else if (error.version < askedAt) violations.push(`getOrLoad(${name}) rejected with a failure older than ${askedAt}`);
+          else if (error.version < waiter.floor) violations.push(`getOrLoad(${name}) rejected with a failure older than ${waiter.floor}`);
         },
       ),
     );
@@ -134,6 +177,35 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
   };
 
   const take = (index: number) => (pending.length === 0 ? undefined : pending.splice(index % pending.length, 1)[0]);
+
+  const write = (name: string) => {
+    let finish!: (outcome: 'set' | 'invalidate' | 'fail') => void;
+    const ended = new Promise<'set' | 'invalidate' | 'fail'>((resolve) => (finish = resolve));
+    const written = cache.writing([name], async () => {
+      const outcome = await ended;
+      if (outcome === 'set') await cache.set<Versioned>(name, { key: name, version: sequence }, MODEL_TTL_MS);
+      else if (outcome === 'invalidate') await cache.invalidate(name);
+      else throw new Error('the mutation failed');
+    });
+    writes.push({
+      key: name,
+      end: async (outcome) => {
+        // A mutation that set or invalidated: nothing older than its end may be stored or answered to a waiter
+        // waiting now. One that failed changed nothing (the reads it superseded still read again).
+        if (outcome !== 'fail') {
+          raise(name, sequence);
+          for (const waiter of open) if (waiter.key === name && !waiter.answered) waiter.floor = Math.max(waiter.floor, sequence);
+        }
+        finish(outcome);
+        await written.catch(() => undefined);
+      },
+    });
+  };
+
+  const storeRead = (read: OpenRead) => {
+    // Never awaited here: it waits for a mutation of its key under way.
+    waiters.push(cache.setRead<Versioned>(read.key, { key: read.key, version: read.version }, MODEL_TTL_MS, read.since).then(() => undefined));
+  };
 
   for (const step of operations) {
     sequence += 1;
@@ -175,10 +247,32 @@ export async function checkInterleaving(operations: readonly Operation[], makeCa
       case 'peek':
         await peek(KEYS[step.key]!);
         break;
+      case 'write':
+        write(KEYS[step.key]!);
+        break;
+      case 'endWrite': {
+        const chosen = writes.length === 0 ? undefined : writes.splice(step.write % writes.length, 1)[0];
+        await chosen?.end(step.outcome);
+        break;
+      }
+      case 'read':
+        reads.push({ key: KEYS[step.key]!, version: sequence, since: cache.mark() });
+        break;
+      case 'storeRead': {
+        const chosen = reads.length === 0 ? undefined : reads.splice(step.read % reads.length, 1)[0];
+        if (chosen) storeRead(chosen);
+        break;
+      }
     }
     await settle();
   }
-  // Every load ends (half of them failing), every waiter must then settle, and what is left must be fresh.
+  // Every mutation ends, every load ends (half of them failing), every waiter must then settle, and what is left
+  // must be fresh.
+  for (const chosen of writes.splice(0)) {
+    sequence += 1;
+    await chosen.end(sequence % 2 === 0 ? 'set' : 'invalidate');
+    await settle();
+  }
   for (await settle(); pending.length > 0; await settle()) {
     sequence += 1;
     const chosen = pending.shift()!;

@@ -28,6 +28,11 @@ export const faultSettingsSchema = z.strictObject({
    * calls of a moment it wants to look into (a poll round, a directory read) and lets them go when it chooses.
    */
   holdRate: rate.optional(),
+  /**
+   * With holdRate: a held request is answered as it arrives and only its answer waits for the release — AWS read the
+   * state then, and the answer reached the client late. A test makes a read that began before a write answer after it.
+   */
+  holdAnswer: z.boolean().optional(),
   /** Share of affected requests refused for their credentials (UnrecognizedClientException, STS: InvalidClientTokenId). */
   refuseCredentialsRate: rate.optional(),
   /** `"<signing name>:<Operation>"` keys the faults apply to; absent = every operation. */

@@ -118,8 +118,16 @@ export class SubscriptionResolver {
  */
 export function accountStatusEvent(message: StreamMessage | undefined, ctx: GraphQLContext): AccountStatusChange {
   ctx.renewLoaders();
-  return AccountStatusChange.from(eventOf(message));
+  const event = eventOf(message);
+  // One change goes to every subscriber of its status as the same message: it is turned into an event once (an error
+  // event's StatusError makes a GraphQLError), not once per subscriber. Events are read, never changed, by resolvers.
+  let change = eventsOfMessages.get(event);
+  if (!change) eventsOfMessages.set(event, (change = AccountStatusChange.from(event)));
+  return change;
 }
+
+/** The event each message became, for as long as the message lives. */
+const eventsOfMessages = new WeakMap<StreamMessage, AccountStatusChange>();
 
 function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
   if (message === undefined) throw badUserInput('Subscriptions are served over graphql-ws (a WebSocket to this URL), not HTTP.');
@@ -140,9 +148,8 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   const chosen = toAccountFilter(args.filter);
   const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).accounts.map((account) => account.id));
   const listed = args.accountIds ?? (filtered ? [...filtered] : undefined);
-  const accountIds = (listed ?? (await orFieldError(status.directory())).value.accounts.map((account) => account.id)).filter(
-    (id) => !filtered || filtered.has(id),
-  );
+  // The whole organization is watched page by page as the directory is read (a cold one takes tens of seconds).
+  const accountIds = (listed ?? []).filter((id) => !filtered || filtered.has(id));
   // A filtered stream follows its filter (accounts enter and leave it) rather than every account that joins.
   const following = filtered !== undefined && !args.accountIds;
   if (following) args = { ...args, accountIds };
@@ -168,6 +175,7 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
   const { watcher } = ctx.services;
   return openStatusStream(watcher, ctx.services.pubsub, targetsOf(accountIds), {
     ...(args.accountIds ? {} : { targetsOfJoined: targetsOf }),
+    ...(!listed && { pages: (page: (accountIds: readonly string[]) => void) => directoryPages(status, page) }),
     ...(following && {
       membership: {
         follow: (onChange) => followFilter(status, directoryRefreshOf(status, watcher.settledIntervalMs), chosen, filtered, onChange),
@@ -176,6 +184,20 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
     }),
     ...(await historyOptions(ctx, args.after ?? undefined, filter, await opened)),
   });
+}
+
+/**
+ * Every account id of the directory, told page by page as this process reads it (or all at once from the cache);
+ * a failed read is the stream's typed error.
+ */
+async function directoryPages(status: GraphQLContext['services']['status'], page: (accountIds: readonly string[]) => void): Promise<void> {
+  const told = new Set<string>();
+  const tell = (accounts: readonly { readonly id: string }[]) => {
+    const fresh = accounts.map((account) => account.id).filter((id) => !told.has(id));
+    for (const id of fresh) told.add(id);
+    if (fresh.length > 0) page(fresh);
+  };
+  tell((await orFieldError(status.directory({ onPage: tell }))).value.accounts);
 }
 
 /**

@@ -157,27 +157,33 @@ export class AccountStatusChange {
         : target.kind === 'enrollment'
           ? StatusSource.COMPUTE_OPTIMIZER_ENROLLMENT
           : StatusSource.CREATION_REQUEST;
-    const error = message.failure ? StatusError.from(upstreamFailure(message.failure)) : undefined;
-    return Object.assign(new AccountStatusChange(), {
-      cursor: message.cursor ?? null,
-      observedBy: message.observedBy ? (message.observedBy.toUpperCase() as ObservedBy) : null,
-      // A recorded event carries `previous` unless it is the first reading (history-stream.ts messageOfEvent).
-      firstReading: message.observedBy ? message.previous === undefined : null,
-      caller: message.caller ?? null,
-      idempotencyKey: message.idempotencyKey ?? null,
-      previousRaw: message.previous ?? null,
-      currentRaw: message.failure ? null : (message.current ?? null),
-      accountId: target.kind === 'request' ? message.accountId! : target.accountId,
-      source,
-      region: target.kind === 'fleetwise' ? target.region : undefined,
-      previous: displayStatus(source, message.previous),
-      current: message.failure ? null : displayStatus(source, message.current),
-      changedAt: new Date(message.changedAt),
-      error,
-      membership: message.membership === 'entered' ? FilterMembership.ENTERED : message.membership === 'left' ? FilterMembership.LEFT : null,
-    });
+    // Members set one by one on the instance (no spread object to copy from): a replay sends thousands a second.
+    const change = new AccountStatusChange();
+    change.cursor = message.cursor ?? null;
+    change.observedBy = message.observedBy ? OBSERVED_BY[message.observedBy] : null;
+    // A recorded event carries `previous` unless it is the first reading (history-stream.ts messageOfEvent).
+    change.firstReading = message.observedBy ? message.previous === undefined : null;
+    change.caller = message.caller ?? null;
+    change.idempotencyKey = message.idempotencyKey ?? null;
+    change.previousRaw = message.previous ?? null;
+    change.currentRaw = message.failure ? null : (message.current ?? null);
+    change.accountId = target.kind === 'request' ? message.accountId! : target.accountId;
+    change.source = source;
+    change.region = target.kind === 'fleetwise' ? target.region : undefined;
+    change.previous = displayStatus(source, message.previous);
+    change.current = message.failure ? null : displayStatus(source, message.current);
+    change.changedAt = new Date(message.changedAt);
+    change.error = message.failure ? StatusError.from(upstreamFailure(message.failure)) : undefined;
+    change.membership = message.membership === 'entered' ? FilterMembership.ENTERED : message.membership === 'left' ? FilterMembership.LEFT : null;
+    return change;
   }
 }
+
+const OBSERVED_BY: Readonly<Record<NonNullable<StreamMessage['observedBy']>, ObservedBy>> = {
+  poll: ObservedBy.POLL,
+  query: ObservedBy.QUERY,
+  mutation: ObservedBy.MUTATION,
+};
 
 /** The API's enum name for a raw AWS status (Active → ACTIVE); an unknown value stays as AWS wrote it. */
 function displayStatus(source: StatusSource, raw: string | null | undefined): string | null {

@@ -5,10 +5,14 @@
 // - remembered failures (settled refusals, a few seconds): an AwsCallError does not survive serialization well, and
 //   each instance learning a refusal once is cheap;
 // - the fallback: while Redis is away every call goes to an in-process cache, so queries keep working from AWS.
-//   Invalidations made meanwhile are replayed when Redis returns, so no entry a mutation changed outlives it there.
+//   Invalidations made meanwhile are replayed when Redis returns, so no entry a mutation changed outlives it there;
+// - the log of writes (write-log.ts), shared with the fallback: a read on this instance never stores an answer older
+//   than a write made through this instance after it began. Another instance's set is kept from a load by SET NX and
+//   a refresh's compare-and-set; another instance's invalidation or mutation under way is not seen here.
 import { LRUCache } from 'lru-cache';
 import { InMemoryStatusCache, kindOf, type Cached, type CacheLookupObserver, type Load, type LoadOptions, type StatusCache } from '../status-cache.js';
 import { InFlightLoads, type Flight } from '../in-flight-loads.js';
+import { SUPERSEDED, superseded, WriteLog, type Superseded, type WriteMark } from '../write-log.js';
 import type { RedisConnection } from './connection.js';
 import { decode, encode } from './serialization.js';
 
@@ -63,12 +67,13 @@ export class RedisStatusCache implements StatusCache {
   private readonly now: () => Date;
   private readonly onLookup: CacheLookupObserver;
   private readonly onError: (error: unknown) => void;
-  private readonly loads = new InFlightLoads<Found>();
+  private readonly loads = new InFlightLoads<Found | Superseded>();
+  private readonly writes = new WriteLog();
   /**
    * Refreshes in flight, apart from the loads: a reader here asks Redis first, and must find the entry a refresh
    * looks past rather than wait for AWS with it.
    */
-  private readonly refreshes = new InFlightLoads<Found>();
+  private readonly refreshes = new InFlightLoads<Found | Superseded>();
   private readonly failures: LRUCache<string, { readonly failure: unknown }>;
   /** Invalidations Redis has not seen yet (it was away): key → with children. */
   private readonly pending = new Map<string, boolean>();
@@ -81,14 +86,14 @@ export class RedisStatusCache implements StatusCache {
     this.now = options.now ?? (() => new Date());
     this.onLookup = options.onLookup ?? (() => undefined);
     this.onError = options.onError ?? (() => undefined);
-    this.fallback = options.fallback ?? new InMemoryStatusCache({ now: this.now, onLookup: this.onLookup });
+    this.fallback = options.fallback ?? new InMemoryStatusCache({ now: this.now, onLookup: this.onLookup, writes: this.writes });
     this.failures = new LRUCache({ max: MAX_REMEMBERED_FAILURES, ttlAutopurge: false, perf: { now: () => this.now().getTime() } });
     this.stopReplay = this.connection.onReconnect(() => void this.replayInvalidations());
     const { commands } = this.connection;
     if (!('replaceSeen' in commands)) commands.defineCommand('replaceSeen', { numberOfKeys: 1, lua: REPLACE_SEEN_SCRIPT });
   }
 
-  async getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options: LoadOptions = {}): Promise<Cached<T>> {
+  async getOrLoad<T>(key: string, load: Load<T>, ttlMs: (value: T) => number, options: LoadOptions<T> = {}): Promise<Cached<T>> {
     if (!this.connection.up) return this.fallback.getOrLoad(key, load, ttlMs, options);
     const remembered = this.failures.get(key);
     if (remembered) {
@@ -96,15 +101,14 @@ export class RedisStatusCache implements StatusCache {
       throw remembered.failure;
     }
     const flights = options.refreshIfFetchedBy ? this.refreshes : this.loads;
-    const found = flights.join(
-      key,
-      (flight, signal) => this.fetch(key, flight, () => load(signal) as Promise<unknown>, ttlMs as (value: unknown) => number, options),
-      options.signal,
-    );
+    const run = (flight: Flight<Found | Superseded>, signal: AbortSignal) =>
+      this.fetch(key, flight, () => load(signal) as Promise<unknown>, ttlMs as (value: unknown) => number, options as LoadOptions);
     try {
-      const { entry, hit } = await found;
-      this.onLookup(kindOf(key), hit ? 'hit' : 'miss');
-      return entry as Cached<T>;
+      let found = await flights.join(key, run, options.signal);
+      // A mutation of the key overlapped the read (and set nothing its waiters could take): read again, after it.
+      while (found === SUPERSEDED) found = await flights.join(key, run, options.signal);
+      this.onLookup(kindOf(key), found.hit ? 'hit' : 'miss');
+      return found.entry as Cached<T>;
     } catch (error) {
       this.onLookup(kindOf(key), 'miss');
       throw error;
@@ -124,6 +128,7 @@ export class RedisStatusCache implements StatusCache {
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<Cached<T>> {
     const entry: Cached<T> = { value, fetchedAt: this.now() };
+    this.writes.changed(key);
     // Fresher than a load in flight and than a failure remembered here (in-flight-loads.ts).
     this.loads.overtake(key, { entry, hit: false });
     this.refreshes.overtake(key, { entry, hit: false });
@@ -138,8 +143,24 @@ export class RedisStatusCache implements StatusCache {
     }
   }
 
+  mark(): WriteMark {
+    return this.writes.mark();
+  }
+
+  async setRead<T>(key: string, value: T, ttlMs: number, since: WriteMark): Promise<boolean> {
+    await this.writes.settled(key);
+    if (this.writes.changedSince(key, since) || this.writes.mutatedSince(key, since)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  writing<R>(keys: readonly string[], write: () => Promise<R>): Promise<R> {
+    return this.writes.writing(keys, write);
+  }
+
   async invalidate(key: string, options: { withChildren?: boolean } = {}): Promise<void> {
     const withChildren = options.withChildren ?? false;
+    this.writes.changed(key, withChildren);
     const childPrefix = `${key}:`;
     this.loads.discard(key, withChildren);
     this.refreshes.discard(key, withChildren);
@@ -164,12 +185,13 @@ export class RedisStatusCache implements StatusCache {
 
   private async fetch(
     key: string,
-    flight: Flight<Found>,
+    flight: Flight<Found | Superseded>,
     load: () => Promise<unknown>,
     ttlMs: (value: unknown) => number,
     options: LoadOptions,
-  ): Promise<Found> {
+  ): Promise<Found | Superseded> {
     const { refreshIfFetchedBy } = options;
+    const since = this.writes.mark();
     /** The entry a refresh looks past: its outcome replaces only that one. */
     let seen: Buffer | undefined;
     try {
@@ -185,22 +207,38 @@ export class RedisStatusCache implements StatusCache {
     try {
       value = await load();
     } catch (failure) {
+      await this.writes.settled(key);
+      if (this.writes.mutatedSince(key, since)) return superseded(flight);
       const failureTtl = options.failureTtlMs?.(failure);
       if (failureTtl !== undefined && !flight.overtaken) this.failures.set(key, { failure }, { ttl: Math.max(1, failureTtl) });
       throw failure;
     }
+    await this.writes.settled(key);
     const entry: Cached<unknown> = { value, fetchedAt: this.now() };
-    if (!flight.overtaken && this.connection.up) {
-      // NX: an entry another instance stored meanwhile (a set, most likely) is at least as fresh as this load; a refresh
-      // replaces only the entry it looked past, for the same reason.
-      const ttl = Math.max(1, Math.round(ttlMs(value)));
-      const commands = this.connection.commands as typeof this.connection.commands & CacheCommands;
-      await (seen
-        ? commands.replaceSeen(this.prefix + key, seen, encode(entry), ttl)
-        : commands.set(this.prefix + key, encode(entry), 'PX', ttl, 'NX')
-      ).catch((error: unknown) => this.onError(error));
+    if (this.writes.mutatedSince(key, since)) return superseded(flight);
+    if (!flight.overtaken && (!this.connection.up || (await this.store(key, seen, entry, ttlMs(value))))) {
+      // A newer reading than any value another read found before this load ended (setRead).
+      this.writes.changed(key);
+      options.onStored?.(value);
     }
     return { entry, hit: false };
+  }
+
+  /**
+   * Stores a load's outcome. NX: an entry another instance stored meanwhile (a set, most likely) is at least as fresh
+   * as this load; a refresh replaces only the entry it looked past, for the same reason. Answers whether it was
+   * stored (a failed command counts as stored: nothing newer is known).
+   */
+  private async store(key: string, seen: Buffer | undefined, entry: Cached<unknown>, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.round(ttlMs));
+    const commands = this.connection.commands as typeof this.connection.commands & CacheCommands;
+    try {
+      const stored = await (seen ? commands.replaceSeen(this.prefix + key, seen, encode(entry), ttl) : commands.set(this.prefix + key, encode(entry), 'PX', ttl, 'NX'));
+      return stored === 1 || stored === 'OK';
+    } catch (error) {
+      this.onError(error);
+      return true;
+    }
   }
 
   private async deleteShared(key: string, withChildren: boolean): Promise<void> {

@@ -1,0 +1,78 @@
+// Subscribers after an AWS outage: the statuses a poll found failing are read again as soon as one poll finds the
+// service answering, not each when its interval comes round. Every interval here is ten minutes, so nothing is
+// polled unless something pokes it, and the emulator's faults (switched by the test) make the outage and its end.
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WatchTarget } from '../../src/status/index.js';
+import { startStack, total, type Stack } from '../support/stack.js';
+import { record, wsClient } from '../support/ws.js';
+
+const WATCH = /* GraphQL */ `
+  subscription Watch($ids: [AccountId!]) {
+    accountStatusChanged(accountIds: $ids, sources: [FLEETWISE_REGISTRATION]) { accountId current error { code } }
+  }
+`;
+/** Longer than any test runs: a status is read again only when poked (a mutation, or an outage's end). */
+const TEN_MINUTES_MS = '600000';
+
+describe('a FleetWise outage and its end', () => {
+  let stack: Stack;
+  let client: Client;
+  let accounts: string[];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      memberAccounts: 12,
+      delayMs: 600_000,
+      env: {
+        STATUSGRAPH_POLL_FAST_MS: TEN_MINUTES_MS,
+        STATUSGRAPH_POLL_SLOW_MS: TEN_MINUTES_MS,
+        // Every poll reads AWS, so the calls counted are the reads.
+        STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '1',
+        STATUSGRAPH_CACHE_TTL_SETTLED_MS: '1',
+      },
+    });
+    client = wsClient(stack.graphqlUrl);
+    const result = await stack.gql(`{ organization { accounts(first: 100) { nodes { id state fleetwiseRegistration { accountStatus } } } } }`);
+    const unreadable = new Set((result.errors ?? []).map((error) => String(error.path?.[3])));
+    accounts = (result.data!.organization.accounts.nodes as { id: string; state: string }[])
+      .filter((node, index) => node.state === 'ACTIVE' && node.id !== '000000000000' && !unreadable.has(String(index)))
+      .map((node) => node.id)
+      .slice(0, 3);
+    expect(accounts).toHaveLength(3);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await stack?.close();
+  });
+
+  it('reads every status that failed again once one poll finds FleetWise answering: one call each, to every subscriber', async () => {
+    const targets = accounts.map((accountId): WatchTarget => ({ kind: 'fleetwise', accountId, region: 'us-east-1' }));
+    const events = record(client, WATCH, { ids: accounts });
+    const lastOf = (accountId: string) => events.events.filter((event) => event.accountStatusChanged.accountId === accountId).at(-1)?.accountStatusChanged;
+    const allSay = (what: (change: any) => boolean) => () => accounts.every((accountId) => what(lastOf(accountId)));
+    await waitUntil(events, allSay((change) => change !== undefined), 'every current state');
+    const before = new Map(accounts.map((accountId) => [accountId, lastOf(accountId).current as string | null]));
+
+    // The outage: each status's poll (poked, as a mutation pokes it) fails, and every subscriber hears it.
+    await stack.setFaults({ errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus'] });
+    stack.server.watcher.poke(targets);
+    await waitUntil(events, allSay((change) => change?.error?.code === 'UPSTREAM_UNAVAILABLE'), 'the outage on every status');
+
+    // FleetWise answers again. One status is polled (poked); it finds FleetWise answering, and the two others follow.
+    await stack.clearFaults();
+    await stack.resetCalls();
+    stack.server.watcher.poke([targets[0]!]);
+    await waitUntil(events, allSay((change) => !change.error && change.current === before.get(change.accountId)), 'every status recovered');
+    // One GetRegisterAccountStatus per status that failed, and nothing else (the member credentials were kept).
+    const calls = await stack.calls();
+    expect(calls['iotfleetwise:GetRegisterAccountStatus']).toBe(3);
+    expect(total(calls)).toBe(3);
+    events.unsubscribe();
+  });
+});
+
+/** Resolves once the events received satisfy `done` (checked at each event). */
+async function waitUntil(events: ReturnType<typeof record>, done: () => boolean, what: string): Promise<void> {
+  await events.waitFor(() => done(), what);
+}

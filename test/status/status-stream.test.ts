@@ -1,0 +1,119 @@
+// A resumed stream (status-stream.ts over history-stream.ts), on its own: the replay goes out a page at a time, in
+// cursor order, with the live changes heard meanwhile held and sent after it unless the replay already had them; and
+// a subscriber that takes nothing holds the replay back rather than the stream reading the whole log ahead of it.
+// The history is an array behind the StatusHistory port whose page reads the test holds and releases.
+import { describe, expect, it } from 'vitest';
+import {
+  InProcessPubSub,
+  openStatusStream,
+  watchKey,
+  type StatusChangeMessage,
+  type StatusEvent,
+  type StatusHistory,
+  type StatusWatcher,
+  type WatchTarget,
+} from '../../src/status/index.js';
+
+const ACCOUNT = '111111111111';
+const TARGET: WatchTarget = { kind: 'enrollment', accountId: ACCOUNT };
+const KEY = watchKey(TARGET);
+
+function eventAt(cursor: number): StatusEvent {
+  return {
+    cursor: String(cursor),
+    key: KEY,
+    target: TARGET,
+    source: 'COMPUTE_OPTIMIZER_ENROLLMENT',
+    accountId: ACCOUNT,
+    hasPrevious: cursor > 1,
+    previous: cursor > 1 ? (cursor % 2 === 0 ? 'Active' : 'Inactive') : null,
+    current: cursor % 2 === 0 ? 'Inactive' : 'Active',
+    observedAt: new Date(1_700_000_000_000 + cursor),
+    observedBy: 'poll',
+  };
+}
+
+/** A log of `events` events whose page reads are counted; `holdRead(after)` holds the read of the page after that cursor. */
+function historyOf(events: number) {
+  const log = Array.from({ length: events }, (_, index) => eventAt(index + 1));
+  const reads: number[] = [];
+  const held = new Map<number, Promise<void>>();
+  const history: StatusHistory = {
+    record: async () => [],
+    page: async () => ({ events: [], hasMore: false }),
+    latestCursor: async () => String(log.length),
+    async replay(_filter, after, limit) {
+      reads.push(Number(after));
+      await held.get(Number(after));
+      return log.filter((event) => Number(event.cursor) > Number(after)).slice(0, limit);
+    },
+  };
+  return {
+    history,
+    reads,
+    holdRead(after: number): () => void {
+      let release = () => undefined as void;
+      held.set(after, new Promise<void>((resolve) => (release = resolve)));
+      return release;
+    },
+  };
+}
+
+/** The watcher as a stream sees it: a topic per status, and a watch whose current reading never comes (a resumed stream reads none). */
+const watcher = {
+  topicOf: (target: WatchTarget) => `status:${watchKey(target)}`,
+  watch: (target: WatchTarget) => ({ key: watchKey(target), current: () => new Promise<StatusChangeMessage>(() => undefined), release: () => undefined }),
+} as unknown as StatusWatcher;
+
+const liveChange = (cursor: number): StatusChangeMessage => ({
+  key: KEY,
+  target: TARGET,
+  previous: 'Active',
+  current: 'Inactive',
+  changedAt: new Date().toISOString(),
+  cursor: String(cursor),
+});
+
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('a resumed status stream', () => {
+  it('replays every event after the cursor in order, page by page, then the live changes it did not replay, none twice', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history, reads, holdRead } = historyOf(2_500);
+    // The second page's read waits while changes go out live: one the replay holds (1,500), one newer (2,501), and
+    // the newer one again.
+    const release = holdRead(1_000);
+    const stream = openStatusStream(watcher, pubsub, [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
+    const received: string[] = [];
+    for (let count = 0; count < 1_000; count++) received.push((await stream.next()).value.cursor);
+    await turns(3);
+    expect(reads).toEqual([0, 1_000]);
+    for (const cursor of [1_500, 2_501, 2_501]) await pubsub.publish(watcher.topicOf(TARGET), liveChange(cursor));
+    release();
+
+    for (let count = received.length; count < 2_501; count++) received.push((await stream.next()).value.cursor);
+    expect(received).toEqual(Array.from({ length: 2_501 }, (_, index) => String(index + 1)));
+    expect(reads).toEqual([0, 1_000, 2_000]);
+    // Nothing more is waiting: a later live change is the next message.
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(2_502));
+    expect((await stream.next()).value.cursor).toBe('2502');
+    await stream.return?.();
+  });
+
+  it('reads no further ahead than a page past what its subscriber has taken', async () => {
+    const { history, reads } = historyOf(10_000);
+    const stream = openStatusStream(watcher, new InProcessPubSub(), [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('1');
+    await turns(20);
+    // A page is being taken and one waits: the rest of the log is not read yet.
+    expect(reads).toEqual([0, 1_000]);
+
+    let last = '1';
+    for (let count = 1; count < 10_000; count++) last = (await stream.next()).value.cursor;
+    expect(last).toBe('10000');
+    expect(reads).toHaveLength(11);
+    await stream.return?.();
+  });
+});
