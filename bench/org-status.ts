@@ -39,7 +39,7 @@ export const ORG_STATUS_QUERY = /* GraphQL */ `
         totalCount
         nodes { id state fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { state } }
       }
-      statusSummary { totalAccounts sources { source counts { value count } } }
+      statusSummary { totalAccounts accountStates { value count } sources { source counts { value count } } }
     }
   }
 `;
@@ -74,6 +74,9 @@ export interface StatusGraphRun {
   /** Of those, members suspended or closing (SUSPENDED, PENDING_CLOSURE, CLOSED): no role can be assumed in them, so statusgraph
    * makes neither their AssumeRole nor their FleetWise call. Absent from measurements made before that. */
   readonly inactiveAccounts?: number;
+  /** The cold query's calls per operation ("sts:AssumeRole"…), so that a call count off the budget names its operation.
+   * Absent from measurements made before that. */
+  readonly coldCallsByOperation?: Readonly<Record<string, number>>;
   /** Resident set size of the statusgraph process before the cold query (after the warm-up) and after it, in bytes. */
   readonly rssBeforeColdBytes?: number;
   readonly rssAfterColdBytes?: number;
@@ -171,13 +174,13 @@ async function statusGraphRun(
     const denied = (cold.errors ?? []).filter((error) => error.extensions?.code === 'AWS_ACCESS_DENIED');
     return {
       coldCalls: callsMatching(coldCalls),
+      coldCallsByOperation: coldCalls,
       coldMs,
       coldCpuMs,
       warmCalls: callsMatching(await emulator.calls()),
       warmMs,
       unexpectedErrors: (cold.errors?.length ?? 0) - denied.length,
-      deniedAccounts: new Set(denied.map((error) => error.path?.[3])).size,
-      inactiveAccounts: new Set(denied.filter((error) => LOCKED_ACCOUNT_STATES.has(nodeOf(cold, error)?.state ?? '')).map((error) => error.path?.[3])).size,
+      ...refusalsOf(cold),
       rssBeforeColdBytes,
       rssAfterColdBytes,
     };
@@ -186,10 +189,31 @@ async function statusGraphRun(
   }
 }
 
-/** The node of the cold answer a field error is about (its path: organization, accounts, nodes, index, …). */
-function nodeOf(body: GraphQLBody, error: { readonly path?: readonly (string | number)[] }): { readonly state?: string } | undefined {
-  const index = error.path?.[3];
-  return typeof index === 'number' ? body.data?.organization?.accounts?.nodes?.[index] : undefined;
+/**
+ * Over the whole organization — the summary's counts, not the errors of the page's first 1,000 accounts: the accounts
+ * whose FleetWise status is ERROR (members whose role AssumeRole refused, and suspended or closing members), and of
+ * those the suspended or closing ones (the summary's account states).
+ */
+export function refusalsOf(body: GraphQLBody): { deniedAccounts: number; inactiveAccounts: number } {
+  const summary = body.data?.organization?.statusSummary;
+  const sources = (summary?.sources ?? []) as readonly SummarySource[];
+  return {
+    deniedAccounts: sources.filter((each) => each.source === 'FLEETWISE_REGISTRATION').reduce((total, each) => total + countOf(each.counts, (value) => value === 'ERROR'), 0),
+    inactiveAccounts: countOf((summary?.accountStates ?? []) as readonly SummaryCount[], (value) => LOCKED_ACCOUNT_STATES.has(value)),
+  };
+}
+
+interface SummaryCount {
+  readonly value: string;
+  readonly count: number;
+}
+interface SummarySource {
+  readonly source: string;
+  readonly counts: readonly SummaryCount[];
+}
+
+function countOf(counts: readonly SummaryCount[], matches: (value: string) => boolean): number {
+  return counts.filter((each) => matches(each.value)).reduce((total, each) => total + each.count, 0);
 }
 
 function checkAnswer(body: GraphQLBody, accounts: number): void {
@@ -203,18 +227,38 @@ export function expectedColdCalls(row: { readonly budget: number; readonly denie
   return row.budget - row.deniedAccounts - row.inactiveAccounts;
 }
 
-/** Architecture §2 for A accounts, R creation requests and one region, plus DescribeOrganization. */
-export function callBudget(accounts: number, creationRequests: number): number {
+/** Architecture §2 for A accounts, R creation requests and one region, plus DescribeOrganization, per operation (as
+ * the emulator names them). */
+export function budgetByOperation(accounts: number, creationRequests: number): Record<string, number> {
   const members = accounts - 1;
-  return (
-    Math.ceil(accounts / ORGANIZATIONS_PAGE) + // ListAccounts
-    Math.ceil(creationRequests / ORGANIZATIONS_PAGE) + // ListCreateAccountStatus
-    Math.ceil(members / ENROLLMENT_PAGE) + // GetEnrollmentStatusesForOrganization
-    1 + // GetEnrollmentStatus of the management account
-    members + // AssumeRole
-    accounts + // GetRegisterAccountStatus
-    1 // DescribeOrganization
-  );
+  return {
+    'organizations:ListAccounts': Math.ceil(accounts / ORGANIZATIONS_PAGE),
+    'organizations:ListCreateAccountStatus': Math.ceil(creationRequests / ORGANIZATIONS_PAGE),
+    'compute-optimizer:GetEnrollmentStatusesForOrganization': Math.ceil(members / ENROLLMENT_PAGE),
+    'compute-optimizer:GetEnrollmentStatus': 1, // of the management account
+    'sts:AssumeRole': members,
+    'iotfleetwise:GetRegisterAccountStatus': accounts,
+    'organizations:DescribeOrganization': 1,
+  };
+}
+
+export function callBudget(accounts: number, creationRequests: number): number {
+  return Object.values(budgetByOperation(accounts, creationRequests)).reduce((sum, calls) => sum + calls, 0);
+}
+
+/**
+ * Where a cold run's calls differ from what expectedColdCalls counts, per operation ("sts:AssumeRole: 4,800, expected
+ * 4,799"); none for a run measured before the calls were kept per operation.
+ */
+export function callDifferences(result: Pick<OrgStatusResult, 'accounts' | 'creationRequests'>, run: StatusGraphRun): string[] {
+  if (!run.coldCallsByOperation) return [];
+  const expected = budgetByOperation(result.accounts, result.creationRequests);
+  expected['sts:AssumeRole']! -= run.inactiveAccounts ?? 0;
+  expected['iotfleetwise:GetRegisterAccountStatus']! -= run.deniedAccounts;
+  const operations = new Set([...Object.keys(expected), ...Object.keys(run.coldCallsByOperation)]);
+  return [...operations]
+    .filter((operation) => (run.coldCallsByOperation![operation] ?? 0) !== (expected[operation] ?? 0))
+    .map((operation) => `${operation}: ${run.coldCallsByOperation![operation] ?? 0}, expected ${expected[operation] ?? 0}`);
 }
 
 async function creationRequestsOnRecord(endpoint: string): Promise<number> {
@@ -227,6 +271,8 @@ async function creationRequestsOnRecord(endpoint: string): Promise<number> {
 
 export interface OrgStatusSummary {
   readonly accounts: number;
+  /** Cold runs measured (the figures are their medians). */
+  readonly runs: number;
   readonly budget: number;
   readonly coldCalls: number;
   readonly coldMs: number;
@@ -243,6 +289,8 @@ export interface OrgStatusSummary {
   readonly deniedAccounts: number;
   readonly inactiveAccounts: number;
   readonly unexpectedErrors: number;
+  /** Every run's calls that differ from the expected count, per operation (callDifferences), without repeats. */
+  readonly callDifferences: readonly string[];
   /** RSS after the cold query, and its growth over the query per account (what a cached account costs), in bytes. */
   readonly rssAfterColdBytes: number;
   readonly rssPerAccountBytes: number;
@@ -255,6 +303,7 @@ export function summarizeOrgStatus(result: OrgStatusResult): OrgStatusSummary {
   const sc = (pick: (run: ScriptRun) => number) => median(result.script.map(pick));
   return {
     accounts: result.accounts,
+    runs: result.statusgraph.length,
     budget: result.budget,
     coldCalls: sg((run) => run.coldCalls),
     coldMs: sg((run) => run.coldMs),
@@ -269,6 +318,7 @@ export function summarizeOrgStatus(result: OrgStatusResult): OrgStatusSummary {
     deniedAccounts: sg((run) => run.deniedAccounts),
     inactiveAccounts: sg((run) => run.inactiveAccounts ?? 0),
     unexpectedErrors: Math.max(...result.statusgraph.map((run) => run.unexpectedErrors)),
+    callDifferences: [...new Set(result.statusgraph.flatMap((run) => callDifferences(result, run)))],
     rssAfterColdBytes: sg((run) => run.rssAfterColdBytes ?? Number.NaN),
     rssPerAccountBytes: sg((run) => ((run.rssAfterColdBytes ?? Number.NaN) - (run.rssBeforeColdBytes ?? Number.NaN)) / result.accounts),
     node: result.node ?? 'unknown',

@@ -110,6 +110,9 @@ for (const name of selected) {
   let section: string;
   switch (name) {
     case 'org-status': {
+      const lineFile = (line?: string) => join(RESULTS_DIR, `org-status${line ? `-node${line}` : ''}.json`);
+      const stored = async (line?: string): Promise<NodeLineResults | undefined> =>
+        existsSync(lineFile(line)) ? (JSON.parse(await readFile(lineFile(line), 'utf8')) as NodeLineResults) : undefined;
       const runs = values.runs === undefined ? plan.orgStatus.runs : Number(values.runs);
       const sizes: readonly number[] = values.sizes === undefined ? plan.orgStatus.sizes : values.sizes.split(',').map(Number);
       const options = { sizes, runs, runsAt: plan.orgStatus.runsAt, latencyMs: LATENCY_MS };
@@ -119,12 +122,11 @@ for (const name of selected) {
         log('org-status with the pacing lifted…');
         const tunedSizes = plan.orgStatus.tunedSizes.filter((size) => sizes.includes(size));
         const tuned = await benchOrgStatus({ ...options, sizes: tunedSizes, env: UNPACED_ENV, withScript: false }, log, nodeVersion);
-        return { results, tuned };
+        // --sizes remeasures those sizes: the line keeps its other sizes from its last run.
+        const before = values.sizes === undefined || values.quick ? undefined : await stored(values.node);
+        return before ? { results: bySize(before.results, results), tuned: bySize(before.tuned ?? [], tuned) } : { results, tuned };
       });
       // The section shows the machine's line and every other line measured so far, whichever this run measured.
-      const lineFile = (line?: string) => join(RESULTS_DIR, `org-status${line ? `-node${line}` : ''}.json`);
-      const stored = async (line?: string): Promise<NodeLineResults | undefined> =>
-        existsSync(lineFile(line)) ? (JSON.parse(await readFile(lineFile(line), 'utf8')) as NodeLineResults) : undefined;
       const machine = values.node ? ((await stored()) ?? measuredLine) : measuredLine;
       const others = values.quick ? [] : (await Promise.all(OTHER_NODE_LINES.map((line) => (line === values.node ? measuredLine : stored(line))))).filter((line) => line !== undefined);
       section = await reportOrgStatus({ ...machine, otherLines: others, tunedEnv: UNPACED_ENV, runs: options.runs, latencyMs: LATENCY_MS, command: command(name), chartDirectory: outputDir });
@@ -174,6 +176,12 @@ if (outcomes.orgStatusLines && outcomes.overhead && outcomes.throttling && outco
   await writeSection('headlines', headlines(outcomes as Required<typeof outcomes>), reportFile);
 }
 log(`done in ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`);
+
+/** The earlier results with the sizes measured now replaced, in size order. */
+function bySize(earlier: readonly OrgStatusResult[], now: readonly OrgStatusResult[]): OrgStatusResult[] {
+  const sizes = new Set(now.map((result) => result.accounts));
+  return [...earlier.filter((result) => !sizes.has(result.accounts)), ...now].sort((a, b) => a.accounts - b.accounts);
+}
 
 /** One row per target, from the last measurements of all four benchmarks. */
 function headlines({ orgStatusLines, overhead, throttling, subscriptions }: Required<typeof outcomes>): string {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchOrgStatus, callBudget, expectedColdCalls, summarizeOrgStatus, type OrgStatusResult } from '../../bench/org-status.js';
+import { benchOrgStatus, callBudget, callDifferences, expectedColdCalls, refusalsOf, summarizeOrgStatus, type OrgStatusResult } from '../../bench/org-status.js';
 import { reportOrgStatus } from '../../bench/org-status-report.js';
 
 describe('benchmark 1 at 20 accounts', () => {
@@ -30,6 +30,7 @@ describe('benchmark 1 at 20 accounts', () => {
     expect(row!.accounts).toBe(20);
     expect(row!.unexpectedErrors).toBe(0);
     expect(row!.coldCalls).toBe(expectedColdCalls(row!));
+    expect(row!.callDifferences).toEqual([]);
     expect(row!.warmCalls).toBeLessThan(row!.coldCalls);
   });
 
@@ -52,5 +53,62 @@ describe('benchmark 1 at 20 accounts', () => {
     const section = await reportOrgStatus({ results, tuned: results, tunedEnv: { STATUSGRAPH_AWS_RATE_LIMIT: '10000' }, runs: 1, latencyMs: 0, command: 'npm run bench', chartDirectory });
     expect(section).toContain("| accounts | cold: calls | cold wall | statusgraph CPU | CPU per AWS call | script's CPU per AWS call |");
     expect(section).toContain('STATUSGRAPH_AWS_RATE_LIMIT=10000');
+  });
+});
+
+describe("benchmark 1's call check", () => {
+  // 5,000 accounts: the page shows 39 of the 200 suspended or closing members; the summary counts all of them and the
+  // one member whose role AssumeRole refuses.
+  const body = {
+    data: {
+      organization: {
+        statusSummary: {
+          accountStates: [{ value: 'ACTIVE', count: 4_775 }, { value: 'SUSPENDED', count: 100 }, { value: 'CLOSED', count: 50 }, { value: 'PENDING_CLOSURE', count: 50 }, { value: 'PENDING_ACTIVATION', count: 25 }],
+          sources: [
+            { source: 'FLEETWISE_REGISTRATION', counts: [{ value: 'NONE', count: 2_351 }, { value: 'REGISTRATION_SUCCESS', count: 2_448 }, { value: 'ERROR', count: 201 }] },
+            { source: 'COMPUTE_OPTIMIZER_ENROLLMENT', counts: [{ value: 'ERROR', count: 7 }, { value: 'ACTIVE', count: 4_993 }] },
+          ],
+        },
+      },
+    },
+    errors: Array.from({ length: 39 }, () => ({ message: 'denied', extensions: { code: 'AWS_ACCESS_DENIED' } })),
+  };
+  const result = { accounts: 5_000, creationRequests: 3_800 };
+  const measuredCalls = {
+    'organizations:DescribeOrganization': 1,
+    'organizations:ListAccounts': 250,
+    'organizations:ListCreateAccountStatus': 190,
+    'sts:AssumeRole': 4_799,
+    'iotfleetwise:GetRegisterAccountStatus': 4_799,
+    'compute-optimizer:GetEnrollmentStatusesForOrganization': 5,
+    'compute-optimizer:GetEnrollmentStatus': 1,
+  };
+  const run = (calls: Record<string, number>) => ({
+    coldCalls: Object.values(calls).reduce((sum, each) => sum + each, 0),
+    coldCallsByOperation: calls,
+    coldMs: 1,
+    coldCpuMs: 1,
+    warmCalls: 0,
+    warmMs: 1,
+    unexpectedErrors: 0,
+    ...refusalsOf(body),
+  });
+
+  it('counts refused and suspended or closing members over the whole organization, not the page', () => {
+    expect(refusalsOf(body)).toEqual({ deniedAccounts: 201, inactiveAccounts: 200 });
+  });
+
+  it('expects the budget less one FleetWise call per refused account and one AssumeRole per inactive member', () => {
+    const row = { budget: callBudget(result.accounts, result.creationRequests), ...refusalsOf(body) };
+    expect(row.budget).toBe(10_446);
+    expect(expectedColdCalls(row)).toBe(run(measuredCalls).coldCalls);
+    expect(callDifferences(result, run(measuredCalls))).toEqual([]);
+  });
+
+  it('names the operation whose calls are off', () => {
+    expect(callDifferences(result, run({ ...measuredCalls, 'sts:AssumeRole': 4_800, 'sts:GetCallerIdentity': 1 }))).toEqual([
+      'sts:AssumeRole: 4800, expected 4799',
+      'sts:GetCallerIdentity: 1, expected 0',
+    ]);
   });
 });
