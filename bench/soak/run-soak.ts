@@ -179,6 +179,10 @@ async function settledFinalStates(
   log: (line: string) => void,
 ): Promise<{ verdict: FinalStateVerdict; settledAfterMs: number }> {
   const startedAt = Date.now();
+  const eventsSoFar = () => subscribers.reduce((sum, subscriber) => sum + subscriber.events, 0);
+  let eventsAtLastLook = eventsSoFar();
+  const callsSoFar = async () => Object.values((await (await fetch(new URL('/_emulator/calls', emulator.endpoint))).json()) as Record<string, number>).reduce((sum, count) => sum + count, 0);
+  let callsAtLastLook = await callsSoFar();
   for (;;) {
     const final = await finalStates(url, emulator);
     if (!final) {
@@ -192,7 +196,12 @@ async function settledFinalStates(
     const verdict = checkFinalStates(subscribers, expected, createdAccounts);
     const settledAfterMs = Date.now() - startedAt;
     if (verdict.subscribersBehind === 0 || settledAfterMs >= SETTLE_MAX_MS) return { verdict, settledAfterMs };
-    log(`not settled yet: ${JSON.stringify(verdict.behindBy)}`);
+    // Events still arriving mean the subscribers are catching up; none, that statusgraph sent nothing more.
+    const events = eventsSoFar();
+    const calls = await callsSoFar();
+    log(`not settled yet: ${JSON.stringify(verdict.behindBy)}; since the last look ${events - eventsAtLastLook} events, ${calls - callsAtLastLook} AWS calls; e.g. ${verdict.examples.slice(0, 3).join(' | ')}`);
+    eventsAtLastLook = events;
+    callsAtLastLook = calls;
     await sleep(SETTLE_STEP_MS);
   }
 }

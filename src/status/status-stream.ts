@@ -7,6 +7,7 @@
 // an entering account's statuses start with their current state marked `entered`, a leaving account's each end with a
 // `left` message, after which nothing more of it is sent.
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import { Conflation, type QueuedSlot } from './conflating-buffer.js';
 import type { StatusEventFilter, StatusHistory } from './history-port.js';
 import { replayAfter, ResumeGate } from './history-stream.js';
 import type { MembershipChange } from './filter-membership.js';
@@ -73,11 +74,12 @@ export function openStatusStream(
   const isFinal = options.isFinal ?? (() => false);
   const { resume } = options;
   const flow = new Flow();
-  const stream = new Repeater<StreamMessage | ReplayedPage>(async (push, stop) => {
+  const conflation = new Conflation<StreamMessage>();
+  const stream = new Repeater<QueuedSlot<StreamMessage> | ReplayedPage>(async (push, stop) => {
     const out = new Delivery((message) => {
       flow.pushed += 1;
       if (flow.page) flow.page.messages.push(message);
-      else push(message).catch(() => undefined);
+      else push(conflation.slot(message, flow.pushed - flow.consumed, message.membership === undefined)).catch(() => undefined);
       if (isFinal(message)) {
         flow.endPage();
         stop();
@@ -130,17 +132,17 @@ export function openStatusStream(
     await membershipChanges;
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
-  return takenOneByOne(stream, flow);
+  return takenOneByOne(stream, flow, conflation);
 }
 
 /**
- * The stream as its subscriber takes it. The sliding buffer drops the oldest when a subscriber falls behind: right for
- * live changes, wrong for a replay, which waits instead while too many of its events are not yet taken (Flow). A
- * replayed page is one item of the queue (the repeater's push makes several promises: per event, a tenth of a
- * replay's CPU), handed out event by event. Events are taken in the slices every stream shares (event-loop-turns.ts),
- * so a burst to many subscribers lets sockets and timers through between slices.
+ * The stream as its subscriber takes it. One that falls behind gets a status's newest change in place of its waiting
+ * one (conflating-buffer.ts), the oldest dropped past the buffer: right for live changes, wrong for a replay, which
+ * waits instead while too many of its events are not yet taken (Flow). A replayed page is one item of the queue (the
+ * repeater's push makes several promises: per event, a tenth of a replay's CPU), handed out event by event. Events are
+ * taken in the slices every stream shares (event-loop-turns.ts), so sockets and timers get through between slices.
  */
-function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flow): AsyncIterable<StreamMessage> {
+function takenOneByOne(stream: Repeater<QueuedSlot<StreamMessage> | ReplayedPage>, flow: Flow, conflation: Conflation<StreamMessage>): AsyncIterable<StreamMessage> {
   return {
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
@@ -159,7 +161,9 @@ function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flo
           return next();
         }
         flow.taken();
-        return result as IteratorResult<StreamMessage>;
+        // An emptied slot (a newer change of its status took its place further on) is skipped.
+        const message = conflation.take(result.value);
+        return message === undefined ? next() : { value: message, done: false };
       };
       return {
         next: () => streamTurns.next()?.then(next) ?? next(),
@@ -283,13 +287,10 @@ class StreamStart {
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
 const REPLAY_WINDOW = 1_000;
 
-/**
- * Counts what went into a stream and what its subscriber took, so a replay can wait for room; and gathers what a
- * replayed page sends into one item of the queue.
- */
+/** Counts what went into a stream and what its subscriber took (room for a replay; conflation); gathers replayed pages. */
 class Flow {
   pushed = 0;
-  private consumed = 0;
+  consumed = 0;
   private waiting: (() => void)[] = [];
   closed = false;
   /** The page being gathered, while a replayed page is sent. */

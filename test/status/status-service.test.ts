@@ -281,3 +281,44 @@ describe('answers at once from the cache', () => {
     expect(service.cachedFleetwiseRegistration(members[0]!, 'us-east-1')).toBeUndefined();
   });
 });
+
+describe("an operation's reads of the organization's shape (forCaller)", () => {
+  /** Services whose ListTagsForResource runs until the signal its call was given aborts, recording what it was given. */
+  function tagsUntilAborted(): { aws: AwsServices; given: { signal: AbortSignal; deadlineMs?: number }[] } {
+    const [base] = recordingAws();
+    const given: { signal: AbortSignal; deadlineMs?: number }[] = [];
+    const aws: AwsServices = {
+      ...base,
+      withSignal: (signal, options) => {
+        given.push({ signal, ...options });
+        return {
+          ...aws,
+          listTagsForResource: () =>
+            new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('the call was cut')), { once: true })),
+        };
+      },
+    };
+    return { aws, given };
+  }
+
+  it("carries the caller's deadline to a tag read's AWS call, and stops it when the caller goes", async () => {
+    const { aws, given } = tagsUntilAborted();
+    const caller = new AbortController();
+    const service = serviceOver(aws).forCaller({ signal: caller.signal, awsDeadlineMs: 2_500 });
+    const answer = service.shape.tags([members[0]!]);
+    expect(given).toHaveLength(1);
+    expect(given[0]!.deadlineMs).toBe(2_500);
+    expect(given[0]!.signal.aborted).toBe(false);
+
+    // The only waiter has gone: the load's signal aborts, and the read answers what its cut call answered.
+    caller.abort(new Error('caller gone'));
+    expect(await answer).toEqual([new Error('the call was cut')]);
+    expect(given[0]!.signal.aborted).toBe(true);
+  });
+
+  it('reads tags with the shared services for the server itself (no caller): nothing cuts them', async () => {
+    const { aws, given } = tagsUntilAborted();
+    expect(await serviceOver(aws).shape.tags([members[0]!])).toEqual([expect.objectContaining({ value: [] })]);
+    expect(given).toHaveLength(0);
+  });
+});
