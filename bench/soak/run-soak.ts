@@ -301,6 +301,12 @@ export function soakFailures(report: SoakReport): string[] {
   const { behindBy, examples } = report.finalStates;
   if (Object.keys(behindBy).length > 0) failures.push(`subscribers missed final states (${JSON.stringify(behindBy)}): ${examples.join(' | ')}`);
   if (report.rssEndMb > 1.5 * report.rssStartMb + 50) failures.push(`RSS grew from ${report.rssStartMb} MB to ${report.rssEndMb} MB`);
+  // Flat, as the issue asks: the last window no slower than the first (which holds the cold start) by half, give or take a slice.
+  if (report.eventLoopP99LastMs > 1.5 * report.eventLoopP99FirstMs + 100) {
+    failures.push(`event-loop delay p99 grew from ${report.eventLoopP99FirstMs} ms to ${report.eventLoopP99LastMs} ms`);
+  }
+  // A failure of statusgraph's own (a poll that failed not because of AWS) is logged at error level: each is a bug.
+  if (report.errorLogs > 0) failures.push(`${report.errorLogs} error-level log lines from statusgraph`);
   if ((report.readyAtEnd as { status?: string }).status !== 'ready') failures.push(`/readyz at the end: ${JSON.stringify(report.readyAtEnd)}`);
   return failures;
 }

@@ -16,6 +16,7 @@ import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
 import { streamTurns } from './event-loop-turns.js';
 import { FollowedRequests } from './followed-requests.js';
+import { Delivery } from './stream-delivery.js';
 import { StreamWatches } from './stream-watches.js';
 import { watchKey } from './watchable-kinds.js';
 
@@ -123,7 +124,7 @@ export function openStatusStream(
         })
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-    start.replay(flow, stop);
+    void start.replay(flow, stop);
     if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
     await stop;
     stopFollowing?.();
@@ -192,15 +193,20 @@ function watchPages(
 ): void {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
+  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
+  out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
+  const replays: Promise<void>[] = [];
   const watchPage = async (accountIds: readonly string[]) => {
     const pageStart = new StreamStart(out, forAccounts(options, accountIds));
     const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
     for (const target of fresh) startOf.set(watchKey(target), pageStart);
     await watches.add(fresh);
-    pageStart.replay(flow, stop);
+    replays.push(pageStart.replay(flow, stop));
   };
   pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
     .then(() => watched, (error: unknown) => stop(error))
+    .then(() => Promise.all(replays))
+    .then(() => (out.holdCursorsAt = undefined))
     .catch(() => undefined);
 }
 
@@ -259,14 +265,14 @@ class StreamStart {
    * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
    * last cursor), never a half replay; a catch-up goes on with the current state.
    */
-  replay(flow: Flow, stop: () => void): void {
+  replay(flow: Flow, stop: () => void): Promise<void> {
     const { gate } = this;
     const replay = this.options.resume ?? this.options.catchUp;
-    if (!gate || !replay) return;
+    if (!gate || !replay) return Promise.resolve();
     const caughtUp = () => {
       for (const message of this.waitingCurrent.splice(0)) this.current(message);
     };
-    void replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+    return replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
       if (this.options.resume) return stop();
       gate.caughtUp();
       caughtUp();
@@ -343,56 +349,4 @@ async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeM
     });
   }
   gate.caughtUp();
-}
-
-/**
- * What goes out to the subscriber: drops a reading equal to the last one it got for that status (the current-state read
- * and a change heard meanwhile can say the same), marks the first message of a status whose account entered, and
- * ends a status whose account left with a `left` message carrying its last state.
- */
-class Delivery {
-  private readonly lastSent = new Map<string, StreamMessage>();
-  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
-  newestCursor: string | undefined;
-  /** Keys of statuses whose account just entered: their first message says so. */
-  private readonly entering = new Set<string>();
-
-  constructor(private readonly push: (message: StreamMessage) => void) {}
-
-  send(message: StreamMessage): void {
-    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
-      this.newestCursor = message.cursor;
-    }
-    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
-  }
-
-  once(message: StreamMessage): void {
-    const last = this.lastSent.get(message.key);
-    if (last && readingOf(last) === readingOf(message)) return;
-    this.lastSent.set(message.key, message);
-    this.send(message);
-  }
-
-  /** Whether anything was sent for this status (and not forgotten by its account leaving). */
-  hasSent(key: string): boolean {
-    return this.lastSent.has(key);
-  }
-
-  enter(targets: readonly WatchTarget[]): void {
-    for (const target of targets) this.entering.add(watchKey(target));
-  }
-
-  left(target: WatchTarget): void {
-    const key = watchKey(target);
-    const last = this.lastSent.get(key);
-    const current = last && !last.failure ? (last.current ?? null) : null;
-    this.lastSent.delete(key);
-    this.entering.delete(key);
-    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
-  }
-}
-
-/** What a message says about its status, to drop a repeat of what the subscriber already has. */
-function readingOf(message: StatusChangeMessage): string {
-  return message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
 }
