@@ -86,7 +86,7 @@ export function checkFinalStates(
       behind = true;
       const created = createdAccounts.has(key.split(':')[1]!) ? 'created account, ' : '';
       behindKeys.set(key, `${created}${seen === 'nothing' ? 'nothing' : seen?.startsWith('error ') ? seen : 'another value'}`);
-      if (examples.length < 10) examples.push(`${key}: saw ${seen}, final ${value}`);
+      if (examples.length < 10) examples.push(`${key}: saw ${seen}${seen?.startsWith('error ') ? ` (${subscriber.lastErrorMessages.get(key)})` : ''}, final ${value}`);
     }
     if (behind) subscribersBehind++;
   }

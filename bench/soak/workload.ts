@@ -17,7 +17,7 @@ const ACCOUNT_QUERY = `query One($id: AccountId!) { account(id: $id) { ${STATUS_
 const REGISTER = `mutation R($input: RegisterFleetwiseAccountInput!) { registerFleetwiseAccount(input: $input) { accountStatus fetchedAt } }`;
 const ENROLL = `mutation E($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status fetchedAt } }`;
 const CREATE = `mutation C($input: CreateAccountInput!) { createAccount(input: $input) { id state fetchedAt } }`;
-const WATCH_ALL = `subscription { accountStatusChanged { accountId source region current error { code } } }`;
+const WATCH_ALL = `subscription { accountStatusChanged { accountId source region current error { code message } } }`;
 /** graphql-ws operations per socket statusgraph allows. */
 const SUBSCRIPTIONS_PER_SOCKET = 100;
 /** The region `fleetwiseRegistration` answers without an argument (STATUSGRAPH_FLEETWISE_REGIONS' first). */
@@ -175,6 +175,8 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
 export class Subscriber {
   /** `<source>:<account>[:<region>]` → the last `current` received, or `error <code>` when the last event was an error. */
   readonly last = new Map<string, string | null>();
+  /** The message of the last event per status, when that event was an error (what a failed check shows). */
+  readonly lastErrorMessages = new Map<string, string>();
   events = 0;
   streamErrors = 0;
   #unsubscribe: (() => void) | undefined;
@@ -192,9 +194,11 @@ export class Subscriber {
           if (change.error) {
             observations.error('subscription event', { message: 'error event', extensions: { code: change.error.code } });
             this.last.set(key, `error ${change.error.code}`);
+            this.lastErrorMessages.set(key, change.error.message);
             return;
           }
           this.last.set(key, change.current ?? null);
+          this.lastErrorMessages.delete(key);
         },
         error: () => {
           this.streamErrors++;

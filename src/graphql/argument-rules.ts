@@ -16,9 +16,9 @@ export function accountIdsOrThrow(ids: readonly string[], field: string): readon
 
 /** Checks a region argument: malformed → BAD_USER_INPUT; well-formed but without FleetWise → REGION_NOT_SUPPORTED. */
 export function fleetwiseRegionOrThrow(ctx: GraphQLContext, region: string | undefined | null, field = 'region'): string {
-  const chosen = region ?? ctx.services.status.fleetwiseRegions[0]!;
+  const chosen = region ?? ctx.reader.fleetwiseRegions[0]!;
   if (!isRegionName(chosen)) throw badUserInput(`${field} must be an AWS region name such as us-east-1.`, field);
-  if (!ctx.services.status.isFleetwiseRegion(chosen)) {
+  if (!ctx.reader.isFleetwiseRegion(chosen)) {
     throw new GraphQLError(`IoT FleetWise is not offered in ${chosen}.`, {
       extensions: { code: ErrorCode.REGION_NOT_SUPPORTED, region: chosen },
     });

@@ -3,6 +3,7 @@
 import {
   StatusReader,
   type BatchObserver,
+  type StatusCaller,
   type Loaders,
   type StatusHistory,
   type StatusPubSub,
@@ -26,6 +27,7 @@ export interface GraphQLContext {
   readonly reader: StatusReader;
   /** The reader's loaders, for the reads that batch by themselves (the org-wide summary). */
   readonly loaders: Loaders;
+  /** The domain's services; `status` is the operation's caller's view of it (the reader's `service`). */
   readonly services: GraphQLServices;
   /** Correlates log lines of one operation. */
   readonly requestId: string;
@@ -38,36 +40,42 @@ export interface GraphQLContext {
   renewLoaders(): void;
 }
 
-/** The operation's caller, as its status reads see it (StatusService.forCaller). */
-export interface OperationCaller {
-  /** Aborts when the caller has gone (the HTTP client hung up, the subscription ended): its reads stop retrying AWS. */
-  readonly signal: AbortSignal;
-  /** How long each AWS call of its reads may wait (the query deadline). */
-  readonly awsDeadlineMs?: number;
-}
+/**
+ * The operation's caller, as its status reads see it (StatusService.forCaller): its signal (read only when a read goes
+ * to AWS) and the query deadline.
+ */
+export type OperationCaller = StatusCaller;
 
 export function createGraphQLContext(services: GraphQLServices, requestId: string, onBatch?: BatchObserver, caller?: OperationCaller): GraphQLContext {
-  const status = caller ? services.status.forCaller(caller.signal, caller.awsDeadlineMs === undefined ? {} : { awsDeadlineMs: caller.awsDeadlineMs }) : services.status;
-  return new RequestContext(caller ? { ...services, status } : services, requestId, onBatch);
+  return new RequestContext(services, requestId, onBatch, caller);
 }
 
 /**
- * A class, with `reader` and `loaders` getters on its prototype, because Apollo Server hands resolvers a copy of the context made
- * with Object.assign: a getter of the object's own would run at the copy (making every loader for every request) and
- * be frozen into the copy as a plain value. Own fields are copied as they are; the getter stays lazy on the copy.
+ * A class, with `reader`, `loaders` and `services` getters on its prototype, because Apollo Server hands resolvers a
+ * copy of the context made with Object.assign: a getter of the object's own would run at the copy (making every
+ * loader for every request) and be frozen into the copy as a plain value. Own fields are copied as they are; the
+ * getters stay lazy on the copy. Nothing per caller is made before a resolver needs it: a warm request, answered
+ * from the cache, makes no view of the status service (and so never reads its caller's signal).
  */
 class RequestContext implements GraphQLContext {
   /** Made on first use: an operation that reads no status (a mutation's input error) makes none. */
   private currentReader: StatusReader | undefined = undefined;
+  /** The services with the caller's view of `status`, made on first use. */
+  private callerServices: GraphQLServices | undefined = undefined;
 
   constructor(
-    readonly services: GraphQLServices,
+    private readonly sharedServices: GraphQLServices,
     readonly requestId: string,
     private readonly onBatch: BatchObserver | undefined,
+    private readonly operationCaller: OperationCaller | undefined,
   ) {}
 
   get reader(): StatusReader {
-    return (this.currentReader ??= new StatusReader(this.services.status, this.onBatch));
+    return (this.currentReader ??= new StatusReader(this.sharedServices.status, this.onBatch, this.operationCaller));
+  }
+
+  get services(): GraphQLServices {
+    return (this.callerServices ??= this.operationCaller ? { ...this.sharedServices, status: this.reader.service } : this.sharedServices);
   }
 
   get loaders(): Loaders {

@@ -184,13 +184,13 @@ function contextFactory(options: StatusGraphServerOptions): (requestId: string, 
   const { status, watcher, pubsub, history, metrics } = options;
   const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
-  const deadline = options.queryDeadlineMs === undefined ? {} : { awsDeadlineMs: options.queryDeadlineMs };
   return (requestId, principal) => {
-    const { signal, cancel } = operationCancel();
-    return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, { signal, ...deadline }), {
+    // The operation's caller for its status reads: its signal is made only if a read goes to AWS.
+    const operation = operationCancel(options.queryDeadlineMs);
+    return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, operation), {
       principal,
       caller: principal.name,
-      cancel,
+      cancel: operation.cancel,
     });
   };
 }

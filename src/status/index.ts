@@ -14,6 +14,7 @@ export {
 } from './status-service.js';
 export { createLoaders, type Loaders, type BatchObserver } from './create-loaders.js';
 export { StatusReader, type Answer } from './status-reader.js';
+export type { StatusCaller } from './status-context.js';
 export { StatusWatcher, type StatusChangeMessage, type StatusFailure, type Watch } from './status-watcher.js';
 export { openStatusStream, type StatusStreamOptions, type StreamMessage } from './status-stream.js';
 export { directoryRefreshOf, followFilter, type MembershipChange } from './filter-membership.js';

@@ -26,16 +26,26 @@ export interface StatusContext {
   /** What reads through this context count as in history: queries, or polls (StatusService.forPolling()). */
   readonly observedBy: ObservedBy;
   /**
-   * The caller's signal, in a context made for one operation (StatusService.forCaller()): it aborts when the caller
-   * has gone, and a load no other caller waits for then stops its AWS calls (in-flight-loads.ts, aws/call.ts).
+   * The operation's caller, in a context made for one operation (StatusService.forCaller()): its signal aborts when
+   * the caller has gone, and a load no other caller waits for then stops its AWS calls (in-flight-loads.ts,
+   * aws/call.ts); its deadline bounds each AWS call of its reads.
    */
-  readonly callerSignal?: AbortSignal;
+  readonly caller?: StatusCaller;
   /**
    * In the polling context: per watch key, the value last published before this instance took its lease over, told
    * to history with the first reading that differs (StatusService.handedOver(); history-port.ts `previous`).
    */
   readonly publishedBefore?: Map<string, string | null>;
-  /** With callerSignal: how long each AWS call of the caller's reads may wait for AWS (StatusService.forCaller()). */
+}
+
+/**
+ * Who an operation's reads are for. `signal` is read only when a read goes to AWS (a cache load), so a caller may make
+ * it on first use: a warm request, answered from the cache, then makes no AbortController at all.
+ */
+export interface StatusCaller {
+  /** Aborts when the caller has gone (the HTTP client hung up, the subscription ended): its reads stop retrying AWS. */
+  readonly signal: AbortSignal;
+  /** How long each AWS call of its reads may wait for AWS (the query deadline). @default no deadline */
   readonly awsDeadlineMs?: number;
 }
 
@@ -70,17 +80,30 @@ export function load<T>(
   ttlMs: (value: T) => number,
   found?: (value: T) => readonly Found[],
 ): Promise<Cached<T>> {
-  const { aws, cache, refusals, ttl, callerSignal, awsDeadlineMs } = context;
-  const options: LoadOptions<T> = {
+  const { refusals, ttl } = context;
+  return callerLoad(context, key, fetch, ttlMs, {
     // A member's refusal of its role lasts (access-refusals.ts); other settled refusals are asked again soon.
     failureTtlMs: (error: unknown) =>
       refusals.failureTtlMs(error) ?? (error instanceof AwsCallError && !error.retryable ? ttl.transitionalMs : undefined),
     // History hears what the read found once it is stored: a read a mutation made stale is never recorded.
     ...(found ? { onStored: (value: T) => observed(context, found(value)) } : {}),
-  };
-  if (!callerSignal) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
-  const wait = awsDeadlineMs === undefined ? {} : { deadlineMs: awsDeadlineMs };
-  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal, wait)), ttlMs, { ...options, signal: callerSignal });
+  });
+}
+
+/**
+ * A cache load for the caller, if any: `fetch` gets services whose calls carry the caller's deadline and stop once
+ * every caller waiting for this load has gone (its signal read only now); without a caller, the shared services.
+ */
+export function callerLoad<T>(
+  { aws, cache, caller }: Pick<StatusContext, 'aws' | 'cache' | 'caller'>,
+  key: string,
+  fetch: (aws: AwsServices) => Promise<T>,
+  ttlMs: (value: T) => number,
+  options: Omit<LoadOptions<T>, 'signal'>,
+): Promise<Cached<T>> {
+  if (!caller) return cache.getOrLoad(key, () => fetch(aws), ttlMs, options);
+  const wait = caller.awsDeadlineMs === undefined ? {} : { deadlineMs: caller.awsDeadlineMs };
+  return cache.getOrLoad(key, (loadSignal) => fetch(aws.withSignal(loadSignal, wait)), ttlMs, { ...options, signal: caller.signal });
 }
 
 /** Runs one lookup per key concurrently; a failure answers its own key only. */

@@ -31,7 +31,7 @@ import { NotInOrganizationError } from './not-in-organization.js';
 import { OrganizationShape } from './organization-shape.js';
 import { refreshingCache } from './refreshing-cache.js';
 import type { Cached, StatusCache } from './status-cache.js';
-import { asError, load, settleEach, type BatchResult } from './status-context.js';
+import { asError, load, settleEach, type BatchResult, type StatusCaller } from './status-context.js';
 import * as mutations from './status-mutations.js';
 import type { MutationContext, MutationOrigin } from './status-mutations.js';
 import { ttlFor, ttlForAll, type TtlPolicy } from './ttl.js';
@@ -145,8 +145,7 @@ export class StatusService {
 
   /** This service, its reads recorded in history as polls (the StatusWatcher reads through it). */
   forPolling(): StatusService {
-    const context: MutationContext = { ...this.context, observedBy: 'poll' satisfies ObservedBy, publishedBefore: new Map() };
-    return Object.create(this, { context: { value: context } }) as StatusService;
+    return this.withContext({ ...this.context, observedBy: 'poll' satisfies ObservedBy, publishedBefore: new Map() });
   }
 
   /** A poller took a lease over: the value last published (undefined: forget it), told history with the first read. */
@@ -157,14 +156,17 @@ export class StatusService {
   }
 
   /**
-   * This service for one operation: `signal` aborts when its caller has gone — the HTTP client hung up, the
-   * subscription ended — and then the AWS calls only it waits for stop retrying (in-flight-loads.ts, aws/call.ts);
-   * loads other callers still wait for go on. `awsDeadlineMs` bounds each AWS call its reads start: one that has not
-   * settled by then answers the throttling it was retrying, or DeadlineExceeded.
+   * This service for one operation (status-context.ts StatusCaller): once its caller has gone, the AWS calls only it
+   * waits for stop retrying (in-flight-loads.ts, aws/call.ts); loads others wait for go on. Its deadline bounds each
+   * AWS call its reads start: one not settled by then answers the throttling it was retrying, or DeadlineExceeded.
    */
-  forCaller(signal: AbortSignal, options: { readonly awsDeadlineMs?: number } = {}): StatusService {
-    const context: MutationContext = { ...this.context, callerSignal: signal, ...options };
-    return Object.create(this, { context: { value: context } }) as StatusService;
+  forCaller(caller: StatusCaller): StatusService {
+    return Object.assign(this.withContext({ ...this.context, caller }), { shape: this.shape.forCaller(caller) });
+  }
+
+  /** This service over another context. Assigned: an Object.create descriptor takes V8's slow path (seen in profiles). */
+  private withContext(context: MutationContext): StatusService {
+    return Object.assign(Object.create(this) as StatusService, { context });
   }
 
   /** Told which statuses a mutation changed, so the pollers watching them look again now. */
@@ -211,8 +213,7 @@ export class StatusService {
 
   private refreshingKeys(seen: ReadonlyMap<string, number>): StatusService {
     if (seen.size === 0) return this;
-    const context: MutationContext = { ...this.context, cache: refreshingCache(this.context.cache, seen) };
-    return Object.create(this, { context: { value: context } }) as StatusService;
+    return this.withContext({ ...this.context, cache: refreshingCache(this.context.cache, seen) });
   }
 
   // ---- reads (batch functions) --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 // an entering account's statuses start with their current state marked `entered`, a leaving account's each end with a
 // `left` message, after which nothing more of it is sent.
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import { Conflation, type QueuedSlot } from './conflating-buffer.js';
 import type { StatusEventFilter, StatusHistory } from './history-port.js';
 import { replayAfter, ResumeGate } from './history-stream.js';
 import type { MembershipChange } from './filter-membership.js';
@@ -15,6 +16,7 @@ import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
 import { streamTurns } from './event-loop-turns.js';
 import { FollowedRequests } from './followed-requests.js';
+import { Delivery } from './stream-delivery.js';
 import { StreamWatches } from './stream-watches.js';
 import { watchKey } from './watchable-kinds.js';
 
@@ -73,11 +75,12 @@ export function openStatusStream(
   const isFinal = options.isFinal ?? (() => false);
   const { resume } = options;
   const flow = new Flow();
-  const stream = new Repeater<StreamMessage | ReplayedPage>(async (push, stop) => {
+  const conflation = new Conflation<StreamMessage>();
+  const stream = new Repeater<QueuedSlot<StreamMessage> | ReplayedPage>(async (push, stop) => {
     const out = new Delivery((message) => {
       flow.pushed += 1;
       if (flow.page) flow.page.messages.push(message);
-      else push(message).catch(() => undefined);
+      else push(conflation.slot(message, flow.pushed - flow.consumed, message.membership === undefined)).catch(() => undefined);
       if (isFinal(message)) {
         flow.endPage();
         stop();
@@ -121,7 +124,7 @@ export function openStatusStream(
         })
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-    start.replay(flow, stop);
+    void start.replay(flow, stop);
     if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
     await stop;
     stopFollowing?.();
@@ -130,17 +133,17 @@ export function openStatusStream(
     await membershipChanges;
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
-  return takenOneByOne(stream, flow);
+  return takenOneByOne(stream, flow, conflation);
 }
 
 /**
- * The stream as its subscriber takes it. The sliding buffer drops the oldest when a subscriber falls behind: right for
- * live changes, wrong for a replay, which waits instead while too many of its events are not yet taken (Flow). A
- * replayed page is one item of the queue (the repeater's push makes several promises: per event, a tenth of a
- * replay's CPU), handed out event by event. Events are taken in the slices every stream shares (event-loop-turns.ts),
- * so a burst to many subscribers lets sockets and timers through between slices.
+ * The stream as its subscriber takes it. One that falls behind gets a status's newest change in place of its waiting
+ * one (conflating-buffer.ts), the oldest dropped past the buffer: right for live changes, wrong for a replay, which
+ * waits instead while too many of its events are not yet taken (Flow). A replayed page is one item of the queue (the
+ * repeater's push makes several promises: per event, a tenth of a replay's CPU), handed out event by event. Events are
+ * taken in the slices every stream shares (event-loop-turns.ts), so sockets and timers get through between slices.
  */
-function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flow): AsyncIterable<StreamMessage> {
+function takenOneByOne(stream: Repeater<QueuedSlot<StreamMessage> | ReplayedPage>, flow: Flow, conflation: Conflation<StreamMessage>): AsyncIterable<StreamMessage> {
   return {
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]();
@@ -159,7 +162,9 @@ function takenOneByOne(stream: Repeater<StreamMessage | ReplayedPage>, flow: Flo
           return next();
         }
         flow.taken();
-        return result as IteratorResult<StreamMessage>;
+        // An emptied slot (a newer change of its status took its place further on) is skipped.
+        const message = conflation.take(result.value);
+        return message === undefined ? next() : { value: message, done: false };
       };
       return {
         next: () => streamTurns.next()?.then(next) ?? next(),
@@ -188,15 +193,20 @@ function watchPages(
 ): void {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
+  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
+  out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
+  const replays: Promise<void>[] = [];
   const watchPage = async (accountIds: readonly string[]) => {
     const pageStart = new StreamStart(out, forAccounts(options, accountIds));
     const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
     for (const target of fresh) startOf.set(watchKey(target), pageStart);
     await watches.add(fresh);
-    pageStart.replay(flow, stop);
+    replays.push(pageStart.replay(flow, stop));
   };
   pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
     .then(() => watched, (error: unknown) => stop(error))
+    .then(() => Promise.all(replays))
+    .then(() => (out.holdCursorsAt = undefined))
     .catch(() => undefined);
 }
 
@@ -255,14 +265,14 @@ class StreamStart {
    * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
    * last cursor), never a half replay; a catch-up goes on with the current state.
    */
-  replay(flow: Flow, stop: () => void): void {
+  replay(flow: Flow, stop: () => void): Promise<void> {
     const { gate } = this;
     const replay = this.options.resume ?? this.options.catchUp;
-    if (!gate || !replay) return;
+    if (!gate || !replay) return Promise.resolve();
     const caughtUp = () => {
       for (const message of this.waitingCurrent.splice(0)) this.current(message);
     };
-    void replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+    return replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
       if (this.options.resume) return stop();
       gate.caughtUp();
       caughtUp();
@@ -283,13 +293,10 @@ class StreamStart {
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
 const REPLAY_WINDOW = 1_000;
 
-/**
- * Counts what went into a stream and what its subscriber took, so a replay can wait for room; and gathers what a
- * replayed page sends into one item of the queue.
- */
+/** Counts what went into a stream and what its subscriber took (room for a replay; conflation); gathers replayed pages. */
 class Flow {
   pushed = 0;
-  private consumed = 0;
+  consumed = 0;
   private waiting: (() => void)[] = [];
   closed = false;
   /** The page being gathered, while a replayed page is sent. */
@@ -342,56 +349,4 @@ async function replayInto(gate: ResumeGate, replay: AsyncGenerator<StatusChangeM
     });
   }
   gate.caughtUp();
-}
-
-/**
- * What goes out to the subscriber: drops a reading equal to the last one it got for that status (the current-state read
- * and a change heard meanwhile can say the same), marks the first message of a status whose account entered, and
- * ends a status whose account left with a `left` message carrying its last state.
- */
-class Delivery {
-  private readonly lastSent = new Map<string, StreamMessage>();
-  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
-  newestCursor: string | undefined;
-  /** Keys of statuses whose account just entered: their first message says so. */
-  private readonly entering = new Set<string>();
-
-  constructor(private readonly push: (message: StreamMessage) => void) {}
-
-  send(message: StreamMessage): void {
-    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
-      this.newestCursor = message.cursor;
-    }
-    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
-  }
-
-  once(message: StreamMessage): void {
-    const last = this.lastSent.get(message.key);
-    if (last && readingOf(last) === readingOf(message)) return;
-    this.lastSent.set(message.key, message);
-    this.send(message);
-  }
-
-  /** Whether anything was sent for this status (and not forgotten by its account leaving). */
-  hasSent(key: string): boolean {
-    return this.lastSent.has(key);
-  }
-
-  enter(targets: readonly WatchTarget[]): void {
-    for (const target of targets) this.entering.add(watchKey(target));
-  }
-
-  left(target: WatchTarget): void {
-    const key = watchKey(target);
-    const last = this.lastSent.get(key);
-    const current = last && !last.failure ? (last.current ?? null) : null;
-    this.lastSent.delete(key);
-    this.entering.delete(key);
-    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
-  }
-}
-
-/** What a message says about its status, to drop a repeat of what the subscriber already has. */
-function readingOf(message: StatusChangeMessage): string {
-  return message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
 }

@@ -8,7 +8,7 @@ import { countOf, startStack, type Stack } from '../support/stack.js';
 import { record, wsClient } from '../support/ws.js';
 
 const WHOLE_ORGANIZATION = /* GraphQL */ `
-  subscription { accountStatusChanged { accountId source current error { code } } }
+  subscription { accountStatusChanged { cursor accountId source current error { code } } }
 `;
 
 /** ListAccounts answers 20 accounts a page: 46 accounts are three pages. */
@@ -59,6 +59,11 @@ describe('a whole-organization subscription on a cold server', () => {
     const everyStatus = directory.flatMap((id) => ['FLEETWISE_REGISTRATION', 'COMPUTE_OPTIMIZER_ENROLLMENT', 'CREATION_REQUEST'].map((source) => `${id} ${source}`));
     await expect.poll(() => everyStatus.filter((each) => !sent().has(each)), { timeout: 20_000 }).toEqual([]);
     events.unsubscribe();
+    // Cursors never go backwards, though each page catches up from history on its own: a client that resumes after the
+    // last cursor it saw must miss nothing (a later page's earlier events went out after an earlier page's later ones).
+    const cursors = events.events.flatMap((event) => (event.accountStatusChanged.cursor == null ? [] : [Number(event.accountStatusChanged.cursor)]));
+    expect(cursors.length).toBeGreaterThan(0);
+    expect(cursors.filter((cursor, index) => index > 0 && cursor < cursors[index - 1]!)).toEqual([]);
 
     // What opening the stream after the whole directory cost (measured on this organization): each ListAccounts
     // page once, one org-wide enrollment scan, one read of the creation index, one AssumeRole and one FleetWise read

@@ -117,3 +117,59 @@ describe('a resumed status stream', () => {
     await stream.return?.();
   });
 });
+
+describe('a live status stream whose subscriber falls behind', () => {
+  const STATUSES = 1_500;
+  const targets: WatchTarget[] = Array.from({ length: STATUSES }, (_, index) => ({ kind: 'enrollment', accountId: String(100_000_000_000 + index) }));
+  const change = (target: WatchTarget, cursor: number, reading: { previous?: string | null; current?: string | null; failure?: StatusChangeMessage['failure'] }): StatusChangeMessage => ({
+    key: watchKey(target),
+    target,
+    changedAt: new Date().toISOString(),
+    cursor: String(cursor),
+    ...reading,
+  });
+  const outage = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', code: 'InternalError', message: 'down', retryable: true, throttled: false };
+
+  it('gets each status newest change in place of the one still waiting, in cursor order, with the value it had before', async () => {
+    const pubsub = new InProcessPubSub();
+    const stream = openStatusStream(watcher, pubsub, targets)[Symbol.asyncIterator]();
+    // The first message is taken: the stream is open and listening.
+    const first = stream.next();
+    await turns(3);
+    let cursor = 0;
+    // A fault, then the recovery, while the subscriber takes nothing (a busy process): two changes per status.
+    for (const target of targets) await pubsub.publish(watcher.topicOf(target), change(target, ++cursor, { previous: 'Active', failure: outage }));
+    for (const target of targets) await pubsub.publish(watcher.topicOf(target), change(target, ++cursor, { current: 'Active' }));
+
+    const received = [(await first).value as StatusChangeMessage];
+    while (received.length < STATUSES * 2) {
+      const next = await Promise.race([stream.next(), turns(5).then(() => undefined)]);
+      if (!next) break;
+      received.push(next.value);
+    }
+    const last = new Map(received.map((message) => [message.key, message]));
+    // Every status ends on its recovery; fewer than two messages per status went out (the backlog was conflated).
+    expect(last.size).toBe(STATUSES);
+    for (const message of last.values()) expect(message.current).toBe('Active');
+    expect(received.length).toBeLessThan(STATUSES * 2);
+    // A change that took the place of an error the subscriber never got says what it had before that error.
+    const gotError = new Set(received.filter((message) => message.failure).map((message) => message.key));
+    const merged = received.filter((message) => !message.failure && !gotError.has(message.key));
+    expect(merged.length).toBeGreaterThan(0);
+    expect(merged.every((message) => message.previous === 'Active')).toBe(true);
+    const cursors = received.map((message) => Number(message.cursor));
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    await stream.return?.();
+  });
+
+  it('gets every change when it keeps up', async () => {
+    const pubsub = new InProcessPubSub();
+    const stream = openStatusStream(watcher, pubsub, targets.slice(0, 1))[Symbol.asyncIterator]();
+    const next = stream.next();
+    await turns(3);
+    await pubsub.publish(watcher.topicOf(targets[0]!), change(targets[0]!, 1, { previous: 'Active', failure: outage }));
+    await pubsub.publish(watcher.topicOf(targets[0]!), change(targets[0]!, 2, { current: 'Active' }));
+    expect([(await next).value.cursor, (await stream.next()).value.cursor]).toEqual(['1', '2']);
+    await stream.return?.();
+  });
+});

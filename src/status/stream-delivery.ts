@@ -1,0 +1,66 @@
+// What goes out to one subscriber of a status stream (status-stream.ts): repeats dropped, the first message of an
+// entering account marked, a leaving account's statuses ended, and the newest cursor sent remembered — or, while a
+// cold whole-organization stream still catches its pages up from history, every cursor held at the stream's start.
+import type { StatusChangeMessage } from './status-watcher.js';
+import type { StreamMessage } from './status-stream.js';
+import type { WatchTarget } from './status-service.js';
+import { watchKey } from './watchable-kinds.js';
+
+/**
+ * What goes out to the subscriber: drops a reading equal to the last one it got for that status (the current-state read
+ * and a change heard meanwhile can say the same), marks the first message of a status whose account entered, and
+ * ends a status whose account left with a `left` message carrying its last state.
+ */
+export class Delivery {
+  private readonly lastSent = new Map<string, StreamMessage>();
+  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
+  newestCursor: string | undefined;
+  /**
+   * While set, every cursor sent is this one (the stream's start): a cold whole-organization stream catches each page of
+   * the directory up from history on its own, so a later page's earlier events go out after an earlier page's later
+   * ones — a client resuming after the last cursor it saw would miss them. Resuming after the start misses nothing.
+   */
+  holdCursorsAt: string | undefined;
+  /** Keys of statuses whose account just entered: their first message says so. */
+  private readonly entering = new Set<string>();
+
+  constructor(private readonly push: (message: StreamMessage) => void) {}
+
+  send(sent: StreamMessage): void {
+    const message = this.holdCursorsAt !== undefined && sent.cursor !== undefined ? { ...sent, cursor: this.holdCursorsAt } : sent;
+    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
+      this.newestCursor = message.cursor;
+    }
+    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
+  }
+
+  once(message: StreamMessage): void {
+    const last = this.lastSent.get(message.key);
+    if (last && readingOf(last) === readingOf(message)) return;
+    this.lastSent.set(message.key, message);
+    this.send(message);
+  }
+
+  /** Whether anything was sent for this status (and not forgotten by its account leaving). */
+  hasSent(key: string): boolean {
+    return this.lastSent.has(key);
+  }
+
+  enter(targets: readonly WatchTarget[]): void {
+    for (const target of targets) this.entering.add(watchKey(target));
+  }
+
+  left(target: WatchTarget): void {
+    const key = watchKey(target);
+    const last = this.lastSent.get(key);
+    const current = last && !last.failure ? (last.current ?? null) : null;
+    this.lastSent.delete(key);
+    this.entering.delete(key);
+    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
+  }
+}
+
+/** What a message says about its status, to drop a repeat of what the subscriber already has. */
+function readingOf(message: StatusChangeMessage): string {
+  return message.failure ? `failure:${message.failure.code}` : `status:${message.current}`;
+}
