@@ -5,7 +5,9 @@
 // the peek-then-load rule lives here, once. What goes to AWS goes through the caller's view of the service
 // (StatusService.forCaller, made on the first such read: a warm request makes none), so the batch's AWS calls carry
 // the caller's deadline and stop when the caller goes.
+import { selectAccounts, type AccountFilter, type AccountSelection } from './account-filter.js';
 import { createLoaders, type BatchObserver, type Loaders } from './create-loaders.js';
+import type { AccountTag, OrganizationTree, Placements } from './organization-shape.js';
 import type { CreateAccountStatusRecord, EnrollmentStatusRecord, FleetwiseRegistrationRecord, OrganizationInfo, OrgAccount } from './records.js';
 import { readOrganizationStatuses, readStatusesOf, type AccountStatuses } from './organization-statuses.js';
 import type { Cached } from './status-cache.js';
@@ -95,5 +97,47 @@ export class StatusReader {
     const cached = this.shared.cachedDirectory();
     if (!cached) return readOrganizationStatuses(this.service, this.loaders);
     return { accounts: cached.value.accounts, statuses: await readStatusesOf(this.shared, this.loaders, cached.value.accounts) };
+  }
+
+  /** Each account's three statuses, from the cache or through the loaders; a status that failed is its Error. */
+  statusesOf(accounts: readonly OrgAccount[]): Promise<AccountStatuses[]> {
+    return readStatusesOf(this.shared, this.loaders, accounts);
+  }
+
+  /** The accounts of `accounts` a filter keeps (its tags, OU and statuses read for this caller), and those it could not judge. */
+  select(accounts: readonly OrgAccount[], filter: AccountFilter): Promise<AccountSelection> {
+    return selectAccounts(this.service, this.service.shape, accounts, filter);
+  }
+
+  /** Rejects with NotInOrganizationError when an id is not a member of the organization (the directory read for this caller). */
+  requireMembers(accountIds: readonly string[]): Promise<void> {
+    return this.service.requireMembers(accountIds);
+  }
+
+  /** The account whose credentials the server uses (learnt at start: no call per operation). */
+  viewerAccountId(): Promise<string> {
+    return this.shared.viewerAccountId();
+  }
+
+  /** The organization's tree of OUs: one walk, cached settled. */
+  tree(): Answer<OrganizationTree> {
+    return this.shared.shape.cachedTree() ?? this.service.shape.tree();
+  }
+
+  /** Each account's parent: from the accounts' Paths at no call, else from the one cached walk of the tree. */
+  placements(accounts: readonly OrgAccount[]): Promise<Placements> {
+    return this.service.shape.placements(accounts);
+  }
+
+  /** The account's tags (one ListTagsForResource, cached); a failed read rejects with its error. */
+  tags(accountId: string): Answer<readonly AccountTag[]> {
+    return this.shared.shape.cachedTags(accountId) ?? this.service.shape.tags([accountId]).then(([found]) => (found instanceof Error ? Promise.reject(found) : found!));
+  }
+
+  /** A creation request by its id; null when AWS has no such request. A failed read rejects with its error. */
+  async creationRequest(id: string): Promise<Cached<CreateAccountStatusRecord | null>> {
+    const [found] = await this.service.creationRequests([id]);
+    if (found instanceof Error) throw found;
+    return found!;
   }
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsCallError } from '../../src/aws/errors.js';
 import type { AwsServices, EnrollmentStatusRecord, OrgAccount } from '../../src/aws/types.js';
 import { InMemoryStatusCache } from '../../src/status/status-cache.js';
+import { StatusReader } from '../../src/status/status-reader.js';
 import { StatusService } from '../../src/status/status-service.js';
 
 const MANAGEMENT = '000000000000';
@@ -320,5 +321,44 @@ describe("an operation's reads of the organization's shape (forCaller)", () => {
     const { aws, given } = tagsUntilAborted();
     expect(await serviceOver(aws).shape.tags([members[0]!])).toEqual([expect.objectContaining({ value: [] })]);
     expect(given).toHaveLength(0);
+  });
+});
+
+describe("the per-request reader's reads of the organization's shape", () => {
+  it("answers cached tags and tree at once, and reads missing tags through the caller's view (its deadline)", async () => {
+    const [base, calls] = recordingAws();
+    const deadlines: (number | undefined)[] = [];
+    const aws: AwsServices = { ...base, withSignal: (_signal, options) => (deadlines.push(options?.deadlineMs), aws) };
+    const reader = new StatusReader(serviceOver(aws), undefined, { signal: new AbortController().signal, awsDeadlineMs: 1_500 });
+
+    const cold = reader.tags(members[0]!);
+    expect(cold).toBeInstanceOf(Promise);
+    expect((await cold).value).toEqual([]);
+    expect(deadlines).toEqual([1_500]);
+    // Now cached: answered at once, no promise and no call.
+    const warm = reader.tags(members[0]!);
+    expect(warm).not.toBeInstanceOf(Promise);
+    expect(calls.filter((call) => call.startsWith('ListTagsForResource'))).toHaveLength(1);
+
+    await reader.tree();
+    expect(reader.tree()).not.toBeInstanceOf(Promise);
+    expect(calls.filter((call) => call === 'ListRoots')).toHaveLength(1);
+  });
+
+  it("rejects with a tag read's own error, and a creation request's", async () => {
+    const [base] = recordingAws();
+    const denied = new AwsCallError({ service: 'organizations', operation: 'ListTagsForResource', code: 'AccessDeniedException', message: 'denied', retryable: false, throttled: false });
+    const aws: AwsServices = {
+      ...base,
+      listTagsForResource: async () => {
+        throw denied;
+      },
+      describeCreateAccountStatus: async () => {
+        throw denied;
+      },
+    };
+    const reader = new StatusReader(serviceOver(aws));
+    await expect(reader.tags(members[0]!)).rejects.toBe(denied);
+    await expect(reader.creationRequest('car-1234567890abcdef')).rejects.toBe(denied);
   });
 });

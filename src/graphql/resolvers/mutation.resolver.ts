@@ -38,7 +38,7 @@ export class MutationResolver {
       throw badUserInput(`input.iamRoleArn must be a role in account ${input.accountId}, the account being registered.`, 'input.iamRoleArn');
     }
     // An account outside the organization is NOT_FOUND before any call in it.
-    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
+    await orFieldError(ctx.reader.requireMembers([input.accountId]));
     const registered = await orFieldError(
       ctx.services.status.registerFleetwise({
         accountId: input.accountId,
@@ -60,13 +60,13 @@ export class MutationResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ComputeOptimizerEnrollment> {
     // Only the management account can enroll its members; learnt at start, so checking costs no AWS call.
-    if (input.includeMemberAccounts && input.accountId !== (await orFieldError(ctx.services.status.viewerAccountId()))) {
+    if (input.includeMemberAccounts && input.accountId !== (await orFieldError(ctx.reader.viewerAccountId()))) {
       throw badUserInput(
         'input.includeMemberAccounts applies to the management account only; this account is a member: leave it false.',
         'input.includeMemberAccounts',
       );
     }
-    await orFieldError(ctx.services.status.requireMembers([input.accountId]));
+    await orFieldError(ctx.reader.requireMembers([input.accountId]));
     const updated = await orFieldError(
       ctx.services.status.updateEnrollment({
         accountId: input.accountId,

@@ -2,13 +2,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver } from 'type-graphql';
 import type { AccountStatuses, Cached, OrgAccount } from '../../status/index.js';
 import { GraphQLError } from 'graphql';
-import {
-  readStatusesOf,
-  selectAccounts,
-  UnknownOrganizationalUnitError,
-  type AccountFilter,
-  type AccountSelection,
-} from '../../status/index.js';
+import { UnknownOrganizationalUnitError, type AccountFilter, type AccountSelection } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, ErrorCode, mapAnswer, orFieldError, toGraphQLError } from '../errors.js';
 import { AccountFilterInput, isEmptyFilter, toAccountFilter } from '../inputs/account-filter.input.js';
@@ -74,7 +68,7 @@ export class OrganizationResolver {
 /** The summary of the accounts a filter chose: their statuses read through the cache and the request's loaders. */
 export async function summaryOfAccounts(ctx: GraphQLContext, selection: AccountSelection, scopeId?: string): Promise<StatusSummary> {
   const { accounts, undecided } = selection;
-  const summary = buildSummary(ctx, accounts, await readStatusesOf(ctx.services.status, ctx.loaders, accounts), scopeId);
+  const summary = buildSummary(ctx, accounts, await ctx.reader.statusesOf(accounts), scopeId);
   return Object.assign(summary, { undecided: undecided.map((record) => UndecidedAccount.from(record)) });
 }
 
@@ -88,9 +82,8 @@ function buildSummary(
   statuses: readonly AccountStatuses[],
   scopeId?: string,
 ): StatusSummary {
-  const { status } = ctx.services;
   const sources: SourceSummary[] = [
-    ...status.fleetwiseRegions.map((region, index) =>
+    ...ctx.reader.fleetwiseRegions.map((region, index) =>
       summarize(StatusSource.FLEETWISE_REGISTRATION, statuses.map((each) => each.fleetwise[index]!), (record) =>
         record ? toEnum(RegistrationStatus, record.accountStatus) : undefined, region),
     ),
@@ -119,11 +112,10 @@ function buildSummary(
  * failure of the directory or the tree the field's error.
  */
 export async function filteredAccounts(ctx: GraphQLContext, filter: AccountFilter): Promise<AccountSelection> {
-  const { status } = ctx.services;
   if (filter.fleetwiseRegion !== undefined) fleetwiseRegionOrThrow(ctx, filter.fleetwiseRegion, 'filter.fleetwiseRegion');
   try {
     const directory = await ctx.reader.directory();
-    return await selectAccounts(status, status.shape, directory.value.accounts, filter);
+    return await ctx.reader.select(directory.value.accounts, filter);
   } catch (error) {
     if (error instanceof UnknownOrganizationalUnitError) {
       throw new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND, field: 'filter.organizationalUnitId' } });

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { parentFromPaths, placementMatcher, type OrgAccount, type OrganizationTree } from '../../status/index.js';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput, ErrorCode, orFieldError, toGraphQLError } from '../errors.js';
+import { badUserInput, ErrorCode, mapAnswer, orFieldError } from '../errors.js';
 import { AccountFilterInput, PARENT_ID_PATTERN, toAccountFilter } from '../inputs/account-filter.input.js';
 import { Account } from '../types/account.type.js';
 import { AccountConnection, Organization, StatusSummary } from '../types/organization.type.js';
@@ -21,8 +21,7 @@ import {
 import { checkPageSize, connectionOf, decodeCursor, filteredAccounts, summaryOfAccounts } from './organization.resolver.js';
 
 function tree(ctx: GraphQLContext): OrganizationTree | Promise<OrganizationTree> {
-  const { shape } = ctx.services.status;
-  return shape.cachedTree()?.value ?? orFieldError(shape.tree()).then((cached) => cached.value);
+  return mapAnswer(ctx.reader.tree(), (cached) => cached.value);
 }
 
 function unitsUnder(found: OrganizationTree, parentId: string): OrganizationalUnit[] {
@@ -141,11 +140,8 @@ export class AccountShapeResolver {
     nullable: true,
     description: 'The account\'s tags (one ListTagsForResource per account, cached); null with an error when they cannot be read.',
   })
-  async tags(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<Tag[]> {
-    const { shape } = ctx.services.status;
-    const found = shape.cachedTags(account.id) ?? (await shape.tags([account.id]))[0]!;
-    if (found instanceof Error) throw toGraphQLError(found);
-    return found.value.map((tag) => Object.assign(new Tag(), tag));
+  tags(@Root() account: Account, @Ctx() ctx: GraphQLContext): Tag[] | Promise<Tag[]> {
+    return mapAnswer(ctx.reader.tags(account.id), (found) => found.value.map((tag) => Object.assign(new Tag(), tag)));
   }
 }
 
@@ -155,7 +151,7 @@ async function parentOf(ctx: GraphQLContext, account: Account): Promise<string |
   const fromPaths = parentFromPaths(record);
   if (fromPaths !== undefined) return fromPaths;
   const directory = await orFieldError(Promise.resolve(ctx.reader.directory()));
-  return (await orFieldError(ctx.services.status.shape.placements(directory.value.accounts))).get(account.id);
+  return (await orFieldError(ctx.reader.placements(directory.value.accounts))).get(account.id);
 }
 
 @Resolver(() => StatusSummary)
@@ -172,7 +168,7 @@ export class StatusSummaryByUnitResolver {
   ): Promise<OrganizationalUnitSummary[]> {
     const found = await tree(ctx);
     const { accounts } = summary.scope;
-    const placements = await orFieldError(ctx.services.status.shape.placements(accounts));
+    const placements = await orFieldError(ctx.reader.placements(accounts));
     const scopeId = summary.scope.parentId ?? found.root.id;
     const scopeDepth = found.units.get(scopeId)?.chain.length ?? 0;
     const units = wholeTree

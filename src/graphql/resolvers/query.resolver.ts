@@ -13,7 +13,7 @@ import { Organization } from '../types/organization.type.js';
 export class QueryResolver {
   @Query(() => Account, { description: 'The account whose credentials the server uses (normally the management account).' })
   async viewer(@Ctx() ctx: GraphQLContext): Promise<Account> {
-    const id = await orFieldError(ctx.services.status.viewerAccountId());
+    const id = await orFieldError(ctx.reader.viewerAccountId());
     // Outside an organization DescribeAccount is refused; the viewer is still an account, known by its id.
     const found = await Promise.resolve(ctx.reader.account(id)).catch(() => undefined);
     return Account.from(found?.value ?? { id });

@@ -135,16 +135,15 @@ function eventOf<T extends StatusChangeMessage>(message: T | undefined): T {
 }
 
 async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs): Promise<AsyncIterable<StreamMessage>> {
-  const { status } = ctx.services;
   // Where the stream starts in history: as the subscriber asks, before the reads below (a cold directory takes long).
   const opened = openedAt(ctx, args.after ?? undefined);
   if (args.accountIds) accountIdsOrThrow(args.accountIds, 'accountIds');
   const sources = new Set(args.sources?.length ? args.sources : Object.values(StatusSource));
-  const regions = (args.regions?.length ? args.regions : status.fleetwiseRegions).map((region) =>
+  const regions = (args.regions?.length ? args.regions : ctx.reader.fleetwiseRegions).map((region) =>
     fleetwiseRegionOrThrow(ctx, region, 'regions'),
   );
   // An id outside the organization is NOT_FOUND here, as in mutations: it is never polled.
-  if (args.accountIds) await orFieldError(status.requireMembers([...new Set(args.accountIds)]));
+  if (args.accountIds) await orFieldError(ctx.reader.requireMembers([...new Set(args.accountIds)]));
   const chosen = toAccountFilter(args.filter);
   const filtered = isEmptyFilter(chosen) ? undefined : new Set((await filteredAccounts(ctx, chosen)).accounts.map((account) => account.id));
   const listed = args.accountIds ?? (filtered ? [...filtered] : undefined);
@@ -172,7 +171,8 @@ async function accountStatusStream(ctx: GraphQLContext, args: AccountStatusArgs)
     accountStatusesOnly: true,
   };
   // The whole organization includes the accounts that join it while the stream is open.
-  const { watcher } = ctx.services;
+  // The stream's own reads (the directory page by page, a filter's membership) outlive any one read: the caller's service.
+  const { watcher, status } = ctx.services;
   return openStatusStream(watcher, ctx.services.pubsub, targetsOf(accountIds), {
     ...(args.accountIds ? {} : { targetsOfJoined: targetsOf }),
     ...(!listed && { pages: (page: (accountIds: readonly string[]) => void) => directoryPages(status, page) }),
@@ -236,9 +236,8 @@ async function historyOptions(
 
 async function creationRequestStream(ctx: GraphQLContext, id: string, after: string | undefined): Promise<AsyncIterable<StatusChangeMessage>> {
   const opened = openedAt(ctx, after);
-  const [found] = await ctx.services.status.creationRequests([id]);
-  if (found instanceof Error) throw toGraphQLError(found);
-  if (!found?.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
+  const found = await orFieldError(ctx.reader.creationRequest(id));
+  if (!found.value) throw new GraphQLError(`No creation request ${id}.`, { extensions: { code: ErrorCode.NOT_FOUND } });
   return openStatusStream(ctx.services.watcher, ctx.services.pubsub, [{ kind: 'request', requestId: id }], {
     isFinal: (message) => message.current === 'SUCCEEDED' || message.current === 'FAILED',
     ...(await historyOptions(ctx, after, { requestId: id }, await opened)),
