@@ -87,8 +87,9 @@ export function openStatusStream(
       }
     });
     flow.pushPage = (page) => void push(page).catch(() => undefined);
-    // With pages, each page replays its own accounts' events: the stream's own start (joined accounts) replays none.
-    const start = new StreamStart(out, options.pages ? forAccounts(options, undefined) : options);
+    // With pages, each page catches up on its own accounts' events and the stream's own start (joined accounts) on
+    // none; but a resumed stream replays every account's once, in cursor order, from the start (watchPages).
+    const start = new StreamStart(out, options.pages && !resume ? forAccounts(options, undefined) : options);
     // A status watched from a page of the directory starts with that page's catch-up; every other with the stream's.
     const startOf = new Map<string, StreamStart>();
     const watches = new StreamWatches(watcher, pubsub, {
@@ -124,8 +125,9 @@ export function openStatusStream(
         })
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-    void start.replay(flow, stop);
-    if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
+    const pagesWatched =
+      options.pages && targetsOfJoined ? watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop }) : undefined;
+    void start.replay(flow, stop, pagesWatched);
     await stop;
     stopFollowing?.();
     flow.close();
@@ -177,7 +179,9 @@ function takenOneByOne(stream: Repeater<QueuedSlot<StreamMessage> | ReplayedPage
 
 /**
  * Watches each page of the directory as it arrives (StatusStreamOptions.pages), one page after the other, each with
- * its own start (the catch-up of its accounts); a read that fails ends the stream with its error.
+ * its own start (the catch-up of its accounts); a read that fails ends the stream with its error. A resumed stream's
+ * pages are only watched: its start replays every account's events (StreamStart.replay). Resolves once every page
+ * is watched.
  */
 function watchPages(
   pages: NonNullable<StatusStreamOptions['pages']>,
@@ -190,24 +194,27 @@ function watchPages(
     readonly flow: Flow;
     readonly stop: (error?: unknown) => void;
   },
-): void {
+): Promise<void> {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
-  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
-  out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
   const replays: Promise<void>[] = [];
+  const resumed = options.resume !== undefined;
+  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
+  if (!resumed) out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
   const watchPage = async (accountIds: readonly string[]) => {
-    const pageStart = new StreamStart(out, forAccounts(options, accountIds));
     const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
+    if (resumed) return watches.add(fresh);
+    const pageStart = new StreamStart(out, forAccounts(options, accountIds));
     for (const target of fresh) startOf.set(watchKey(target), pageStart);
     await watches.add(fresh);
     replays.push(pageStart.replay(flow, stop));
   };
-  pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
-    .then(() => watched, (error: unknown) => stop(error))
-    .then(() => Promise.all(replays))
+  const allWatched = pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds)))).then(() => watched);
+  allWatched
+    .then(() => Promise.all(replays), (error: unknown) => stop(error))
     .then(() => (out.holdCursorsAt = undefined))
     .catch(() => undefined);
+  return allWatched;
 }
 
 /**
@@ -265,14 +272,15 @@ class StreamStart {
    * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
    * last cursor), never a half replay; a catch-up goes on with the current state.
    */
-  replay(flow: Flow, stop: () => void): Promise<void> {
+  replay(flow: Flow, stop: () => void, settled?: Promise<void>): Promise<void> {
     const { gate } = this;
     const replay = this.options.resume ?? this.options.catchUp;
     if (!gate || !replay) return Promise.resolve();
     const caughtUp = () => {
       for (const message of this.waitingCurrent.splice(0)) this.current(message);
     };
-    return replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+    const replayed = settled ? replayAcross(replay, settled) : replayAfter(replay.history, replay.filter, replay.after);
+    return replayInto(gate, replayed, flow).then(caughtUp, () => {
       if (this.options.resume) return stop();
       gate.caughtUp();
       caughtUp();
@@ -288,6 +296,22 @@ class StreamStart {
     const cursor = this.out.newestCursor ?? this.options.startCursor;
     return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
   }
+}
+
+/**
+ * A resumed whole-organization stream's replay, which starts before every directory page is watched: the events after
+ * the cursor, then — once every page's topics are heard (`settled`) — those recorded meanwhile, so none falls between
+ * the replay's last read and a page's topic (the stream's gate drops a live one that was replayed).
+ */
+async function* replayAcross(replay: NonNullable<StatusStreamOptions['resume']>, settled: Promise<void>): AsyncGenerator<StatusChangeMessage[]> {
+  let cursor = replay.after;
+  for await (const page of replayAfter(replay.history, replay.filter, cursor)) {
+    cursor = page.at(-1)!.cursor!;
+    yield page;
+  }
+  // A directory that cannot be read ends the stream (watchPages): nothing more to replay.
+  if (!(await settled.then(() => true, () => false))) return;
+  yield* replayAfter(replay.history, replay.filter, cursor);
 }
 
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
