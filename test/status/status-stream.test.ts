@@ -207,7 +207,7 @@ describe('a resumed whole-organization stream whose directory comes page by page
     const taken: string[] = [];
     for (let index = 0; index < count; index++) {
       const { value } = await stream.next();
-      taken.push(`${value.target.accountId === A ? 'A' : 'B'}@${value.cursor}`);
+      taken.push(`${'accountId' in value.target && value.target.accountId === A ? 'A' : 'B'}@${value.cursor}`);
     }
     return taken;
   };
