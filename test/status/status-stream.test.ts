@@ -177,7 +177,7 @@ describe('a live status stream whose subscriber falls behind', () => {
 describe('a resumed whole-organization stream whose directory comes page by page', () => {
   const A = '222222222222';
   const B = '333333333333';
-  const targetOf = (accountId: string): WatchTarget => ({ kind: 'enrollment', accountId });
+  const targetOf = (accountId: string) => ({ kind: 'enrollment', accountId }) as const;
   /** Events 1–6, A's odd and B's even; a page's replay reads only its accounts' events (the filter's accountIds). */
   const history: StatusHistory = {
     record: async () => [],
