@@ -9,7 +9,7 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { Conflation, type QueuedSlot } from './conflating-buffer.js';
 import type { StatusEventFilter, StatusHistory } from './history-port.js';
-import { replayAfter, ResumeGate } from './history-stream.js';
+import { replayAcross, replayAfter, ResumeGate } from './history-stream.js';
 import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
@@ -197,24 +197,56 @@ function watchPages(
 ): Promise<void> {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
-  const replays: Promise<void>[] = [];
-  const resumed = options.resume !== undefined;
-  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
-  if (!resumed) out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
+  if (options.resume) {
+    // Only watched: the stream's start replays every account's events (StreamStart.replay).
+    const watchResumedPage = (accountIds: readonly string[]) => watches.add(targetsOf(accountIds).filter((target) => !watches.has(target)));
+    return watchedOnceRead(
+      pages((accountIds) => void (watched = watched.then(() => watchResumedPage(accountIds)))),
+      () => watched,
+      stop,
+    );
+  }
+  // Until every page is known, a page yet to come may replay any event after the stream's start; then each page still
+  // catching up has sent its events through its replay's cursor. No cursor beyond the lowest goes out (Delivery).
+  const opened = options.catchUp?.after ?? options.startCursor;
+  let directoryRead = false;
+  let pagesToWatch = 0;
+  const catchingUp = new Set<StreamStart>();
+  out.cursorBound = () => {
+    if (!directoryRead || pagesToWatch > 0) return opened;
+    let lowest: number | undefined;
+    for (const pageStart of catchingUp) {
+      const through = pageStart.replayedThrough;
+      if (through !== undefined && (lowest === undefined || through < lowest)) lowest = through;
+    }
+    return lowest === undefined ? undefined : String(lowest);
+  };
   const watchPage = async (accountIds: readonly string[]) => {
-    const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
-    if (resumed) return watches.add(fresh);
     const pageStart = new StreamStart(out, forAccounts(options, accountIds));
+    const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
     for (const target of fresh) startOf.set(watchKey(target), pageStart);
     await watches.add(fresh);
-    replays.push(pageStart.replay(flow, stop));
+    catchingUp.add(pageStart);
+    pagesToWatch -= 1;
+    void pageStart.replay(flow, stop).finally(() => catchingUp.delete(pageStart));
   };
-  const allWatched = pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds)))).then(() => watched);
-  allWatched
-    .then(() => Promise.all(replays), (error: unknown) => stop(error))
-    .then(() => (out.holdCursorsAt = undefined))
-    .catch(() => undefined);
-  return allWatched;
+  const told = (accountIds: readonly string[]) => {
+    pagesToWatch += 1;
+    watched = watched.then(() => watchPage(accountIds));
+  };
+  return watchedOnceRead(
+    pages(told).then(() => void (directoryRead = true)),
+    () => watched,
+    stop,
+  );
+}
+
+/** Resolves once the directory is read and every page watched; a read that fails ends the stream with its error. */
+function watchedOnceRead(read: Promise<void>, watched: () => Promise<void>, stop: (error?: unknown) => void): Promise<void> {
+  read.catch((error: unknown) => stop(error));
+  const all = read.then(watched);
+  all.catch(() => undefined);
+  return all;
 }
 
 /**
@@ -268,6 +300,11 @@ class StreamStart {
     else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
   }
 
+  /** The cursor this start's replay has sent every event through; undefined once caught up, or with no replay. */
+  get replayedThrough(): number | undefined {
+    return this.gate && !this.gate.caughtUpAlready ? this.gate.through : undefined;
+  }
+
   /**
    * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
    * last cursor), never a half replay; a catch-up goes on with the current state.
@@ -279,7 +316,7 @@ class StreamStart {
     const caughtUp = () => {
       for (const message of this.waitingCurrent.splice(0)) this.current(message);
     };
-    const replayed = settled ? replayAcross(replay, settled) : replayAfter(replay.history, replay.filter, replay.after);
+    const replayed = settled ? replayAcross(replay.history, replay.filter, replay.after, settled) : replayAfter(replay.history, replay.filter, replay.after);
     return replayInto(gate, replayed, flow).then(caughtUp, () => {
       if (this.options.resume) return stop();
       gate.caughtUp();
@@ -296,22 +333,6 @@ class StreamStart {
     const cursor = this.out.newestCursor ?? this.options.startCursor;
     return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
   }
-}
-
-/**
- * A resumed whole-organization stream's replay, which starts before every directory page is watched: the events after
- * the cursor, then — once every page's topics are heard (`settled`) — those recorded meanwhile, so none falls between
- * the replay's last read and a page's topic (the stream's gate drops a live one that was replayed).
- */
-async function* replayAcross(replay: NonNullable<StatusStreamOptions['resume']>, settled: Promise<void>): AsyncGenerator<StatusChangeMessage[]> {
-  let cursor = replay.after;
-  for await (const page of replayAfter(replay.history, replay.filter, cursor)) {
-    cursor = page.at(-1)!.cursor!;
-    yield page;
-  }
-  // A directory that cannot be read ends the stream (watchPages): nothing more to replay.
-  if (!(await settled.then(() => true, () => false))) return;
-  yield* replayAfter(replay.history, replay.filter, cursor);
 }
 
 /** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
