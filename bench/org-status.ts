@@ -5,6 +5,7 @@
 // The report is bench/org-status-report.ts.
 import { LOCKED_ACCOUNT_STATES } from '../src/status/access-refusals.js';
 import { OrganizationsClient, paginateListCreateAccountStatus } from '@aws-sdk/client-organizations';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cpuMsOf, runJsonScript, startEmulatorProcess, startStatusGraphProcess, type GraphQLBody } from './support/processes.js';
 import { duration } from './support/report.js';
@@ -101,6 +102,8 @@ export interface OrgStatusResult {
   readonly script: readonly ScriptRun[];
   /** The Node version every process of this size ran on. */
   readonly node?: string;
+  /** The machine's 1-minute load average when this size's runs started and when they ended (`uptime`). */
+  readonly loadAverages?: readonly [number, number];
 }
 
 export async function benchOrgStatus(
@@ -110,6 +113,7 @@ export async function benchOrgStatus(
 ): Promise<OrgStatusResult[]> {
   const results: OrgStatusResult[] = [];
   for (const accounts of options.sizes) {
+    const loadAtStart = loadavg()[0]!;
     const emulator = await startEmulatorProcess({ memberAccounts: accounts - 1, delayMs: EMULATOR_DELAY_MS });
     try {
       const creationRequests = await creationRequestsOnRecord(emulator.endpoint);
@@ -136,6 +140,7 @@ export async function benchOrgStatus(
         statusgraph,
         script,
         node,
+        loadAverages: [loadAtStart, loadavg()[0]!],
       });
     } finally {
       await emulator.stop();
@@ -295,6 +300,8 @@ export interface OrgStatusSummary {
   readonly rssAfterColdBytes: number;
   readonly rssPerAccountBytes: number;
   readonly node: string;
+  /** The 1-minute load average at the start and end of this size's runs, when recorded. */
+  readonly loadAverages?: readonly [number, number];
 }
 
 /** Medians across runs. */
@@ -322,5 +329,6 @@ export function summarizeOrgStatus(result: OrgStatusResult): OrgStatusSummary {
     rssAfterColdBytes: sg((run) => run.rssAfterColdBytes ?? Number.NaN),
     rssPerAccountBytes: sg((run) => ((run.rssAfterColdBytes ?? Number.NaN) - (run.rssBeforeColdBytes ?? Number.NaN)) / result.accounts),
     node: result.node ?? 'unknown',
+    ...(result.loadAverages && { loadAverages: result.loadAverages }),
   };
 }

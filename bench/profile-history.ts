@@ -1,19 +1,23 @@
 // Profiling aid, not part of `npm run bench`: a CPU profile of the measured part only of benchmark 5 (history) —
-// recording N changes through the HistoryRecorder, or a subscriber replaying N events over graphql-ws from the real
-// server (both in this process) — taken with the inspector around that part, so start-up and set-up stay out; prints
-// the rate and the process's CPU per event (steadier than the rate on a shared machine).
+// recording N changes through the HistoryRecorder, or a subscriber (a process of its own) replaying N events over
+// graphql-ws from the real server (in this process) — taken with the inspector around that part, so start-up and
+// set-up stay out; prints the rate and this process's CPU per event (steadier than the rate on a shared machine).
 //
 //   npx tsx bench/profile-history.ts recording|replay [events] [engine: sqlite|postgres] [out=/tmp/history.cpuprofile]
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { openHistoryStore } from '../src/history/index.js';
 import { startPostgresServer } from '../test/postgres/support/postgres-server.js';
 import { startStack } from '../test/support/stack.js';
-import { wsClient } from '../test/support/ws.js';
-import { BATCH, fillLog, observation } from './support/history-fixtures.js';
+import { BATCH, fillLog, observation, organizationAccountIds } from './support/history-fixtures.js';
 
+const run = promisify(execFile);
+const SUBSCRIBER = fileURLToPath(new URL('support/replay-subscriber.ts', import.meta.url));
 const [part = 'replay', eventsArgument, engine = 'sqlite', out = '/tmp/history.cpuprofile'] = process.argv.slice(2);
 const events = Number(eventsArgument ?? 100_000);
 const session = new Session();
@@ -49,20 +53,10 @@ try {
     await store.close();
     await postgres?.close();
   } else {
-    await fillLog(dir, events);
+    await fillLog(dir, events, 0, await organizationAccountIds());
     const stack = await startStack({ env: { STATUSGRAPH_DATA_DIR: dir } });
-    const client = wsClient(stack.graphqlUrl);
-    await profiled(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          let received = 0;
-          client.subscribe(
-            { query: 'subscription { accountStatusChanged(sources: [COMPUTE_OPTIMIZER_ENROLLMENT], after: "0") { cursor } }' },
-            { next: () => void (++received >= events && resolve()), error: reject, complete: () => reject(new Error(`ended after ${received}`)) },
-          );
-        }),
-    );
-    await client.dispose();
+    // The subscriber runs in a process of its own: the profile is the server's alone.
+    await profiled(() => run(process.execPath, ['--import', 'tsx', SUBSCRIBER, stack.graphqlUrl, String(events)]));
     await stack.close();
   }
 } finally {

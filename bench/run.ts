@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -117,7 +117,6 @@ for (const name of selected) {
       const sizes: readonly number[] = values.sizes === undefined ? plan.orgStatus.sizes : values.sizes.split(',').map(Number);
       const options = { sizes, runs, runsAt: plan.orgStatus.runsAt, latencyMs: LATENCY_MS };
       const measuredLine = await measured(name, async (): Promise<NodeLineResults> => {
-        const start = loadavg();
         log(`org-status on Node ${nodeVersion}…`);
         const results = await benchOrgStatus(options, log, nodeVersion);
         log('org-status with the pacing lifted…');
@@ -125,8 +124,8 @@ for (const name of selected) {
         const tuned = await benchOrgStatus({ ...options, sizes: tunedSizes, env: UNPACED_ENV, withScript: false }, log, nodeVersion);
         // --sizes remeasures those sizes: the line keeps its other sizes from its last run.
         const before = values.sizes === undefined || values.quick ? undefined : await stored(values.node);
-        const loadAverages = { start, end: loadavg() };
-        return before ? { results: bySize(before.results, results), tuned: bySize(before.tuned ?? [], tuned), loadAverages } : { results, tuned, loadAverages };
+        // Each size keeps its own load averages (benchOrgStatus); a line measured before that keeps its run's.
+        return before ? { ...before, results: bySize(before.results, results), tuned: bySize(before.tuned ?? [], tuned) } : { results, tuned };
       });
       // The section shows the machine's line and every other line measured so far, whichever this run measured.
       const machine = values.node ? ((await stored()) ?? measuredLine) : measuredLine;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load-generator.js';
 import type { Answers } from './servers/bare-apollo-server.js';
 import { panelledBars, writeChart } from './support/chart.js';
-import { CORES, postGraphQL, runJsonScript, spawnTsx, startEmulatorProcess, startStatusGraphProcess, waitForLine } from './support/processes.js';
+import { CORES, cpuMsOf, postGraphQL, runJsonScript, spawnTsx, startEmulatorProcess, startStatusGraphProcess, waitForLine } from './support/processes.js';
 import { count, duration, machineLine, ratio, table } from './support/report.js';
 import { median } from './support/stats.js';
 
@@ -42,10 +42,19 @@ export interface OverheadOptions {
   readonly latencyMs: number;
 }
 
+/**
+ * A load run, and the server's CPU time over it (user + system, from /proc). CPU per request is the server's own cost,
+ * whoever else uses the machine; requests per second also depend on what the machine leaves the server and the load
+ * generator. Absent in results recorded before it was measured.
+ */
+export interface OverheadRun extends LoadResult {
+  readonly serverCpuMs?: number;
+}
+
 export interface OverheadResult {
   readonly query: OverheadQuery;
   readonly server: OverheadServer;
-  readonly runs: readonly LoadResult[];
+  readonly runs: readonly OverheadRun[];
 }
 
 export async function benchServerOverhead(options: OverheadOptions, log: (line: string) => void = console.log): Promise<OverheadResult[]> {
@@ -91,25 +100,29 @@ export async function benchServerOverhead(options: OverheadOptions, log: (line: 
     }
 
     const urls: Record<OverheadServer, string> = { statusgraph: statusgraph.url, 'bare Apollo Server': bareUrl };
-    const load = (server: OverheadServer, query: OverheadQuery, seconds: number) =>
-      runJsonScript<LoadResult>(
+    const pids: Record<OverheadServer, number> = { statusgraph: statusgraph.pid, 'bare Apollo Server': bare.pid };
+    const load = async (server: OverheadServer, query: OverheadQuery, seconds: number): Promise<OverheadRun> => {
+      const cpuBefore = cpuMsOf(pids[server]);
+      const result = await runJsonScript<LoadResult>(
         LOAD_GENERATOR,
         ['--url', urls[server], '--body', bodies[query], '--connections', String(options.connections), '--seconds', String(seconds)],
         { core: CORES.load },
       );
+      return { ...result, serverCpuMs: cpuMsOf(pids[server]) - cpuBefore };
+    };
     const results: OverheadResult[] = [];
     for (const query of Object.keys(OVERHEAD_QUERIES) as OverheadQuery[]) {
       for (const server of Object.keys(urls) as OverheadServer[]) {
         const warmup = await load(server, query, options.warmupSeconds ?? DEFAULT_WARMUP_SECONDS);
         log(`  ${query}, ${server}, warm-up: ${Math.round(warmup.requestsPerSecond)} req/s (not counted)`);
       }
-      const runs: Record<OverheadServer, LoadResult[]> = { statusgraph: [], 'bare Apollo Server': [] };
+      const runs: Record<OverheadServer, OverheadRun[]> = { statusgraph: [], 'bare Apollo Server': [] };
       for (let run = 1; run <= options.runs; run++) {
         // Alternate the servers so that a change in the machine's load falls on both.
         for (const server of Object.keys(urls) as OverheadServer[]) {
           const result = await load(server, query, options.seconds);
           runs[server].push(result);
-          log(`  ${query}, ${server}, run ${run}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, ${result.errors + result.non2xx} errors`);
+          log(`  ${query}, ${server}, run ${run}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms, ${Math.round(cpuMicrosPerRequest(result))} µs CPU/request, ${result.errors + result.non2xx} errors`);
         }
       }
       for (const server of Object.keys(urls) as OverheadServer[]) results.push({ query, server, runs: runs[server] });
@@ -119,6 +132,11 @@ export async function benchServerOverhead(options: OverheadOptions, log: (line: 
     for (const stop of stops) await stop();
     await rm(answersDir, { recursive: true, force: true });
   }
+}
+
+/** The server's CPU time per request answered in the run, in microseconds (NaN when not measured). */
+function cpuMicrosPerRequest(run: OverheadRun): number {
+  return run.serverCpuMs === undefined ? Number.NaN : (run.serverCpuMs * 1_000) / run.requests;
 }
 
 export interface OverheadReportInput {
@@ -136,6 +154,7 @@ export async function reportServerOverhead({ results, options, command, chartDir
     p50Ms: median(result.runs.map((run) => run.p50Ms)),
     p99Ms: median(result.runs.map((run) => run.p99Ms)),
     failures: Math.max(...result.runs.map((run) => run.errors + run.non2xx)),
+    cpuMicros: median(result.runs.map(cpuMicrosPerRequest)),
   }));
   const of = (query: OverheadQuery, server: OverheadServer) => summary.find((row) => row.query === query && row.server === server)!;
   const queries = Object.keys(OVERHEAD_QUERIES) as OverheadQuery[];
@@ -157,7 +176,7 @@ export async function reportServerOverhead({ results, options, command, chartDir
     machineLine(),
     '',
     table(
-      ['query', 'server', 'requests/s', 'p50', 'p99', 'errors', 'statusgraph ÷ bare'],
+      ['query', 'server', 'requests/s', 'p50', 'p99', 'errors', 'statusgraph ÷ bare', 'CPU per request', 'bare ÷ statusgraph (CPU)'],
       queries.flatMap((query) =>
         (['statusgraph', 'bare Apollo Server'] as const).map((server) => {
           const row = of(query, server);
@@ -169,10 +188,12 @@ export async function reportServerOverhead({ results, options, command, chartDir
             duration(row.p99Ms),
             count(row.failures),
             server === 'statusgraph' ? ratio(row.requestsPerSecond / of(query, 'bare Apollo Server').requestsPerSecond) : '',
+            Number.isNaN(row.cpuMicros) ? '—' : `${Math.round(row.cpuMicros)} µs`,
+            server === 'statusgraph' && !Number.isNaN(row.cpuMicros) ? ratio(of(query, 'bare Apollo Server').cpuMicros / row.cpuMicros) : '',
           ];
         }),
       ),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
     chart,

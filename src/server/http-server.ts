@@ -120,12 +120,9 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
   httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const createContext = contextFactory(options);
-  // An HTTP operation is cancelled when its response closes (operation-cancel.ts).
-  const httpContext = (req: IncomingMessage, res: ServerResponse, principal: Principal): ServerContext => {
-    const context = createContext(requestIdFrom(req.headers['x-request-id']), principal);
-    cancelWhenClosed(res, context);
-    return context;
-  };
+  // An HTTP operation is cancelled when its response closes (operation-cancel.ts), watched from its first AWS read.
+  const httpContext = (req: IncomingMessage, res: ServerResponse, principal: Principal): ServerContext =>
+    createContext(requestIdFrom(req.headers['x-request-id']), principal, (cancel) => cancelWhenClosed(res, cancel));
   const exit = errorExitFor(options);
   const rateLimit = createClientRateLimit({ perMinute: security.limits.rateLimitPerMinute });
   const guard = operationGuardFor(options, exit, rateLimit);
@@ -180,13 +177,15 @@ export async function startStatusGraphServer(options: StatusGraphServerOptions):
  * An operation's context: the domain's services, the request's id, who is asking, and the operation's cancellation
  * (operation-cancel.ts), which the transport triggers when the caller goes; its reads' AWS calls carry the deadline.
  */
-function contextFactory(options: StatusGraphServerOptions): (requestId: string, principal: Principal) => ServerContext {
+function contextFactory(
+  options: StatusGraphServerOptions,
+): (requestId: string, principal: Principal, watchCaller?: (cancel: (reason: Error) => void) => void) => ServerContext {
   const { status, watcher, pubsub, history, metrics } = options;
   const services = { status, watcher, pubsub, ...(history ? { history } : {}) };
   // Object.assign keeps the context's loaders getter (a spread would freeze the first loaders in place).
-  return (requestId, principal) => {
+  return (requestId, principal, watchCaller) => {
     // The operation's caller for its status reads: its signal is made only if a read goes to AWS.
-    const operation = operationCancel(options.queryDeadlineMs);
+    const operation = operationCancel(options.queryDeadlineMs, watchCaller);
     return Object.assign(createGraphQLContext(services, requestId, metrics.onLoaderBatch, operation), {
       principal,
       caller: principal.name,

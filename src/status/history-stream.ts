@@ -70,6 +70,11 @@ export class ResumeGate {
     this.send(message);
   }
 
+  /** The cursor the replay has sent every event through (the cursor it resumed after, until one is sent). */
+  get through(): number {
+    return this.replayedThrough;
+  }
+
   /** Whether the replay is over (live messages go through now). */
   get caughtUpAlready(): boolean {
     return !this.replaying;

@@ -193,20 +193,37 @@ function watchPages(
 ): void {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
-  // Every cursor is the stream's start until each page has caught up (Delivery.holdCursorsAt).
-  out.holdCursorsAt = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
-  const replays: Promise<void>[] = [];
+  // Until every page is known, a page yet to come may replay any event after the stream's start; then each page still
+  // catching up has sent its events through its replay's cursor. No cursor beyond the lowest goes out (Delivery).
+  const opened = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
+  let directoryRead = false;
+  let pagesToWatch = 0;
+  const catchingUp = new Set<StreamStart>();
+  out.cursorBound = () => {
+    if (!directoryRead || pagesToWatch > 0) return opened;
+    let lowest: number | undefined;
+    for (const pageStart of catchingUp) {
+      const through = pageStart.replayedThrough;
+      if (through !== undefined && (lowest === undefined || through < lowest)) lowest = through;
+    }
+    return lowest === undefined ? undefined : String(lowest);
+  };
   const watchPage = async (accountIds: readonly string[]) => {
     const pageStart = new StreamStart(out, forAccounts(options, accountIds));
     const fresh = targetsOf(accountIds).filter((target) => !startOf.has(watchKey(target)) && !watches.has(target));
     for (const target of fresh) startOf.set(watchKey(target), pageStart);
     await watches.add(fresh);
-    replays.push(pageStart.replay(flow, stop));
+    catchingUp.add(pageStart);
+    pagesToWatch -= 1;
+    void pageStart.replay(flow, stop).finally(() => catchingUp.delete(pageStart));
   };
-  pages((accountIds) => void (watched = watched.then(() => watchPage(accountIds))))
-    .then(() => watched, (error: unknown) => stop(error))
-    .then(() => Promise.all(replays))
-    .then(() => (out.holdCursorsAt = undefined))
+  const told = (accountIds: readonly string[]) => {
+    pagesToWatch += 1;
+    watched = watched.then(() => watchPage(accountIds));
+  };
+  pages(told)
+    .then(() => (directoryRead = true), (error: unknown) => stop(error))
+    .then(() => watched)
     .catch(() => undefined);
 }
 
@@ -259,6 +276,11 @@ class StreamStart {
     // reading would take the subscriber back to an older value.
     else if (this.out.hasSent(message.key)) return;
     else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
+  }
+
+  /** The cursor this start's replay has sent every event through; undefined once caught up, or with no replay. */
+  get replayedThrough(): number | undefined {
+    return this.gate && !this.gate.caughtUpAlready ? this.gate.through : undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 // What goes out to one subscriber of a status stream (status-stream.ts): repeats dropped, the first message of an
 // entering account marked, a leaving account's statuses ended, and the newest cursor sent remembered — or, while a
-// cold whole-organization stream still catches its pages up from history, every cursor held at the stream's start.
+// cold whole-organization stream still catches its pages up from history, cursors held where nothing older is left.
 import type { StatusChangeMessage } from './status-watcher.js';
 import type { StreamMessage } from './status-stream.js';
 import type { WatchTarget } from './status-service.js';
@@ -16,22 +16,32 @@ export class Delivery {
   /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
   newestCursor: string | undefined;
   /**
-   * While set, every cursor sent is this one (the stream's start): a cold whole-organization stream catches each page of
-   * the directory up from history on its own, so a later page's earlier events go out after an earlier page's later
-   * ones — a client resuming after the last cursor it saw would miss them. Resuming after the start misses nothing.
+   * While set, the newest cursor the stream may send (cursors are numbers in text): a cold whole-organization stream
+   * catches each page of the directory up from history on its own, so a later page's earlier events go out after an
+   * earlier page's later ones, and a client resuming after the last cursor it saw would miss them. A newer event then
+   * carries this cursor instead — everything up to it was sent — and never one older than a cursor already sent.
    */
-  holdCursorsAt: string | undefined;
+  cursorBound: (() => string | undefined) | undefined;
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
   constructor(private readonly push: (message: StreamMessage) => void) {}
 
   send(sent: StreamMessage): void {
-    const message = this.holdCursorsAt !== undefined && sent.cursor !== undefined ? { ...sent, cursor: this.holdCursorsAt } : sent;
+    const message = this.bounded(sent);
     if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
       this.newestCursor = message.cursor;
     }
     this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
+  }
+
+  private bounded(message: StreamMessage): StreamMessage {
+    const bound = this.cursorBound?.();
+    if (bound === undefined || message.cursor === undefined) return message;
+    const own = Number(message.cursor);
+    const allowed = Math.min(own, Number(bound));
+    const cursor = this.newestCursor === undefined ? allowed : Math.max(allowed, Number(this.newestCursor));
+    return cursor === own ? message : { ...message, cursor: String(cursor) };
   }
 
   once(message: StreamMessage): void {

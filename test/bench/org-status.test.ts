@@ -47,6 +47,8 @@ describe('benchmark 1 at 20 accounts', () => {
     expect(section).toContain('| accounts | call budget |');
     expect(section).toMatch(/Target: calls equal to the budget — Node v\d+\.\d+\.\d+: met/);
     expect(existsSync(join(chartDirectory, 'bench-org-status.svg'))).toBe(true);
+    // Each size's runs record the machine's load, which the section prints beside the figures.
+    expect(section).toMatch(/Load averages during the measurements \(`uptime`\) — Node v\d+\.\d+\.\d+, 1 minute, at the start → end of a size's runs with default settings: \d+\.\d → \d+\.\d at 20/);
   });
 
   it('sets the run with the pacing lifted beside the script\'s CPU per call', async () => {

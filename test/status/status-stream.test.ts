@@ -173,3 +173,63 @@ describe('a live status stream whose subscriber falls behind', () => {
     await stream.return?.();
   });
 });
+
+describe('a resumed whole-organization stream whose directory comes page by page', () => {
+  const A = '222222222222';
+  const B = '333333333333';
+  const targetOf = (accountId: string) => ({ kind: 'enrollment', accountId }) as const;
+  /** Events 1–6, A's odd and B's even; a page's replay reads only its accounts' events (the filter's accountIds). */
+  const history: StatusHistory = {
+    record: async () => [],
+    page: async () => ({ events: [], hasMore: false }),
+    latestCursor: async () => '6',
+    async replay(filter, after, limit) {
+      const events = [1, 2, 3, 4, 5, 6].map((cursor) => {
+        const target = targetOf(cursor % 2 === 1 ? A : B);
+        return { ...eventAt(cursor), key: watchKey(target), target, accountId: target.accountId };
+      });
+      return events.filter((event) => Number(event.cursor) > Number(after) && (!filter.accountIds || filter.accountIds.includes(event.accountId))).slice(0, limit);
+    },
+  };
+  const pagedWatcher = {
+    ...watcher,
+    accountsJoinedTopic: 'joined',
+    creationsFollowedTopic: 'followed',
+    creationsFollowed: async () => [],
+  } as unknown as StatusWatcher;
+  const open = (pages: (page: (accountIds: readonly string[]) => void) => Promise<void>) =>
+    openStatusStream(pagedWatcher, new InProcessPubSub(), [], {
+      resume: { history, after: '0', filter: {} },
+      targetsOfJoined: (accountIds) => accountIds.map(targetOf),
+      pages,
+    })[Symbol.asyncIterator]();
+  const take = async (stream: AsyncIterator<StatusChangeMessage>, count: number) => {
+    const taken: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const { value } = await stream.next();
+      taken.push(`${'accountId' in value.target && value.target.accountId === A ? 'A' : 'B'}@${value.cursor}`);
+    }
+    return taken;
+  };
+
+  it('sends no cursor past an event a later page has yet to send: a client resuming after the last one misses nothing', async () => {
+    let secondPage = () => undefined as void;
+    const stream = open(async (page) => {
+      page([A]);
+      await new Promise<void>((resolve) => (secondPage = resolve));
+      page([B]);
+    });
+    // A's events go out while B's page is still to come: B may yet send any event after the cursor resumed from.
+    expect(await take(stream, 3)).toEqual(['A@0', 'A@0', 'A@0']);
+    secondPage();
+    // B's replay then sends its own, older ones: each with its cursor, none going back.
+    expect(await take(stream, 3)).toEqual(['B@2', 'B@4', 'B@6']);
+    await stream.return?.();
+  });
+
+  it("gives each replayed event its own cursor once every page is known (one page: the board's resume)", async () => {
+    const stream = open(async (page) => page([A, B]));
+    expect(await take(stream, 6)).toEqual(['A@1', 'B@2', 'A@3', 'B@4', 'A@5', 'B@6']);
+    await stream.return?.();
+  });
+});
