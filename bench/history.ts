@@ -245,7 +245,6 @@ async function replay(): Promise<ReplayResult> {
     await fillLog(dataDir, PLAN.replayed, 0, accounts);
     const load = loadavg()[0]!;
     const stack = await startStack({ env: { STATUSGRAPH_DATA_DIR: dataDir } });
-    if (String(await organizationAccountIds()) !== String(accounts)) throw new Error('the organization changed between two starts');
     let measured: Received;
     try {
       measured = await receiveAll(stack.graphqlUrl, PLAN.replayed);
