@@ -44,6 +44,22 @@ export async function* replayAfter(history: StatusHistory, filter: StatusEventFi
 }
 
 /**
+ * A replay that starts before every status it covers is listened to (a resumed whole-organization stream whose
+ * directory is still being read): the events after the cursor, then — once they all are (`settled`) — those recorded
+ * meanwhile, so none falls between the replay's last read and the topic of a status heard later (the stream's
+ * ResumeGate drops a live one that was replayed). A `settled` that fails ends it (the stream ends with that error).
+ */
+export async function* replayAcross(history: StatusHistory, filter: StatusEventFilter, after: string, settled: Promise<void>): AsyncGenerator<StatusChangeMessage[]> {
+  let cursor = after;
+  for await (const page of replayAfter(history, filter, cursor)) {
+    cursor = page.at(-1)!.cursor!;
+    yield page;
+  }
+  if (!(await settled.then(() => true, () => false))) return;
+  yield* replayAfter(history, filter, cursor);
+}
+
+/**
  * Orders a resumed stream: live messages that arrive while history is replayed wait; afterwards a message goes out
  * unless its event was replayed (cursor not above the last replayed) or already sent for its status (cursor not
  * above that status's last). A message without a cursor — an error — always goes. One per subscriber.

@@ -9,7 +9,7 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { Conflation, type QueuedSlot } from './conflating-buffer.js';
 import type { StatusEventFilter, StatusHistory } from './history-port.js';
-import { replayAfter, ResumeGate } from './history-stream.js';
+import { replayAcross, replayAfter, ResumeGate } from './history-stream.js';
 import type { MembershipChange } from './filter-membership.js';
 import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
@@ -87,8 +87,9 @@ export function openStatusStream(
       }
     });
     flow.pushPage = (page) => void push(page).catch(() => undefined);
-    // With pages, each page replays its own accounts' events: the stream's own start (joined accounts) replays none.
-    const start = new StreamStart(out, options.pages ? forAccounts(options, undefined) : options);
+    // With pages, each page catches up on its own accounts' events and the stream's own start (joined accounts) on
+    // none; but a resumed stream replays every account's once, in cursor order, from the start (watchPages).
+    const start = new StreamStart(out, options.pages && !resume ? forAccounts(options, undefined) : options);
     // A status watched from a page of the directory starts with that page's catch-up; every other with the stream's.
     const startOf = new Map<string, StreamStart>();
     const watches = new StreamWatches(watcher, pubsub, {
@@ -124,8 +125,9 @@ export function openStatusStream(
         })
       : undefined;
     // Replayed only now that the topics are heard: what is recorded meanwhile is in the replay or arrives live.
-    void start.replay(flow, stop);
-    if (options.pages && targetsOfJoined) watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop });
+    const pagesWatched =
+      options.pages && targetsOfJoined ? watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop }) : undefined;
+    void start.replay(flow, stop, pagesWatched);
     await stop;
     stopFollowing?.();
     flow.close();
@@ -177,7 +179,9 @@ function takenOneByOne(stream: Repeater<QueuedSlot<StreamMessage> | ReplayedPage
 
 /**
  * Watches each page of the directory as it arrives (StatusStreamOptions.pages), one page after the other, each with
- * its own start (the catch-up of its accounts); a read that fails ends the stream with its error.
+ * its own start (the catch-up of its accounts); a read that fails ends the stream with its error. A resumed stream's
+ * pages are only watched: its start replays every account's events (StreamStart.replay). Resolves once every page
+ * is watched.
  */
 function watchPages(
   pages: NonNullable<StatusStreamOptions['pages']>,
@@ -190,12 +194,21 @@ function watchPages(
     readonly flow: Flow;
     readonly stop: (error?: unknown) => void;
   },
-): void {
+): Promise<void> {
   const { options, targetsOf, watches, startOf, out, flow, stop } = stream;
   let watched: Promise<void> = Promise.resolve();
+  if (options.resume) {
+    // Only watched: the stream's start replays every account's events (StreamStart.replay).
+    const watchResumedPage = (accountIds: readonly string[]) => watches.add(targetsOf(accountIds).filter((target) => !watches.has(target)));
+    return watchedOnceRead(
+      pages((accountIds) => void (watched = watched.then(() => watchResumedPage(accountIds)))),
+      () => watched,
+      stop,
+    );
+  }
   // Until every page is known, a page yet to come may replay any event after the stream's start; then each page still
   // catching up has sent its events through its replay's cursor. No cursor beyond the lowest goes out (Delivery).
-  const opened = (options.resume ?? options.catchUp)?.after ?? options.startCursor;
+  const opened = options.catchUp?.after ?? options.startCursor;
   let directoryRead = false;
   let pagesToWatch = 0;
   const catchingUp = new Set<StreamStart>();
@@ -221,10 +234,19 @@ function watchPages(
     pagesToWatch += 1;
     watched = watched.then(() => watchPage(accountIds));
   };
-  pages(told)
-    .then(() => (directoryRead = true), (error: unknown) => stop(error))
-    .then(() => watched)
-    .catch(() => undefined);
+  return watchedOnceRead(
+    pages(told).then(() => void (directoryRead = true)),
+    () => watched,
+    stop,
+  );
+}
+
+/** Resolves once the directory is read and every page watched; a read that fails ends the stream with its error. */
+function watchedOnceRead(read: Promise<void>, watched: () => Promise<void>, stop: (error?: unknown) => void): Promise<void> {
+  read.catch((error: unknown) => stop(error));
+  const all = read.then(watched);
+  all.catch(() => undefined);
+  return all;
 }
 
 /**
@@ -287,14 +309,15 @@ class StreamStart {
    * Replays what the stream starts with. History lost mid-replay ends a resumed stream (the client resumes from its
    * last cursor), never a half replay; a catch-up goes on with the current state.
    */
-  replay(flow: Flow, stop: () => void): Promise<void> {
+  replay(flow: Flow, stop: () => void, settled?: Promise<void>): Promise<void> {
     const { gate } = this;
     const replay = this.options.resume ?? this.options.catchUp;
     if (!gate || !replay) return Promise.resolve();
     const caughtUp = () => {
       for (const message of this.waitingCurrent.splice(0)) this.current(message);
     };
-    return replayInto(gate, replayAfter(replay.history, replay.filter, replay.after), flow).then(caughtUp, () => {
+    const replayed = settled ? replayAcross(replay.history, replay.filter, replay.after, settled) : replayAfter(replay.history, replay.filter, replay.after);
+    return replayInto(gate, replayed, flow).then(caughtUp, () => {
       if (this.options.resume) return stop();
       gate.caughtUp();
       caughtUp();

@@ -1,7 +1,8 @@
 // A resumed stream (status-stream.ts over history-stream.ts), on its own: the replay goes out a page at a time, in
 // cursor order, with the live changes heard meanwhile held and sent after it unless the replay already had them; and
 // a subscriber that takes nothing holds the replay back rather than the stream reading the whole log ahead of it.
-// The history is an array behind the StatusHistory port whose page reads the test holds and releases.
+// The history is an array behind the StatusHistory port whose page reads the test holds and releases. A resumed
+// whole-organization stream replays every account's events at once, though its directory is still being read.
 import { describe, expect, it } from 'vitest';
 import {
   InProcessPubSub,
@@ -36,6 +37,7 @@ function eventAt(cursor: number): StatusEvent {
 /** A log of `events` events whose page reads are counted; `holdRead(after)` holds the read of the page after that cursor. */
 function historyOf(events: number) {
   const log = Array.from({ length: events }, (_, index) => eventAt(index + 1));
+  const append = (cursor: number) => log.push(eventAt(cursor));
   const reads: number[] = [];
   const held = new Map<number, Promise<void>>();
   const history: StatusHistory = {
@@ -51,6 +53,7 @@ function historyOf(events: number) {
   return {
     history,
     reads,
+    append,
     holdRead(after: number): () => void {
       let release = () => undefined as void;
       held.set(after, new Promise<void>((resolve) => (release = resolve)));
@@ -61,6 +64,9 @@ function historyOf(events: number) {
 
 /** The watcher as a stream sees it: a topic per status, and a watch whose current reading never comes (a resumed stream reads none). */
 const watcher = {
+  accountsJoinedTopic: 'accounts-joined',
+  creationsFollowedTopic: 'creations-followed',
+  creationsFollowed: async () => [],
   topicOf: (target: WatchTarget) => `status:${watchKey(target)}`,
   watch: (target: WatchTarget) => ({ key: watchKey(target), current: () => new Promise<StatusChangeMessage>(() => undefined), release: () => undefined }),
 } as unknown as StatusWatcher;
@@ -114,6 +120,38 @@ describe('a resumed status stream', () => {
     for (let count = 1; count < 10_000; count++) last = (await stream.next()).value.cursor;
     expect(last).toBe('10000');
     expect(reads).toHaveLength(11);
+    await stream.return?.();
+  });
+});
+
+describe('a resumed whole-organization stream whose directory is still being read', () => {
+  it('replays every event with its own cursor at once, then what was recorded before the last page was heard, none twice', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history, append } = historyOf(1_500);
+    // The directory's first page (the account) arrives; the read of the rest waits until the test lets it end.
+    let endDirectory = () => undefined as void;
+    const directoryRead = new Promise<void>((resolve) => (endDirectory = resolve));
+    const stream = openStatusStream(watcher, pubsub, [], {
+      resume: { history, after: '0', filter: {} },
+      targetsOfJoined: (accountIds) => accountIds.map((accountId): WatchTarget => ({ kind: 'enrollment', accountId })),
+      pages: async (page) => {
+        page([ACCOUNT]);
+        await directoryRead;
+      },
+    })[Symbol.asyncIterator]();
+
+    // The whole replay goes out before the directory is read, each event with its own cursor, in order.
+    const received: string[] = [];
+    for (let count = 0; count < 1_500; count++) received.push((await stream.next()).value.cursor);
+    expect(received).toEqual(Array.from({ length: 1_500 }, (_, index) => String(index + 1)));
+    // Recorded after the replay's last read and not heard live (as if before the page's topic was): it comes once the
+    // directory is read. Heard live too, later, it is not sent again; a newer live change follows.
+    append(1_501);
+    endDirectory();
+    expect((await stream.next()).value.cursor).toBe('1501');
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(1_501));
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(1_502));
+    expect((await stream.next()).value.cursor).toBe('1502');
     await stream.return?.();
   });
 });
@@ -212,18 +250,16 @@ describe('a resumed whole-organization stream whose directory comes page by page
     return taken;
   };
 
-  it('sends no cursor past an event a later page has yet to send: a client resuming after the last one misses nothing', async () => {
+  it("replays every account's events in cursor order, each with its own, though a later page is still to come", async () => {
     let secondPage = () => undefined as void;
     const stream = open(async (page) => {
       page([A]);
       await new Promise<void>((resolve) => (secondPage = resolve));
       page([B]);
     });
-    // A's events go out while B's page is still to come: B may yet send any event after the cursor resumed from.
-    expect(await take(stream, 3)).toEqual(['A@0', 'A@0', 'A@0']);
+    // History needs no directory: B's events go out in their place before B's page arrives, none going back.
+    expect(await take(stream, 6)).toEqual(['A@1', 'B@2', 'A@3', 'B@4', 'A@5', 'B@6']);
     secondPage();
-    // B's replay then sends its own, older ones: each with its cursor, none going back.
-    expect(await take(stream, 3)).toEqual(['B@2', 'B@4', 'B@6']);
     await stream.return?.();
   });
 
