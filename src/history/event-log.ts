@@ -25,24 +25,6 @@ export interface LatestEvent {
   readonly current: string | null;
 }
 
-/** The columns every read selects, in this order (rowOfValues reads a row given as an array by it). */
-const READ_COLUMNS = [
-  'id',
-  'watch_key',
-  'follows_id',
-  'account_id',
-  'request_id',
-  'source',
-  'region',
-  'has_previous',
-  'previous',
-  'current',
-  'observed_at',
-  'observed_by',
-  'caller',
-  'idempotency_key',
-] as const satisfies readonly (keyof StatusEventTable)[];
-
 /** Rows per insert statement: well under SQLite's 32,766 bound variables at 13 columns a row. @default 500 */
 const INSERT_ROWS = 500;
 /** Statuses looked up per latest() query: a union of one indexed lookup each, under SQLite's 500 terms. @default 200 */
@@ -72,6 +54,9 @@ const COLUMNS = [
   'caller',
   'idempotency_key',
 ] as const satisfies readonly (keyof NewRow)[];
+
+/** The columns every read selects, in this order (rowOfValues reads a row given as an array by it). */
+const READ_COLUMNS = ['id', ...COLUMNS] as const satisfies readonly (keyof StatusEventTable)[];
 
 export function parseCursor(cursor: string): number {
   if (!/^\d{1,15}$/.test(cursor)) throw new InvalidCursorError();

@@ -156,9 +156,8 @@ export class StatusService {
   }
 
   /**
-   * This service for one operation (status-context.ts StatusCaller): once its caller has gone, the AWS calls only it
-   * waits for stop retrying (in-flight-loads.ts, aws/call.ts); loads others wait for go on. Its deadline bounds each
-   * AWS call its reads start: one not settled by then answers the throttling it was retrying, or DeadlineExceeded.
+   * This service for one operation (StatusCaller): once its caller has gone, AWS calls only it waits for stop retrying;
+   * its deadline bounds each AWS call its reads start (then the throttling it was retrying, or DeadlineExceeded).
    */
   forCaller(caller: StatusCaller): StatusService {
     return Object.assign(this.withContext({ ...this.context, caller }), { shape: this.shape.forCaller(caller) });
