@@ -37,10 +37,7 @@ async function main(): Promise<void> {
     logger,
     ...(emulator ? { awsEndpoint: emulator.endpoint, awsCredentials: EMULATOR_CREDENTIALS } : {}),
   });
-  logger.info({ url: server.url, backend: config.backend, node: process.version }, 'statusgraph is listening');
-  const board = new URL('/', server.url).href;
-  console.log(`\n  statusgraph API and playground: ${server.url}\n  status board:                  ${board}\n  on Node.js ${process.version}\n`);
-
+  // Before the address is printed: a process manager (or a test) may signal as soon as it reads it.
   handleShutdownSignals({
     timeoutMs: config.shutdownTimeoutMs,
     logger,
@@ -49,6 +46,9 @@ async function main(): Promise<void> {
       await emulator?.close();
     },
   });
+  logger.info({ url: server.url, backend: config.backend, node: process.version }, 'statusgraph is listening');
+  const board = new URL('/', server.url).href;
+  console.log(`\n  statusgraph API and playground: ${server.url}\n  status board:                  ${board}\n  on Node.js ${process.version}\n`);
 }
 
 await main();

@@ -102,18 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
 
-  console.log(`AWS emulator (STS, Organizations, Compute Optimizer, IoT FleetWise) listening on ${emulator.endpoint}`);
-  console.log(`Demo organization: ${options.memberAccounts} member accounts, transitions take ${options.delayMs} ms.`);
-  console.log('Point a client at it with:');
-  console.log(`AWS_ENDPOINT_URL=${emulator.endpoint}`);
-  console.log(`AWS_ACCESS_KEY_ID=${DEFAULT_ACCESS_KEY_ID}`);
-  console.log(`AWS_SECRET_ACCESS_KEY=${DEFAULT_SECRET_ACCESS_KEY}`);
-  console.log(`AWS_REGION=${CLIENT_REGION}`);
-  // AWS CLI v1 reads only AWS_DEFAULT_REGION; the SDKs and CLI v2 read AWS_REGION first.
-  console.log(`AWS_DEFAULT_REGION=${CLIENT_REGION}`);
-  // AWS_ENDPOINT_URL is honoured by the JS SDK v3, AWS CLI 2.13+ and 1.29+; older CLIs (Debian's 2.9) need the flag.
-  console.log(`Older AWS CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${emulator.endpoint} instead.`);
-
+  // Before the first line is printed: a process manager (or a test) may signal as soon as it reads that line.
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -129,6 +118,18 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  console.log(`AWS emulator (STS, Organizations, Compute Optimizer, IoT FleetWise) listening on ${emulator.endpoint}`);
+  console.log(`Demo organization: ${options.memberAccounts} member accounts, transitions take ${options.delayMs} ms.`);
+  console.log('Point a client at it with:');
+  console.log(`AWS_ENDPOINT_URL=${emulator.endpoint}`);
+  console.log(`AWS_ACCESS_KEY_ID=${DEFAULT_ACCESS_KEY_ID}`);
+  console.log(`AWS_SECRET_ACCESS_KEY=${DEFAULT_SECRET_ACCESS_KEY}`);
+  console.log(`AWS_REGION=${CLIENT_REGION}`);
+  // AWS CLI v1 reads only AWS_DEFAULT_REGION; the SDKs and CLI v2 read AWS_REGION first.
+  console.log(`AWS_DEFAULT_REGION=${CLIENT_REGION}`);
+  // AWS_ENDPOINT_URL is honoured by the JS SDK v3, AWS CLI 2.13+ and 1.29+; older CLIs (Debian's 2.9) need the flag.
+  console.log(`Older AWS CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${emulator.endpoint} instead.`);
 }
 
 await main(process.argv.slice(2));
