@@ -8,10 +8,10 @@ import { startStack, type Stack } from '../support/stack.js';
 const ALLOWED = 'https://console.example.com';
 const FOREIGN = 'https://attacker.example.net';
 
-function post(stack: Stack, origin: string) {
+function post(stack: Stack, origin: string | undefined) {
   return fetch(stack.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
+    headers: { 'content-type': 'application/json', ...(origin === undefined ? {} : { origin }) },
     body: JSON.stringify({ query: '{ viewer { id } }' }),
   });
 }
@@ -70,6 +70,12 @@ describe('cross-origin access by default', () => {
     expect(check.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers a client that sends no Origin (not a browser page) with Vary: Origin and no CORS header', async () => {
+    const answer = await post(stack, undefined);
+    expect(answer.headers.get('vary')).toBe('Origin');
+    expect([...answer.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
   it('refuses a WebSocket upgrade from a page on another origin', async () => {
     expect(await upgradeStatus(stack, FOREIGN)).toBe(403);
   });
@@ -101,6 +107,10 @@ describe(`cross-origin access with STATUSGRAPH_CORS_ORIGINS=${ALLOWED}`, () => {
     const allowed = await post(stack, ALLOWED);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(((await allowed.json()) as any).data.viewer.id).toBe('000000000000');
+
+    const withoutOrigin = await post(stack, undefined);
+    expect(withoutOrigin.headers.get('vary')).toBe('Origin');
+    expect([...withoutOrigin.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
 
     const foreign = await post(stack, FOREIGN);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
