@@ -132,15 +132,15 @@ describe('a resumed status stream', () => {
     const other: WatchTarget = { kind: 'enrollment', accountId: '999999999999' };
     const stream = openStatusStream(watcher, pubsub, [TARGET, other], { resume: { history, after: '9', filter: {} } })[Symbol.asyncIterator]();
     expect((await stream.next()).value.cursor).toBe('10');
-    // The other status recovers to its event 4 (before the cursor): it goes; TARGET's recovery to event 10, sent
-    // already, and a plain repeat of event 4 do not.
+    // The other status recovers to its event 4 (before the cursor): it goes, with the newest cursor the subscriber
+    // has (10), never an older one; TARGET's recovery to event 10, sent already, and a plain repeat of event 4 do not.
     const back = (target: WatchTarget, cursor: number): StatusChangeMessage => ({ ...liveChange(cursor), key: watchKey(target), target, previous: undefined, recovered: true });
     await pubsub.publish(watcher.topicOf(TARGET), back(TARGET, 10));
     await pubsub.publish(watcher.topicOf(other), { ...back(other, 4), recovered: undefined });
     await pubsub.publish(watcher.topicOf(other), back(other, 4));
     await pubsub.publish(watcher.topicOf(TARGET), liveChange(11));
     const sent = [(await stream.next()).value, (await stream.next()).value];
-    expect(sent.map((message) => `${message.key}@${message.cursor}`)).toEqual([`${watchKey(other)}@4`, `${KEY}@11`]);
+    expect(sent.map((message) => `${message.key}@${message.cursor}`)).toEqual([`${watchKey(other)}@10`, `${KEY}@11`]);
     await stream.return?.();
   });
 
