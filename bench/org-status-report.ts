@@ -196,11 +196,7 @@ function callsOff(lines: readonly LineSummary[]): string {
     line.rows.filter((row) => row.callDifferences.length > 0).map((row) => `Node ${line.node} at ${count(row.accounts)}: ${row.callDifferences.join('; ')}`),
   );
   if (off.length === 0) return '';
-  // The in-progress creation request is followed once per transitional TTL while someone reads (status/followed-creations.ts).
-  const followed = off.some((each) => each.includes('DescribeCreateAccountStatus'))
-    ? "A DescribeCreateAccountStatus there is the demo's in-progress creation request, followed again once its 5-second transitional reading expired during a long cold query — by design, like the warm query's calls; the median run's calls equal the count. "
-    : '';
-  return `Calls off that count, per operation: ${off.join(' — ')}. ${followed}`;
+  return `Calls off that count, per operation: ${off.join(' — ')}. `;
 }
 
 /**
