@@ -38,8 +38,14 @@ export interface SoakReport {
   /** How long after the quiet period the subscribers took to agree with the emulator (0: at once). */
   readonly settledAfterMs: number;
   readonly subscriberEvents: number;
-  /** Subscriber sockets closed before the end (each resubscribes its subscriptions) and streams that ended in error. */
+  /**
+   * Subscriber sockets closed before the end, sockets opened again (each resumes its subscriptions after their last
+   * cursor), statuses last seen failing before a reconnect that a query read again (failures are not replayed), and
+   * streams that ended in error (each subscribed again).
+   */
   readonly subscriberSocketsClosed: number;
+  readonly subscriberReconnects: number;
+  readonly statusesRereadAfterReconnect: number;
   readonly subscriberStreamErrors: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
@@ -72,12 +78,21 @@ interface FaultPhase {
   readonly ms: number;
   readonly faults?: Record<string, unknown>;
   readonly action?: (emulator: StartedEmulator) => void;
+  /** Done halfway through the phase. */
+  readonly midway?: { readonly name: string; readonly action: (workload: { dropSockets(): void }) => void };
 }
 
 function faultSchedule(phaseMs: number): FaultPhase[] {
   return [
     // The outage and the restart first: a schedule cut short by a slow machine still has them.
-    { name: 'IoT FleetWise down', ms: SERVICE_DOWN_MS, faults: { errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus', 'iotfleetwise:RegisterAccount'] } },
+    {
+      name: 'IoT FleetWise down',
+      ms: SERVICE_DOWN_MS,
+      faults: { errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus', 'iotfleetwise:RegisterAccount'] },
+      // Every subscriber's socket cut while it shows the outage's errors (what a stalled process's ping timeout did):
+      // each resumes after its last cursor, and the recovery, after it, must reach every one of them.
+      midway: { name: 'subscriber sockets dropped', action: (workload) => workload.dropSockets() },
+    },
     { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.control.invalidateSessions() },
     { name: 'throttling burst', ms: phaseMs, faults: { throttleRate: 0.5 } },
     { name: '5xx', ms: phaseMs, faults: { errorRate: 0.2 } },
@@ -131,7 +146,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         log(`fault: ${phase.name}`);
         phase.action?.(emulator);
         if (phase.faults) await setFaults(emulator.endpoint, phase.faults);
-        await sleep(phase.ms);
+        if (phase.midway) {
+          await sleep(phase.ms / 2);
+          faultPhases.push(phase.midway.name);
+          log(`fault: ${phase.midway.name}`);
+          phase.midway.action(workload);
+        }
+        await sleep(phase.midway ? phase.ms / 2 : phase.ms);
         await setFaults(emulator.endpoint, undefined);
         await sleep(Math.min(calmMs, Math.max(0, faultsUntil - Date.now())));
       }
@@ -144,7 +165,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     emulator.control.release();
     await sleep(QUIET_MS);
     const { verdict, settledAfterMs } = await settledFinalStates(server.url, emulator, workload.subscribers, initial, log);
-    const socketsClosedBeforeEnd = workload.socketsClosed();
+    const connections = { ...workload.connections };
     workload.stop();
     await workload.done;
     observations.stopResourceSampling();
@@ -157,7 +178,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       finalStates: verdict,
       settledAfterMs,
       subscriberEvents: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.events, 0),
-      subscriberSocketsClosed: socketsClosedBeforeEnd,
+      subscriberSocketsClosed: connections.socketsClosed,
+      subscriberReconnects: connections.reconnects,
+      statusesRereadAfterReconnect: connections.statusesReread,
       subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
       errorLogs,
       readyAtEnd,

@@ -89,7 +89,7 @@ export function openStatusStream(
         flow.endPage();
         stop();
       }
-    });
+    }, resume?.after);
     flow.pushPage = (page) => void push(page).catch(() => undefined);
     // With pages, each page catches up on its own accounts' events and the stream's own start (joined accounts) on
     // none; but a resumed stream replays every account's once, in cursor order, from the start (watchPages).

@@ -160,6 +160,13 @@ export class StatusWatcher {
     return count;
   }
 
+  /** Number of polls under way now (a poll asked for meanwhile follows it): tests wait for 0 before changing AWS. */
+  get pollsInFlight(): number {
+    let count = 0;
+    for (const state of this.pollers.values()) if (state.inFlight) count += 1;
+    return count;
+  }
+
   /** The creation requests followed by id now (a whole-organization stream that opens polls them). */
   creationsFollowed = (): Promise<readonly string[]> => this.status.creationsFollowed();
 

@@ -70,6 +70,50 @@ describe('a FleetWise outage and its end', () => {
     expect(total(calls)).toBe(3);
     events.unsubscribe();
   });
+
+  it('gives a recovery after an outage no older cursor than one the subscriber already has: cursors never go backwards', async () => {
+    // A recovery is a status back to its last recorded value, whose event is older than the changes sent since; a
+    // client resuming after "the cursor of the last event received" would be sent those changes again.
+    const [recovering, changing] = accounts as [string, string];
+    const target: WatchTarget = { kind: 'fleetwise', accountId: recovering, region: 'us-east-1' };
+    const WATCH_ALL = `subscription($ids: [AccountId!], $after: String) { accountStatusChanged(accountIds: $ids, after: $after) { accountId source current cursor error { code } } }`;
+    const events = record(client, WATCH_ALL, { ids: [recovering, changing] });
+    const isFleetwiseOf = (event: any) => event.accountStatusChanged.accountId === recovering && event.accountStatusChanged.source === 'FLEETWISE_REGISTRATION';
+    await events.waitFor(isFleetwiseOf, 'the current state');
+    // A change recorded after the recovering status's last event, and sent: the other account's enrollment switching
+    // (its transition never ends on its own here).
+    const enrollment = await stack.gql(`query($id: AccountId!) { account(id: $id) { computeOptimizerEnrollment { status } } }`, { id: changing });
+    const status = enrollment.data!.account.computeOptimizerEnrollment.status === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
+    const switched = await stack.gql(
+      'mutation($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status } }',
+      { input: { accountId: changing, status } },
+    );
+    expect(switched.errors).toBeUndefined();
+    const live = await events.waitFor(
+      (event) => event.accountStatusChanged.accountId === changing && event.accountStatusChanged.source === 'COMPUTE_OPTIMIZER_ENROLLMENT' && event.accountStatusChanged.cursor !== null && events.events.indexOf(event) > 0,
+      'the enrollment change',
+    );
+
+    // A client that lost its connection resumes after the newest cursor it has: the recovery is not older either.
+    const resumed = record(client, WATCH_ALL, { ids: [recovering, changing], after: live.accountStatusChanged.cursor });
+
+    await stack.setFaults({ errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus'] });
+    stack.server.watcher.poke([target]);
+    await events.waitFor((event) => isFleetwiseOf(event) && event.accountStatusChanged.error?.code === 'UPSTREAM_UNAVAILABLE', 'the outage');
+    await resumed.waitFor((event) => isFleetwiseOf(event) && event.accountStatusChanged.error, 'the outage, resumed');
+    await stack.clearFaults();
+    stack.server.watcher.poke([target]);
+    const failedAt = events.events.findIndex((event) => isFleetwiseOf(event) && event.accountStatusChanged.error);
+    const recovery = await events.waitFor((event) => isFleetwiseOf(event) && !event.accountStatusChanged.error && events.events.indexOf(event) > failedAt, 'the recovery');
+
+    expect(Number(recovery.accountStatusChanged.cursor)).toBeGreaterThanOrEqual(Number(live.accountStatusChanged.cursor));
+    const cursors = events.events.map((event) => event.accountStatusChanged.cursor).filter((cursor) => cursor !== null).map(Number);
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    const resumedRecovery = await resumed.waitFor((event) => isFleetwiseOf(event) && !event.accountStatusChanged.error, 'the recovery, resumed');
+    expect(Number(resumedRecovery.accountStatusChanged.cursor)).toBeGreaterThanOrEqual(Number(live.accountStatusChanged.cursor));
+    events.unsubscribe();
+    resumed.unsubscribe();
+  });
 });
 
 /** Resolves once the events received satisfy `done` (checked at each event). */

@@ -108,6 +108,42 @@ describe('a resumed status stream', () => {
     await stream.return?.();
   });
 
+  it('sends the recovery after an error it sent, though the recovered value is an event older than its cursor', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const stream = openStatusStream(watcher, pubsub, [TARGET], { resume: { history, after: '8', filter: {} } })[Symbol.asyncIterator]();
+    expect([(await stream.next()).value.cursor, (await stream.next()).value.cursor]).toEqual(['9', '10']);
+    const outage = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', code: 'InternalError', message: 'down', retryable: true, throttled: false };
+    await pubsub.publish(watcher.topicOf(TARGET), { key: KEY, target: TARGET, previous: 'Inactive', failure: outage, changedAt: new Date().toISOString() });
+    expect((await stream.next()).value.failure?.code).toBe('InternalError');
+    // Back to event 10's value, with event 10's cursor (nothing new recorded); then a replayed event seen live again.
+    await pubsub.publish(watcher.topicOf(TARGET), { ...liveChange(10), previous: undefined });
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(9));
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(11));
+    const recovery = (await stream.next()).value;
+    expect([recovery.cursor, recovery.failure]).toEqual(['10', undefined]);
+    expect((await stream.next()).value.cursor).toBe('11');
+    await stream.return?.();
+  });
+
+  it('sends a recovery whose event it replayed no newer one of: the subscriber may have seen the error before it resumed', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const other: WatchTarget = { kind: 'enrollment', accountId: '999999999999' };
+    const stream = openStatusStream(watcher, pubsub, [TARGET, other], { resume: { history, after: '9', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('10');
+    // The other status recovers to its event 4 (before the cursor): it goes, with the newest cursor the subscriber
+    // has (10), never an older one; TARGET's recovery to event 10, sent already, and a plain repeat of event 4 do not.
+    const back = (target: WatchTarget, cursor: number): StatusChangeMessage => ({ ...liveChange(cursor), key: watchKey(target), target, previous: undefined, recovered: true });
+    await pubsub.publish(watcher.topicOf(TARGET), back(TARGET, 10));
+    await pubsub.publish(watcher.topicOf(other), { ...back(other, 4), recovered: undefined });
+    await pubsub.publish(watcher.topicOf(other), back(other, 4));
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(11));
+    const sent = [(await stream.next()).value, (await stream.next()).value];
+    expect(sent.map((message) => `${message.key}@${message.cursor}`)).toEqual([`${watchKey(other)}@10`, `${KEY}@11`]);
+    await stream.return?.();
+  });
+
   it('reads no further ahead than a page past what its subscriber has taken', async () => {
     const { history, reads } = historyOf(10_000);
     const stream = openStatusStream(watcher, new InProcessPubSub(), [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
