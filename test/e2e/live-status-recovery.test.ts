@@ -1,10 +1,11 @@
 // Subscribers after an AWS outage: the statuses a poll found failing are read again as soon as one poll finds the
 // service answering, not each when its interval comes round. Every interval here is ten minutes, so nothing is
 // polled unless something pokes it, and the emulator's faults (switched by the test) make the outage and its end.
+import { ComputeOptimizerClient, GetEnrollmentStatusCommand, UpdateEnrollmentStatusCommand } from '@aws-sdk/client-compute-optimizer';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchTarget } from '../../src/status/index.js';
-import { startStack, total, type Stack } from '../support/stack.js';
+import { countOf, startStack, total, type Stack } from '../support/stack.js';
 import { record, wsClient } from '../support/ws.js';
 
 const WATCH = /* GraphQL */ `
@@ -120,3 +121,44 @@ describe('a FleetWise outage and its end', () => {
 async function waitUntil(events: ReturnType<typeof record>, done: () => boolean, what: string): Promise<void> {
   await events.waitFor(() => done(), what);
 }
+
+describe('a status that changed in AWS during an outage', () => {
+  let stack: Stack;
+  let client: Client;
+
+  beforeAll(async () => {
+    // The caches keep what they read for their usual TTLs (5 min settled); nothing is polled unless poked.
+    stack = await startStack({ memberAccounts: 3, delayMs: 600_000, env: { STATUSGRAPH_POLL_FAST_MS: TEN_MINUTES_MS, STATUSGRAPH_POLL_SLOW_MS: TEN_MINUTES_MS } });
+    client = wsClient(stack.graphqlUrl);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await stack?.close();
+  });
+
+  it('reads AWS again once the outage ends, not the value cached before it: the recovery says what AWS says', async () => {
+    const target: WatchTarget = { kind: 'enrollment', accountId: '000000000000' };
+    const events = record(client, `subscription { accountStatusChanged(accountIds: ["000000000000"], sources: [COMPUTE_OPTIMIZER_ENROLLMENT]) { current error { code } } }`);
+    const opening = await events.waitFor((event) => event.accountStatusChanged.current !== undefined, 'the current state');
+    const before = opening.accountStatusChanged.current as string;
+    // The enrollment switches in AWS without statusgraph (another tool); a transition stays in flight (10 min).
+    const aws = new ComputeOptimizerClient({ endpoint: stack.emulatorEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await aws.send(new UpdateEnrollmentStatusCommand({ status: before === 'ACTIVE' ? 'Inactive' : 'Active' }));
+
+    await stack.setFaults({ errorRate: 1, operations: ['compute-optimizer:GetEnrollmentStatus', 'compute-optimizer:GetEnrollmentStatusesForOrganization'] });
+    stack.server.watcher.poke([target]);
+    await events.waitFor((event) => event.accountStatusChanged.error?.code === 'UPSTREAM_UNAVAILABLE', 'the outage');
+    await stack.clearFaults();
+    await stack.resetCalls();
+    stack.server.watcher.poke([target]);
+    const failedAt = events.events.findIndex((event) => event.accountStatusChanged.error);
+    const recovery = await events.waitFor((event) => !event.accountStatusChanged.error && events.events.indexOf(event) > failedAt, 'the recovery');
+
+    expect(countOf(await stack.calls(), 'compute-optimizer:')).toBe(1);
+    const now = (await aws.send(new GetEnrollmentStatusCommand({}))).status!.toUpperCase();
+    aws.destroy();
+    expect(now).not.toBe(before);
+    expect(recovery.accountStatusChanged.current).toBe(now);
+    events.unsubscribe();
+  });
+});
