@@ -46,6 +46,7 @@ export interface SoakReport {
   readonly subscriberSocketsClosed: number;
   readonly subscriberReconnects: number;
   readonly statusesRereadAfterReconnect: number;
+  readonly unheardStatusesReadAfterReconnect: number;
   /** What streams that ended in error said (distinct, a few). */
   readonly subscriberStreamErrorExamples: readonly string[];
   readonly subscriberStreamErrors: number;
@@ -186,6 +187,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       subscriberSocketsClosed: connections.socketsClosed,
       subscriberReconnects: connections.reconnects,
       statusesRereadAfterReconnect: connections.statusesReread,
+      unheardStatusesReadAfterReconnect: connections.unheardStatusesRead,
       subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
       subscriberStreamErrorExamples: [...new Set(workload.subscribers.flatMap((subscriber) => subscriber.lastStreamError ?? []))].slice(0, 5),
       errorLogs,
