@@ -17,6 +17,7 @@ import { benchServerOverhead, OVERHEAD_TARGET, reportServerOverhead, type Overhe
 import { benchSubscriptions, CALLS_TOLERANCE, reportSubscriptions, type SubscriptionResult } from './subscriptions.js';
 import { benchThrottling, reportThrottling, type ThrottlingResult } from './throttling.js';
 import { useCompiledStatusGraph, useNodeBinary } from './support/processes.js';
+import { HISTORY_RESULTS_FILE, writeHistoryHeadlines, type HistoryResults } from './support/history-report.js';
 import { BENCHMARKS_FILE, count, DOCS_DIR, duration, megabytes, ratio, table, writeSection } from './support/report.js';
 import { median, percentile } from './support/stats.js';
 
@@ -175,6 +176,8 @@ if (!values.quick) {
 }
 if (outcomes.orgStatusLines && outcomes.overhead && outcomes.throttling && outcomes.subscriptions) {
   await writeSection('headlines', headlines(outcomes as Required<typeof outcomes>), reportFile);
+  // Benchmark 5 (bench/history.ts, run on its own) keeps its rows from its last run.
+  if (existsSync(HISTORY_RESULTS_FILE)) await writeHistoryHeadlines(JSON.parse(await readFile(HISTORY_RESULTS_FILE, 'utf8')) as HistoryResults, reportFile);
 }
 log(`done in ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`);
 
