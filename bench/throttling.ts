@@ -32,6 +32,8 @@ export interface ThrottledRun {
    * script's failed reads other than the same refusals (AccessDenied). */
   readonly errorsReturned: number;
   readonly wallMs: number;
+  /** statusgraph's throttling answers per operation ("<signing name>:<Operation>": requests less calls), where any. */
+  readonly throttledByOperation?: Readonly<Record<string, number>>;
 }
 
 export interface ThrottlingResult {
@@ -52,10 +54,17 @@ export async function benchThrottling(options: ThrottlingOptions, log: (line: st
         const started = performance.now();
         const answer = await server.gql(ORG_STATUS_QUERY, { first: Math.min(options.accounts, MAX_PAGE) });
         const wallMs = performance.now() - started;
-        const requests = callsMatching(await emulator.calls());
-        const calls = (await awsCallsReported(server.url)) - callsBefore;
+        const requestsByOperation = await emulator.calls();
+        const requests = callsMatching(requestsByOperation);
+        const callsByOperation = subtract(await awsCallsReported(server.url), callsBefore);
+        const calls = sum(callsByOperation);
+        const throttledByOperation = Object.fromEntries(
+          Object.entries(requestsByOperation)
+            .map(([operation, count]) => [operation, count - (callsByOperation[operation] ?? 0)] as const)
+            .filter(([, throttled]) => throttled > 0),
+        );
         const errors = (answer.errors ?? []).filter((error) => error.extensions?.code !== 'AWS_ACCESS_DENIED');
-        result.statusgraph.push({ requests, calls, throttled: requests - calls, errorsReturned: errors.length, wallMs });
+        result.statusgraph.push({ requests, calls, throttled: requests - calls, errorsReturned: errors.length, wallMs, throttledByOperation });
       } finally {
         await server.stop();
       }
@@ -75,12 +84,27 @@ export async function benchThrottling(options: ThrottlingOptions, log: (line: st
   }
 }
 
-/** The sum of statusgraph_aws_requests_total (calls, SDK retries counted once) from the server's /metrics. */
-async function awsCallsReported(graphqlUrl: string): Promise<number> {
+/**
+ * statusgraph_aws_requests_total (calls, SDK retries counted once) from the server's /metrics, per operation keyed as
+ * the emulator keys its requests ("<signing name>:<Operation>").
+ */
+async function awsCallsReported(graphqlUrl: string): Promise<Record<string, number>> {
   const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
-  let total = 0;
-  for (const match of text.matchAll(/^statusgraph_aws_requests_total\{[^}]*\} (\S+)$/gm)) total += Number(match[1]);
-  return total;
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/^statusgraph_aws_requests_total\{([^}]*)\} (\S+)$/gm)) {
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1] ?? '';
+    const operation = `${label('service')}:${label('operation')}`;
+    calls[operation] = (calls[operation] ?? 0) + Number(match[2]);
+  }
+  return calls;
+}
+
+function subtract(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([operation, count]) => [operation, count - (before[operation] ?? 0)]));
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((total, count) => total + count, 0);
 }
 
 export interface ThrottlingReportInput {

@@ -46,6 +46,8 @@ export interface SoakReport {
   readonly subscriberSocketsClosed: number;
   readonly subscriberReconnects: number;
   readonly statusesRereadAfterReconnect: number;
+  /** What streams that ended in error said (distinct, a few). */
+  readonly subscriberStreamErrorExamples: readonly string[];
   readonly subscriberStreamErrors: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
@@ -182,6 +184,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       subscriberReconnects: connections.reconnects,
       statusesRereadAfterReconnect: connections.statusesReread,
       subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
+      subscriberStreamErrorExamples: [...new Set(workload.subscribers.flatMap((subscriber) => subscriber.lastStreamError ?? []))].slice(0, 5),
       errorLogs,
       readyAtEnd,
       faultPhases,

@@ -37,6 +37,8 @@ export class Subscriber {
   readonly lastErrorMessages = new Map<string, string>();
   events = 0;
   streamErrors = 0;
+  /** What the last stream that ended in error said. */
+  lastStreamError: string | undefined;
   /** graphql-ws sends this object again on every reconnect: the subscription resumes after the newest cursor seen. */
   readonly variables: { after: string | null } = { after: null };
   /** Statuses last seen failing when the socket closed, not heard of since: the resumed stream may not tell them. */
@@ -57,8 +59,9 @@ export class Subscriber {
           if (change) this.heard(change, observations);
         },
         // Retries are endless, so an error is the server's (a stream it ended): subscribe again, after the last cursor.
-        error: () => {
+        error: (error) => {
           this.streamErrors++;
+          this.lastStreamError = describe(error);
           void sleep(RETRY_MS).then(() => this.subscribe(client, observations));
         },
         complete: () => void sleep(RETRY_MS).then(() => this.subscribe(client, observations)),
@@ -156,4 +159,11 @@ async function rereadStaleErrors(url: string, subscribers: readonly Subscriber[]
 /** Whether cursor `a` comes after `b` (none yet: any does). Cursors are decimal event ids, increasing. */
 function isNewerCursor(a: string, b: string | null): boolean {
   return b === null || a.length > b.length || (a.length === b.length && a > b);
+}
+
+/** A stream's error as graphql-ws gives it: GraphQL errors, a close event, or an Error. */
+function describe(error: unknown): string {
+  if (Array.isArray(error)) return error.map((each: any) => `${each?.extensions?.code ?? 'NO_CODE'}: ${each?.message}`).join('; ');
+  const { code, reason, message } = error as { code?: number; reason?: string; message?: string };
+  return code !== undefined ? `closed ${code} ${reason ?? ''}` : String(message ?? error);
 }

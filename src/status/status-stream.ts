@@ -101,14 +101,13 @@ export function openStatusStream(
     const inbox = (options.inboxes ?? streamInboxes).inbox((error) => stop(error));
     const live = (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).live(message);
     const current = (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).current(message);
-    const entered = (message: StatusChangeMessage) => out.once(message);
-    const left = (target: WatchTarget) => out.left(target);
+    const [once, left] = [(message: StatusChangeMessage) => out.once(message), (target: WatchTarget) => out.left(target)];
     const enter = (targets: readonly WatchTarget[]) => out.enter(targets);
     const watches = new StreamWatches(watcher, pubsub, {
       live: (message) => inbox.add(live, message),
-      // A resumed stream learns the state from history instead — except of accounts that entered since.
+      // A resumed stream learns the state from history instead — except of accounts that entered or joined since.
       ...(!resume && { current: (message: StatusChangeMessage) => inbox.add(current, message) }),
-      entered: (message) => inbox.add(entered, message),
+      entered: (message) => inbox.add(once, message),
       left: (target) => inbox.add(left, target),
     });
     const unsubscribes: (() => Promise<void>)[] = [];
@@ -116,7 +115,8 @@ export function openStatusStream(
     const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
     if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
-        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]))),
+        // Joined accounts start with their current state, in a resumed stream too: history may hold nothing newer.
+        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]), Boolean(resume))),
         await pubsub.subscribe(watcher.creationsFollowedTopic, (requestIds) => followedRequests.follow(requestIds as string[])),
       );
       followedRequests.follow(await watcher.creationsFollowed().catch(() => []));

@@ -299,6 +299,31 @@ describe('a resumed whole-organization stream whose directory comes page by page
     await stream.return?.();
   });
 
+  it('sends the current state of an account that joins once it is open (a created account: history may have nothing newer)', async () => {
+    const C = '444444444444';
+    const joined = targetOf(C);
+    const reading: StatusChangeMessage = { key: watchKey(joined), target: joined, current: 'Active', changedAt: new Date().toISOString(), cursor: '3' };
+    const joinWatcher = {
+      ...pagedWatcher,
+      watch: (target: WatchTarget) => ({
+        key: watchKey(target),
+        current: () => (watchKey(target) === reading.key ? Promise.resolve(reading) : new Promise<StatusChangeMessage>(() => undefined)),
+        release: () => undefined,
+      }),
+    } as unknown as StatusWatcher;
+    const pubsub = new InProcessPubSub();
+    const stream = openStatusStream(joinWatcher, pubsub, [], {
+      resume: { history, after: '6', filter: {} },
+      targetsOfJoined: (accountIds) => accountIds.map(targetOf),
+      pages: async (page) => page([A, B]),
+    })[Symbol.asyncIterator]();
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish('joined', [C]);
+    expect((await next).value).toMatchObject({ key: reading.key, current: 'Active' });
+    await stream.return?.();
+  });
+
   it("gives each replayed event its own cursor once every page is known (one page: the board's resume)", async () => {
     const stream = open(async (page) => page([A, B]));
     expect(await take(stream, 6)).toEqual(['A@1', 'B@2', 'A@3', 'B@4', 'A@5', 'B@6']);
