@@ -105,8 +105,8 @@ export function openStatusStream(
     const enter = (targets: readonly WatchTarget[]) => out.enter(targets);
     const watches = new StreamWatches(watcher, pubsub, {
       live: (message) => inbox.add(live, message),
-      // A resumed stream learns the state from history instead — except of accounts that entered or joined since.
-      ...(!resume && { current: (message: StatusChangeMessage) => inbox.add(current, message) }),
+      // Resumed: the state comes from history, but for failures now (not history) and accounts entered or joined since.
+      current: (message: StatusChangeMessage) => (!resume || message.failure) && inbox.add(current, message),
       entered: (message) => inbox.add(once, message),
       left: (target) => inbox.add(left, target),
     });
