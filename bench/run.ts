@@ -213,7 +213,7 @@ function headlines({ orgStatusLines, overhead, throttling, subscriptions }: Requ
       [
         [
           '1. org-wide status',
-          `${count(largest.accounts)} accounts: ${count(largest.coldCalls)} AWS calls cold (budget ${count(largest.budget)}; the user's script ${count(largest.scriptCalls)}); cold ${duration(largest.coldMs)}, warm ${duration(largest.warmMs)} (the script ${duration(largest.scriptMs)}, every time)`,
+          `${count(largest.accounts)} accounts, AWS calls cold: ${perLine((line) => count(line.rows.find((row) => row.accounts === largest.accounts)?.coldCalls ?? Number.NaN))} (budget ${count(largest.budget)}; the user's script ${count(largest.scriptCalls)}); Node ${lines[0]!.node}: cold ${duration(largest.coldMs)}, warm ${duration(largest.warmMs)} (the script ${duration(largest.scriptMs)}, every time)`,
           'calls = budget',
           verdict(judged.every((line) => line.calls)),
         ],
