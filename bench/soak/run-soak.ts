@@ -46,11 +46,15 @@ export interface SoakReport {
   readonly subscriberSocketsClosed: number;
   readonly subscriberReconnects: number;
   readonly statusesRereadAfterReconnect: number;
+  readonly unheardStatusesReadAfterReconnect: number;
   /** What streams that ended in error said (distinct, a few). */
   readonly subscriberStreamErrorExamples: readonly string[];
   readonly subscriberStreamErrors: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** The largest V8 heap in use sampled in the first and the last window. */
+  readonly heapUsedStartMb: number;
+  readonly heapUsedEndMb: number;
   readonly eventLoopP99FirstMs: number;
   readonly eventLoopP99LastMs: number;
   /** The median of the windows' 5-second p99 samples: the level, which a single stall does not move. */
@@ -183,6 +187,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       subscriberSocketsClosed: connections.socketsClosed,
       subscriberReconnects: connections.reconnects,
       statusesRereadAfterReconnect: connections.statusesReread,
+      unheardStatusesReadAfterReconnect: connections.unheardStatusesRead,
       subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
       subscriberStreamErrorExamples: [...new Set(workload.subscribers.flatMap((subscriber) => subscriber.lastStreamError ?? []))].slice(0, 5),
       errorLogs,
@@ -292,7 +297,7 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
   return { expected, accounts: nodes.map((node) => node.id) };
 }
 
-function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs' | 'eventLoopP99MedianFirstMs' | 'eventLoopP99MedianLastMs'>): SoakReport {
+function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'heapUsedStartMb' | 'heapUsedEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs' | 'eventLoopP99MedianFirstMs' | 'eventLoopP99MedianLastMs'>): SoakReport {
   const operations: SoakReport['operations'] = {};
   for (const [kind, latencies] of observations.latencies) {
     operations[kind] = { count: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
@@ -312,6 +317,8 @@ function report(observations: Observations, rest: Omit<SoakReport, 'operations' 
     requestFailures: observations.requestFailures.slice(0, 20),
     rssStartMb: mb(Math.max(...first.map((sample) => sample.rssBytes), 0)),
     rssEndMb: mb(Math.max(...last.map((sample) => sample.rssBytes), 0)),
+    heapUsedStartMb: mb(Math.max(...first.map((sample) => sample.heapUsedBytes), 0)),
+    heapUsedEndMb: mb(Math.max(...last.map((sample) => sample.heapUsedBytes), 0)),
     eventLoopP99FirstMs: round(Math.max(...first.map((sample) => sample.eventLoopP99Ms), 0)),
     eventLoopP99LastMs: round(Math.max(...last.map((sample) => sample.eventLoopP99Ms), 0)),
     eventLoopP99MedianFirstMs: round(percentile(first.map((sample) => sample.eventLoopP99Ms), 50)),

@@ -1,8 +1,10 @@
 // The soak's whole-organization subscribers, behaving as a real client (the board, web/board/live-board.ts) does: each
 // keeps the newest history cursor it saw, and when its socket closes graphql-ws reconnects and subscribes again with
-// that cursor (`after:`), so what was recorded meanwhile is replayed and nothing is lost. Failures are not history: a
-// status it last saw failing before the socket closed is read again once (the organization query) unless the resumed
-// stream tells it first — as the board reads its directory again after a reconnect. Reconnects are counted.
+// that cursor (`after:`), so what was recorded meanwhile is replayed and nothing is lost. Two things a resumed stream
+// does not carry are read again by the organization query — as the board reads its directory again after a reconnect
+// — unless the stream tells them first: a status it last saw failing before the socket closed (failures are not
+// history), and the statuses of an account it has not heard of (one that joined the organization while the socket was
+// down: its creation status went out as a current reading, which no replay repeats). Reconnects are counted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -16,6 +18,8 @@ export const SUBSCRIPTIONS_PER_SOCKET = 100;
 export const DEFAULT_FLEETWISE_REGION = 'us-east-1';
 /** Wait before a reconnect, a subscription again after the server ended one, and a re-read that found errors. @default 1_000 */
 const RETRY_MS = 1_000;
+/** After a reconnect's first re-read, when the second goes. @default 5_000 */
+const REREAD_AGAIN_MS = 5_000;
 /** The API's code for a cursor whose events it cannot give. */
 const CURSOR_EXPIRED = 'CURSOR_EXPIRED';
 
@@ -27,6 +31,8 @@ export interface SubscriberConnections {
   reconnects: number;
   /** Statuses last seen failing before a reconnect that were read again by a query (the stream told the rest). */
   statusesReread: number;
+  /** Statuses of accounts a subscriber had not heard of at a reconnect that the query told it. */
+  unheardStatusesRead: number;
 }
 
 /** One whole-organization subscriber: the last value it saw per status. */
@@ -88,12 +94,18 @@ export class Subscriber {
     for (const [key, value] of this.last) if (value?.startsWith('error ')) this.staleErrors.add(key);
   }
 
-  /** A status read again by a query (`error <code>` when it failed): taken only while nothing newer was heard of it. */
-  reread(key: string, value: string | null): boolean {
-    if (!this.staleErrors.delete(key)) return false;
+  /**
+   * A status read again by a query (`error <code>` when it failed): taken only while it is a stale error or was never
+   * heard of; which of the two it was, if taken.
+   */
+  reread(key: string, value: string | null): 'stale' | 'unheard' | undefined {
+    const taken = this.staleErrors.delete(key) ? 'stale' : this.last.has(key) ? undefined : 'unheard';
+    if (!taken) return undefined;
     this.last.set(key, value);
-    if (!value?.startsWith('error ')) this.lastErrorMessages.delete(key);
-    return true;
+    // Failing now too: read again by the next look, unless the stream tells it first.
+    if (value?.startsWith('error ')) this.staleErrors.add(key);
+    else this.lastErrorMessages.delete(key);
+    return taken;
   }
 
   unsubscribe(): void {
@@ -119,18 +131,25 @@ export function subscriberClient(url: string, subscribers: readonly Subscriber[]
       connected: (_socket, _payload, wasRetry) => {
         if (!wasRetry) return;
         connections.reconnects += 1;
-        void rereadStaleErrors(url, subscribers, connections, running);
+        void rereadAfterReconnect(url, subscribers, connections, running);
       },
     },
   });
 }
 
 /**
- * Reads the statuses some subscriber last saw failing before a reconnect — a field that fails now is taken as its
- * error — again while the query itself gets no answer (or the soak ends).
+ * Reads the statuses some subscriber last saw failing before a reconnect, or never heard of — a field that fails now
+ * is taken as its error — again while the query itself gets no answer (or the soak ends); once more a few seconds
+ * later, for an account that joined before the resumed stream listened for accounts joining.
  */
-async function rereadStaleErrors(url: string, subscribers: readonly Subscriber[], connections: SubscriberConnections, running: () => boolean): Promise<void> {
-  while (running() && subscribers.some((subscriber) => subscriber.staleErrors.size > 0)) {
+async function rereadAfterReconnect(url: string, subscribers: readonly Subscriber[], connections: SubscriberConnections, running: () => boolean): Promise<void> {
+  await readAgain(url, subscribers, connections, running);
+  await sleep(REREAD_AGAIN_MS);
+  await readAgain(url, subscribers, connections, running);
+}
+
+async function readAgain(url: string, subscribers: readonly Subscriber[], connections: SubscriberConnections, running: () => boolean): Promise<void> {
+  while (running()) {
     const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CURRENT_STATES }) })
       .then((response) => response.json() as Promise<any>)
       .catch(() => undefined);
@@ -149,10 +168,13 @@ async function rereadStaleErrors(url: string, subscribers: readonly Subscriber[]
       values.set(`CREATION_REQUEST:${node.id}`, value('creationRequest', node.creationRequest?.state ?? null));
     });
     for (const subscriber of subscribers) {
-      for (const key of [...subscriber.staleErrors]) {
-        if (subscriber.reread(key, values.has(key) ? values.get(key)! : null)) connections.statusesReread += 1;
+      for (const key of new Set([...subscriber.staleErrors, ...values.keys()])) {
+        const taken = subscriber.reread(key, values.has(key) ? values.get(key)! : null);
+        if (taken === 'stale') connections.statusesReread += 1;
+        else if (taken === 'unheard') connections.unheardStatusesRead += 1;
       }
     }
+    return;
   }
 }
 

@@ -106,7 +106,7 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
     },
   ];
   const subscribers = Array.from({ length: options.subscribers }, () => undefined).map(() => new Subscriber());
-  const connections: SubscriberConnections = { socketsClosed: 0, reconnects: 0, statusesReread: 0 };
+  const connections: SubscriberConnections = { socketsClosed: 0, reconnects: 0, statusesReread: 0, unheardStatusesRead: 0 };
   const clients: Client[] = [];
   for (let i = 0; i < subscribers.length; i += SUBSCRIPTIONS_PER_SOCKET) {
     const group = subscribers.slice(i, i + SUBSCRIPTIONS_PER_SOCKET);

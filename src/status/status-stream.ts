@@ -105,9 +105,9 @@ export function openStatusStream(
     const enter = (targets: readonly WatchTarget[]) => out.enter(targets);
     const watches = new StreamWatches(watcher, pubsub, {
       live: (message) => inbox.add(live, message),
-      // A resumed stream learns the state from history instead — except of accounts that entered or joined since.
-      ...(!resume && { current: (message: StatusChangeMessage) => inbox.add(current, message) }),
-      entered: (message) => inbox.add(once, message),
+      // Resumed: the state comes from history, but for failures now (not history) and accounts entered or joined since.
+      current: (message: StatusChangeMessage) => (!resume || message.failure) && inbox.add(current, message),
+      entered: (message) => inbox.add(options.membership ? once : current, message),
       left: (target) => inbox.add(left, target),
     });
     const unsubscribes: (() => Promise<void>)[] = [];
@@ -115,7 +115,7 @@ export function openStatusStream(
     const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
     if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
-        // Joined accounts start with their current state, in a resumed stream too: history may hold nothing newer.
+        // Joined accounts start with their current state, in a resumed stream too (after its replay, newest cursor).
         await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]), Boolean(resume))),
         await pubsub.subscribe(watcher.creationsFollowedTopic, (requestIds) => followedRequests.follow(requestIds as string[])),
       );

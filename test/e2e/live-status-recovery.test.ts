@@ -115,6 +115,27 @@ describe('a FleetWise outage and its end', () => {
     events.unsubscribe();
     resumed.unsubscribe();
   });
+
+  it('tells a subscriber that resumes of a status that began failing while it was away: failures are not history', async () => {
+    const failing = accounts[2]!;
+    const target: WatchTarget = { kind: 'fleetwise', accountId: failing, region: 'us-east-1' };
+    const WATCH_ONE = `subscription($ids: [AccountId!], $after: String) { accountStatusChanged(accountIds: $ids, sources: [FLEETWISE_REGISTRATION], after: $after) { accountId current cursor error { code } } }`;
+    const away = record(client, WATCH_ONE, { ids: [failing] });
+    const opening = await away.waitFor((event) => event.accountStatusChanged.cursor !== null, 'the current state');
+    away.unsubscribe();
+    // While it is away the status starts failing (another subscriber hears it).
+    const staying = record(client, WATCH_ONE, { ids: [failing] });
+    await staying.waitFor((event) => event.accountStatusChanged.current !== undefined, 'the current state, staying');
+    await stack.setFaults({ errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus'] });
+    stack.server.watcher.poke([target]);
+    await staying.waitFor((event) => event.accountStatusChanged.error?.code === 'UPSTREAM_UNAVAILABLE', 'the outage, staying');
+
+    const resumed = record(client, WATCH_ONE, { ids: [failing], after: opening.accountStatusChanged.cursor });
+    await resumed.waitFor((event) => event.accountStatusChanged.error?.code === 'UPSTREAM_UNAVAILABLE', 'the outage, resumed');
+    await stack.clearFaults();
+    resumed.unsubscribe();
+    staying.unsubscribe();
+  });
 });
 
 /** Resolves once the events received satisfy `done` (checked at each event). */
