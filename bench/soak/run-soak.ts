@@ -219,9 +219,10 @@ async function settledFinalStates(
   let callsAtLastLook = await callsSoFar();
   for (;;) {
     const final = await finalStates(url, emulator);
-    if (!final) {
+    if ('unread' in final) {
       // The organization query itself was cut short (its deadline, on a stalled machine): ask again.
-      if (Date.now() - startedAt >= SETTLE_MAX_MS) throw new Error('the organization could not be read at the end of the soak');
+      log(`the organization could not be read: ${final.unread}`);
+      if (Date.now() - startedAt >= SETTLE_MAX_MS) throw new Error(`the organization could not be read at the end of the soak: ${final.unread}`);
       await sleep(SETTLE_STEP_MS);
       continue;
     }
@@ -267,12 +268,12 @@ async function memberIds(url: string): Promise<{ members: string[]; initial: Set
  * Each status's final value in the emulator, keyed as subscriptions name them; statuses statusgraph cannot read (the
  * demo's account without a member role) are left out, since their subscribers get error events, not values.
  */
-async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] } | undefined> {
+async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] } | { unread: string }> {
   const answer = await graphql(
     url,
     `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
   );
-  if (!answer.data?.organization) return undefined;
+  if (!answer.data?.organization) return { unread: JSON.stringify(answer.errors ?? answer).slice(0, 500) };
   // `organization.accounts.nodes.<index>.<field>` of each field that could not be read.
   const unreadable = new Set<string>((answer.errors ?? []).map((error: { path: unknown[] }) => `${String(error.path[3])}.${String(error.path[4])}`));
   const nodes: { id: string; creationRequest: { id: string } | null }[] = answer.data.organization.accounts.nodes;

@@ -109,6 +109,11 @@ export class ResumeGate {
     return this.recorded.has(key);
   }
 
+  /** An error the stream sent itself (a resumed stream's failure now): its recovery goes through as a live one's does. */
+  sentFailure(key: string): void {
+    this.failing.add(key);
+  }
+
   /** A live message: held while replaying. */
   live(message: StatusChangeMessage): void {
     if (this.replaying) this.waiting.push(message);

@@ -305,7 +305,10 @@ class StreamStart {
     // A live change already sent for this status was observed after this reading (taken when the stream opened): the
     // reading would take the subscriber back to an older value.
     else if (this.out.hasSent(message.key)) return;
-    else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
+    else if (!(gate && !message.failure && gate.sentRecorded(message.key))) {
+      if (message.failure) gate?.sentFailure(message.key);
+      this.out.once(this.withStartCursor(message));
+    }
   }
 
   /** The cursor this start's replay has sent every event through; undefined once caught up, or with no replay. */

@@ -126,6 +126,20 @@ describe('a resumed status stream', () => {
     await stream.return?.();
   });
 
+  it('sends the recovery after the error of a status failing as it resumed, though it replayed the recovered event', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const outage = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', code: 'InternalError', message: 'down', retryable: true, throttled: false };
+    const failingNow: StatusChangeMessage = { key: KEY, target: TARGET, failure: outage, changedAt: new Date().toISOString() };
+    const failingWatcher = { ...watcher, watch: (target: WatchTarget) => ({ key: watchKey(target), current: async () => failingNow, release: () => undefined }) } as unknown as StatusWatcher;
+    const stream = openStatusStream(failingWatcher, pubsub, [TARGET], { resume: { history, after: '9', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('10');
+    expect((await stream.next()).value.failure?.code).toBe('InternalError');
+    await pubsub.publish(watcher.topicOf(TARGET), { ...liveChange(10), previous: undefined, recovered: true });
+    expect((await stream.next()).value).toMatchObject({ cursor: '10', current: 'Inactive' });
+    await stream.return?.();
+  });
+
   it('sends a recovery whose event it replayed no newer one of: the subscriber may have seen the error before it resumed', async () => {
     const pubsub = new InProcessPubSub();
     const { history } = historyOf(10);
