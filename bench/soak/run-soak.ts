@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/index.js';
-import { startEmulator, type StartedEmulator } from '../../src/emulator/node.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startStatusGraph } from '../../src/server/start-statusgraph.js';
 import { checkFinalStates, checkFreshness, type FinalStateVerdict, type FreshnessVerdict } from './checks.js';
@@ -83,7 +83,7 @@ interface FaultPhase {
   readonly name: string;
   readonly ms: number;
   readonly faults?: Record<string, unknown>;
-  readonly action?: (emulator: StartedEmulator) => void;
+  readonly action?: (emulator: EmulatorProcess) => Promise<void>;
   /** Done halfway through the phase. */
   readonly midway?: { readonly name: string; readonly action: (workload: { dropSockets(): void }) => void };
 }
@@ -99,7 +99,7 @@ function faultSchedule(phaseMs: number): FaultPhase[] {
       // each resumes after its last cursor, and the recovery, after it, must reach every one of them.
       midway: { name: 'subscriber sockets dropped', action: (workload) => workload.dropSockets() },
     },
-    { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.control.invalidateSessions() },
+    { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.invalidateSessions() },
     { name: 'throttling burst', ms: phaseMs, faults: { throttleRate: 0.5 } },
     { name: '5xx', ms: phaseMs, faults: { errorRate: 0.2 } },
     { name: 'latency jitter', ms: phaseMs, faults: { latencyMs: 20, jitterMs: 400 } },
@@ -109,7 +109,7 @@ function faultSchedule(phaseMs: number): FaultPhase[] {
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
-  const emulator = await startEmulator({ port: 0, memberAccounts: options.memberAccounts ?? 1_000, delayMs: TRANSITION_MS });
+  const emulator = await startEmulatorProcess({ memberAccounts: options.memberAccounts ?? 1_000, delayMs: TRANSITION_MS });
   let errorLogs = 0;
   const errorSink = new Writable({
     write(_chunk, _encoding, done) {
@@ -150,7 +150,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (Date.now() + phase.ms > faultsUntil) break;
         faultPhases.push(phase.name);
         log(`fault: ${phase.name}`);
-        phase.action?.(emulator);
+        await phase.action?.(emulator);
         if (phase.faults) await setFaults(emulator.endpoint, phase.faults);
         if (phase.midway) {
           await sleep(phase.ms / 2);
@@ -168,7 +168,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     log('quiet: faults off, mutations over, every transition released');
     await setFaults(emulator.endpoint, undefined);
     await workload.stopMutations();
-    emulator.control.release();
+    await emulator.release();
     await sleep(QUIET_MS);
     const { verdict, settledAfterMs } = await settledFinalStates(server.url, emulator, workload.subscribers, initial, log);
     const connections = { ...workload.connections };
@@ -176,7 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await workload.done;
     observations.stopResourceSampling();
 
-    const histories = emulator.control.history([...new Set([...observations.samples.values()].map((sample) => sample.key))]);
+    const histories = await emulator.history([...new Set([...observations.samples.values()].map((sample) => sample.key))]);
     const readyAtEnd = await (await fetch(new URL('/readyz', server.url))).json();
     return report(observations, {
       durationMs: Date.now() - startedAt,
@@ -207,7 +207,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
  */
 async function settledFinalStates(
   url: string,
-  emulator: StartedEmulator,
+  emulator: EmulatorProcess,
   subscribers: readonly Subscriber[],
   initial: ReadonlySet<string>,
   log: (line: string) => void,
@@ -268,7 +268,7 @@ async function memberIds(url: string): Promise<{ members: string[]; initial: Set
  * Each status's final value in the emulator, keyed as subscriptions name them; statuses statusgraph cannot read (the
  * demo's account without a member role) are left out, since their subscribers get error events, not values.
  */
-async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] } | { unread: string }> {
+async function finalStates(url: string, emulator: EmulatorProcess): Promise<{ expected: Map<string, string | null>; accounts: string[] } | { unread: string }> {
   const answer = await graphql(
     url,
     `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
@@ -282,7 +282,7 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
     `enrollment:${node.id}`,
     ...(node.creationRequest ? [`creation:${node.creationRequest.id}`] : []),
   ]);
-  const histories = emulator.control.history(keys);
+  const histories = await emulator.history(keys);
   const last = (key: string) => histories[key]?.at(-1)?.value ?? null;
   const expected = new Map<string, string | null>();
   nodes.forEach((node, index) => {
