@@ -23,6 +23,8 @@ export const RESOURCE_SAMPLE_MS = 5_000;
 export interface ResourceSample {
   readonly atMs: number;
   readonly rssBytes: number;
+  /** The V8 heap in use (statusgraph, the emulator and the clients together: one process). */
+  readonly heapUsedBytes: number;
   /** p99 event-loop delay over the interval since the previous sample. */
   readonly eventLoopP99Ms: number;
 }
@@ -87,9 +89,11 @@ export class Observations {
   #sampleResources(): void {
     const histogram = this.#histogram;
     if (!histogram) return;
+    const memory = process.memoryUsage();
     this.resources.push({
       atMs: performance.now() - this.#startedAt,
-      rssBytes: process.memoryUsage().rss,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
       eventLoopP99Ms: histogram.percentile(99) / 1e6,
     });
     histogram.reset();

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/index.js';
-import { startEmulator, type StartedEmulator } from '../../src/emulator/node.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startStatusGraph } from '../../src/server/start-statusgraph.js';
 import { checkFinalStates, checkFreshness, type FinalStateVerdict, type FreshnessVerdict } from './checks.js';
@@ -38,11 +38,23 @@ export interface SoakReport {
   /** How long after the quiet period the subscribers took to agree with the emulator (0: at once). */
   readonly settledAfterMs: number;
   readonly subscriberEvents: number;
-  /** Subscriber sockets closed before the end (each resubscribes its subscriptions) and streams that ended in error. */
+  /**
+   * Subscriber sockets closed before the end, sockets opened again (each resumes its subscriptions after their last
+   * cursor), statuses last seen failing before a reconnect that a query read again (failures are not replayed), and
+   * streams that ended in error (each subscribed again).
+   */
   readonly subscriberSocketsClosed: number;
+  readonly subscriberReconnects: number;
+  readonly statusesRereadAfterReconnect: number;
+  readonly unheardStatusesReadAfterReconnect: number;
+  /** What streams that ended in error said (distinct, a few). */
+  readonly subscriberStreamErrorExamples: readonly string[];
   readonly subscriberStreamErrors: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** The largest V8 heap in use sampled in the first and the last window. */
+  readonly heapUsedStartMb: number;
+  readonly heapUsedEndMb: number;
   readonly eventLoopP99FirstMs: number;
   readonly eventLoopP99LastMs: number;
   /** The median of the windows' 5-second p99 samples: the level, which a single stall does not move. */
@@ -71,14 +83,23 @@ interface FaultPhase {
   readonly name: string;
   readonly ms: number;
   readonly faults?: Record<string, unknown>;
-  readonly action?: (emulator: StartedEmulator) => void;
+  readonly action?: (emulator: EmulatorProcess) => Promise<void>;
+  /** Done halfway through the phase. */
+  readonly midway?: { readonly name: string; readonly action: (workload: { dropSockets(): void }) => void };
 }
 
 function faultSchedule(phaseMs: number): FaultPhase[] {
   return [
     // The outage and the restart first: a schedule cut short by a slow machine still has them.
-    { name: 'IoT FleetWise down', ms: SERVICE_DOWN_MS, faults: { errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus', 'iotfleetwise:RegisterAccount'] } },
-    { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.control.invalidateSessions() },
+    {
+      name: 'IoT FleetWise down',
+      ms: SERVICE_DOWN_MS,
+      faults: { errorRate: 1, operations: ['iotfleetwise:GetRegisterAccountStatus', 'iotfleetwise:RegisterAccount'] },
+      // Every subscriber's socket cut while it shows the outage's errors (what a stalled process's ping timeout did):
+      // each resumes after its last cursor, and the recovery, after it, must reach every one of them.
+      midway: { name: 'subscriber sockets dropped', action: (workload) => workload.dropSockets() },
+    },
+    { name: 'endpoint restart (every session invalidated)', ms: 0, action: (emulator) => emulator.invalidateSessions() },
     { name: 'throttling burst', ms: phaseMs, faults: { throttleRate: 0.5 } },
     { name: '5xx', ms: phaseMs, faults: { errorRate: 0.2 } },
     { name: 'latency jitter', ms: phaseMs, faults: { latencyMs: 20, jitterMs: 400 } },
@@ -88,7 +109,7 @@ function faultSchedule(phaseMs: number): FaultPhase[] {
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
-  const emulator = await startEmulator({ port: 0, memberAccounts: options.memberAccounts ?? 1_000, delayMs: TRANSITION_MS });
+  const emulator = await startEmulatorProcess({ memberAccounts: options.memberAccounts ?? 1_000, delayMs: TRANSITION_MS });
   let errorLogs = 0;
   const errorSink = new Writable({
     write(_chunk, _encoding, done) {
@@ -129,9 +150,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (Date.now() + phase.ms > faultsUntil) break;
         faultPhases.push(phase.name);
         log(`fault: ${phase.name}`);
-        phase.action?.(emulator);
+        await phase.action?.(emulator);
         if (phase.faults) await setFaults(emulator.endpoint, phase.faults);
-        await sleep(phase.ms);
+        if (phase.midway) {
+          await sleep(phase.ms / 2);
+          faultPhases.push(phase.midway.name);
+          log(`fault: ${phase.midway.name}`);
+          phase.midway.action(workload);
+        }
+        await sleep(phase.midway ? phase.ms / 2 : phase.ms);
         await setFaults(emulator.endpoint, undefined);
         await sleep(Math.min(calmMs, Math.max(0, faultsUntil - Date.now())));
       }
@@ -141,15 +168,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     log('quiet: faults off, mutations over, every transition released');
     await setFaults(emulator.endpoint, undefined);
     await workload.stopMutations();
-    emulator.control.release();
+    await emulator.release();
     await sleep(QUIET_MS);
     const { verdict, settledAfterMs } = await settledFinalStates(server.url, emulator, workload.subscribers, initial, log);
-    const socketsClosedBeforeEnd = workload.socketsClosed();
+    const connections = { ...workload.connections };
     workload.stop();
     await workload.done;
     observations.stopResourceSampling();
 
-    const histories = emulator.control.history([...new Set([...observations.samples.values()].map((sample) => sample.key))]);
+    const histories = await emulator.history([...new Set([...observations.samples.values()].map((sample) => sample.key))]);
     const readyAtEnd = await (await fetch(new URL('/readyz', server.url))).json();
     return report(observations, {
       durationMs: Date.now() - startedAt,
@@ -157,8 +184,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       finalStates: verdict,
       settledAfterMs,
       subscriberEvents: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.events, 0),
-      subscriberSocketsClosed: socketsClosedBeforeEnd,
+      subscriberSocketsClosed: connections.socketsClosed,
+      subscriberReconnects: connections.reconnects,
+      statusesRereadAfterReconnect: connections.statusesReread,
+      unheardStatusesReadAfterReconnect: connections.unheardStatusesRead,
       subscriberStreamErrors: workload.subscribers.reduce((sum, subscriber) => sum + subscriber.streamErrors, 0),
+      subscriberStreamErrorExamples: [...new Set(workload.subscribers.flatMap((subscriber) => subscriber.lastStreamError ?? []))].slice(0, 5),
       errorLogs,
       readyAtEnd,
       faultPhases,
@@ -176,7 +207,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
  */
 async function settledFinalStates(
   url: string,
-  emulator: StartedEmulator,
+  emulator: EmulatorProcess,
   subscribers: readonly Subscriber[],
   initial: ReadonlySet<string>,
   log: (line: string) => void,
@@ -188,9 +219,10 @@ async function settledFinalStates(
   let callsAtLastLook = await callsSoFar();
   for (;;) {
     const final = await finalStates(url, emulator);
-    if (!final) {
+    if ('unread' in final) {
       // The organization query itself was cut short (its deadline, on a stalled machine): ask again.
-      if (Date.now() - startedAt >= SETTLE_MAX_MS) throw new Error('the organization could not be read at the end of the soak');
+      log(`the organization could not be read: ${final.unread}`);
+      if (Date.now() - startedAt >= SETTLE_MAX_MS) throw new Error(`the organization could not be read at the end of the soak: ${final.unread}`);
       await sleep(SETTLE_STEP_MS);
       continue;
     }
@@ -236,12 +268,12 @@ async function memberIds(url: string): Promise<{ members: string[]; initial: Set
  * Each status's final value in the emulator, keyed as subscriptions name them; statuses statusgraph cannot read (the
  * demo's account without a member role) are left out, since their subscribers get error events, not values.
  */
-async function finalStates(url: string, emulator: StartedEmulator): Promise<{ expected: Map<string, string | null>; accounts: string[] } | undefined> {
+async function finalStates(url: string, emulator: EmulatorProcess): Promise<{ expected: Map<string, string | null>; accounts: string[] } | { unread: string }> {
   const answer = await graphql(
     url,
     `{ organization { accounts(first: 1000) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { id } } } } }`,
   );
-  if (!answer.data?.organization) return undefined;
+  if (!answer.data?.organization) return { unread: JSON.stringify(answer.errors ?? answer).slice(0, 500) };
   // `organization.accounts.nodes.<index>.<field>` of each field that could not be read.
   const unreadable = new Set<string>((answer.errors ?? []).map((error: { path: unknown[] }) => `${String(error.path[3])}.${String(error.path[4])}`));
   const nodes: { id: string; creationRequest: { id: string } | null }[] = answer.data.organization.accounts.nodes;
@@ -250,7 +282,7 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
     `enrollment:${node.id}`,
     ...(node.creationRequest ? [`creation:${node.creationRequest.id}`] : []),
   ]);
-  const histories = emulator.control.history(keys);
+  const histories = await emulator.history(keys);
   const last = (key: string) => histories[key]?.at(-1)?.value ?? null;
   const expected = new Map<string, string | null>();
   nodes.forEach((node, index) => {
@@ -266,7 +298,7 @@ async function finalStates(url: string, emulator: StartedEmulator): Promise<{ ex
   return { expected, accounts: nodes.map((node) => node.id) };
 }
 
-function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs' | 'eventLoopP99MedianFirstMs' | 'eventLoopP99MedianLastMs'>): SoakReport {
+function report(observations: Observations, rest: Omit<SoakReport, 'operations' | 'errorsByCode' | 'untypedErrors' | 'untypedExamples' | 'requestFailures' | 'rssStartMb' | 'rssEndMb' | 'heapUsedStartMb' | 'heapUsedEndMb' | 'eventLoopP99FirstMs' | 'eventLoopP99LastMs' | 'eventLoopP99MedianFirstMs' | 'eventLoopP99MedianLastMs'>): SoakReport {
   const operations: SoakReport['operations'] = {};
   for (const [kind, latencies] of observations.latencies) {
     operations[kind] = { count: latencies.length, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
@@ -286,6 +318,8 @@ function report(observations: Observations, rest: Omit<SoakReport, 'operations' 
     requestFailures: observations.requestFailures.slice(0, 20),
     rssStartMb: mb(Math.max(...first.map((sample) => sample.rssBytes), 0)),
     rssEndMb: mb(Math.max(...last.map((sample) => sample.rssBytes), 0)),
+    heapUsedStartMb: mb(Math.max(...first.map((sample) => sample.heapUsedBytes), 0)),
+    heapUsedEndMb: mb(Math.max(...last.map((sample) => sample.heapUsedBytes), 0)),
     eventLoopP99FirstMs: round(Math.max(...first.map((sample) => sample.eventLoopP99Ms), 0)),
     eventLoopP99LastMs: round(Math.max(...last.map((sample) => sample.eventLoopP99Ms), 0)),
     eventLoopP99MedianFirstMs: round(percentile(first.map((sample) => sample.eventLoopP99Ms), 50)),

@@ -1,9 +1,11 @@
 // The soak's clients, all at once against one statusgraph: org-wide queries (cold whenever the cache has expired, warm
 // otherwise), paging, account(id) for random ids, mutations on random members, and graphql-ws subscribers over the
 // whole organization. Every answer goes through Observations.
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import type { Observations } from './observations.js';
+import { DEFAULT_FLEETWISE_REGION, Subscriber, subscriberClient, SUBSCRIPTIONS_PER_SOCKET, type SubscriberConnections } from './subscriber.js';
+
+export { DEFAULT_FLEETWISE_REGION, Subscriber } from './subscriber.js';
 
 const STATUS_FIELDS = /* GraphQL */ `
   id
@@ -17,11 +19,6 @@ const ACCOUNT_QUERY = `query One($id: AccountId!) { account(id: $id) { ${STATUS_
 const REGISTER = `mutation R($input: RegisterFleetwiseAccountInput!) { registerFleetwiseAccount(input: $input) { accountStatus fetchedAt } }`;
 const ENROLL = `mutation E($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status fetchedAt } }`;
 const CREATE = `mutation C($input: CreateAccountInput!) { createAccount(input: $input) { id state fetchedAt } }`;
-const WATCH_ALL = `subscription { accountStatusChanged { accountId source region current error { code message } } }`;
-/** graphql-ws operations per socket statusgraph allows. */
-const SUBSCRIPTIONS_PER_SOCKET = 100;
-/** The region `fleetwiseRegistration` answers without an argument (STATUSGRAPH_FLEETWISE_REGIONS' first). */
-export const DEFAULT_FLEETWISE_REGION = 'us-east-1';
 
 export interface Workload {
   /** Resolves when every client loop has ended (after `stop`). */
@@ -78,7 +75,7 @@ export interface WorkloadOptions {
   readonly pauseMs: number;
 }
 
-export function startWorkload(options: WorkloadOptions): Workload & { readonly subscribers: readonly Subscriber[]; socketsClosed(): number } {
+export function startWorkload(options: WorkloadOptions): Workload & { readonly subscribers: readonly Subscriber[]; readonly connections: SubscriberConnections; dropSockets(): void } {
   const { url, observations, members } = options;
   let running = true;
   let mutating = true;
@@ -109,20 +106,13 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
     },
   ];
   const subscribers = Array.from({ length: options.subscribers }, () => undefined).map(() => new Subscriber());
-  const socketsClosed = { count: 0 };
+  const connections: SubscriberConnections = { socketsClosed: 0, reconnects: 0, statusesReread: 0, unheardStatusesRead: 0 };
   const clients: Client[] = [];
   for (let i = 0; i < subscribers.length; i += SUBSCRIPTIONS_PER_SOCKET) {
-    const client = createClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 5,
-      // A socket closed under the subscribers (the server's ping timeout on a stalled process) ends and resubscribes
-      // each of them: counted, since every resubscription starts with the whole organization's state again.
-      on: { closed: () => (socketsClosed.count += 1) },
-    });
+    const group = subscribers.slice(i, i + SUBSCRIPTIONS_PER_SOCKET);
+    const client = subscriberClient(url, group, connections, () => running);
     clients.push(client);
-    for (const subscriber of subscribers.slice(i, i + SUBSCRIPTIONS_PER_SOCKET)) subscriber.subscribe(client, observations);
+    for (const subscriber of group) subscriber.subscribe(client, observations);
   }
 
   const loops = [
@@ -160,7 +150,10 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
   return {
     done,
     subscribers,
-    socketsClosed: () => socketsClosed.count,
+    connections,
+    dropSockets: () => {
+      for (const client of clients) client.terminate();
+    },
     stopMutations: async () => {
       mutating = false;
       await mutationLoop;
@@ -169,46 +162,4 @@ export function startWorkload(options: WorkloadOptions): Workload & { readonly s
       running = false;
     },
   };
-}
-
-/** One whole-organization subscriber: the last value it saw per status. */
-export class Subscriber {
-  /** `<source>:<account>[:<region>]` → the last `current` received, or `error <code>` when the last event was an error. */
-  readonly last = new Map<string, string | null>();
-  /** The message of the last event per status, when that event was an error (what a failed check shows). */
-  readonly lastErrorMessages = new Map<string, string>();
-  events = 0;
-  streamErrors = 0;
-  #unsubscribe: (() => void) | undefined;
-
-  subscribe(client: Client, observations: Observations): void {
-    this.#unsubscribe = client.subscribe<any>(
-      { query: WATCH_ALL },
-      {
-        next: (payload) => {
-          this.events++;
-          for (const error of payload.errors ?? []) observations.error('subscription', error as any);
-          const change = payload.data?.accountStatusChanged;
-          if (!change) return;
-          const key = `${change.source}:${change.accountId}${change.region ? `:${change.region}` : ''}`;
-          if (change.error) {
-            observations.error('subscription event', { message: 'error event', extensions: { code: change.error.code } });
-            this.last.set(key, `error ${change.error.code}`);
-            this.lastErrorMessages.set(key, change.error.message);
-            return;
-          }
-          this.last.set(key, change.current ?? null);
-          this.lastErrorMessages.delete(key);
-        },
-        error: () => {
-          this.streamErrors++;
-        },
-        complete: () => undefined,
-      },
-    );
-  }
-
-  unsubscribe(): void {
-    this.#unsubscribe?.();
-  }
 }

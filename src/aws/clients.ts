@@ -108,7 +108,7 @@ export class AwsClients {
   sts(): STSClient {
     return this.reuse('sts', 'base', this.options.region, () =>
       withRenewal(
-        new STSClient(this.clientConfig(this.options.region, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+        adaptiveClient((config) => new STSClient(config), this.clientConfig(this.options.region, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
         this.options.baseRenewal,
       ),
     );
@@ -118,7 +118,7 @@ export class AwsClients {
   organizations(): OrganizationsClient {
     return this.reuse('organizations', 'base', ORGANIZATIONS_REGION, () =>
       withRenewal(
-        new OrganizationsClient(this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
+        adaptiveClient((config) => new OrganizationsClient(config), this.clientConfig(ORGANIZATIONS_REGION, this.options.baseCredentials, this.retryBudget(), SENDS_FOR_EVERY_MEMBER)),
         this.options.baseRenewal,
       ),
     );
@@ -273,6 +273,13 @@ export class AwsClients {
     this.clients.set(key, client);
     return client;
   }
+}
+
+/** A client whose attempts wait for its adaptive sending rate right before they are paced, signed and sent (retry.ts). */
+function adaptiveClient<Client extends SdkClient, Config extends { readonly retryStrategy: ThrottlingAwareRetryStrategy }>(create: (config: Config) => Client, config: Config): Client {
+  const client = create(config);
+  (client.middlewareStack as MiddlewareStack<object, object>).use(config.retryStrategy.sendingRatePlugin());
+  return client;
 }
 
 /** Sends a call refused for its credentials once more with new ones (credential-renewal.ts), when they can be renewed. */

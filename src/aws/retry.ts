@@ -7,9 +7,23 @@
 // Why not the SDK's options alone: `maxAttempts` is one number for every kind of error, and raising it to survive
 // throttling would also triple the retries sent into an outage. The adaptive mode's client-side sending rate is kept
 // (below), on top of the fixed pacing of rate-limiter.ts: the pacing is where the management account's clients start
-// (high), the adaptive rate what AWS turns out to admit.
+// (high), the adaptive rate what AWS turns out to admit. Two things differ from the SDK's adaptive mode, both measured
+// with benchmark 3: an attempt waits for the rate right before it is sent, not when its call starts, and the answers of
+// one throttled burst cut the rate once.
 import { DefaultRateLimiter, MAXIMUM_RETRY_DELAY, StandardRetryStrategy, THROTTLING_RETRY_DELAY_BASE } from '@smithy/core/retry';
-import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import type { FinalizeHandler, FinalizeHandlerArguments, Pluggable, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { RATE_LIMIT_MIDDLEWARE } from './rate-limiter.js';
+
+/**
+ * Throttling answers this close after the adaptive rate was cut are one throttling event, cut for once: they answer
+ * requests sent before the cut (AWS counts its quotas per second). The SDK's limiter cuts its rate by 30% for every
+ * throttled answer, so one burst of ten answers left it at 3% of the rate and on its floor, from where CUBIC took
+ * seconds to climb back and overshot again (benchmark 3: the 999 AssumeRoles went at ~30/s where STS admitted 50/s).
+ */
+export const THROTTLING_EVENT_MS = 1_000;
+
+/** The name of the middleware that holds each attempt of an adaptive client for its sending rate (sendingRatePlugin). */
+export const SENDING_RATE_MIDDLEWARE = 'statusgraphSendingRateMiddleware';
 
 /**
  * The lowest sending rate the adaptive rate falls to, in requests per second: the pacing statusgraph held every
@@ -38,6 +52,8 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
    * members after that fail with the throttling error instead of waiting.
    */
   private readonly sendingRate: DefaultRateLimiter | undefined;
+  /** When a throttling answer last cut the sending rate (epoch ms). */
+  private lastCutMs = Number.NEGATIVE_INFINITY;
 
   /**
    * `adaptive`: keep the adaptive sending rate — for a client that sends for many accounts at once (the management
@@ -59,14 +75,12 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
   }
 
   async acquireInitialRetryToken(retryTokenScope: string): Promise<StandardRetryToken> {
-    const token = await this.standard.acquireInitialRetryToken(retryTokenScope);
-    await this.sendingRate?.getSendToken();
-    return token;
+    return this.standard.acquireInitialRetryToken(retryTokenScope);
   }
 
   /** Throws (the SDK then throws the call's own error) when the error's budget is spent. */
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
-    this.sendingRate?.updateClientSendingRate(errorInfo);
+    this.updateSendingRate(errorInfo);
     if (errorInfo.errorType === 'THROTTLING') {
       if (token.getRetryCount() + 1 >= this.budget.throttleMaxAttempts) throw new Error('No retry token available');
       // Throttling retries do not draw on the retry token bucket: the bucket stops retry storms into a broken service
@@ -74,16 +88,56 @@ export class ThrottlingAwareRetryStrategy implements RetryStrategyV2 {
       // backoff, the adaptive rate and the pacing give it. A client that sends for every member (one STS client
       // assumes every member's role) would otherwise spend its one bucket on the first throttled burst, and the
       // members after it would fail instead of waiting.
-      await this.sendingRate?.getSendToken();
       return throttlingRetryToken(token.getRetryCount() + 1);
     }
-    const next = await this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  /**
+   * Waits until the adaptive sending rate lets one more attempt go (at once for a client that is not adaptive, or
+   * that AWS has not throttled yet).
+   */
+  async sendToken(): Promise<void> {
     await this.sendingRate?.getSendToken();
-    return next;
+  }
+
+  /**
+   * For an adaptive client: holds every attempt for sendToken() right before it is paced, signed and sent — not when
+   * its call starts, as the SDK's adaptive mode does. A cold query starts hundreds of AssumeRoles before AWS has
+   * answered any: held at their start, those already past it when the first throttling answer came all went out
+   * into the throttling; held here, each waits for the rate AWS turned out to admit.
+   */
+  sendingRatePlugin(): Pluggable<object, object> {
+    const adaptive = this.sendingRate !== undefined;
+    const sendToken = () => this.sendToken();
+    return {
+      applyToStack(stack) {
+        if (!adaptive) return;
+        stack.addRelativeTo(
+          (next: FinalizeHandler<object, object>) => async (args: FinalizeHandlerArguments<object>) => {
+            await sendToken();
+            return next(args);
+          },
+          { name: SENDING_RATE_MIDDLEWARE, relation: 'before', toMiddleware: RATE_LIMIT_MIDDLEWARE, override: true },
+        );
+      },
+    };
+  }
+
+  /** Tells the adaptive rate of an answer; of a throttling event's answers, the first alone cuts it (THROTTLING_EVENT_MS). */
+  private updateSendingRate(errorInfo: RetryErrorInfo | Record<string, never>): void {
+    if (!this.sendingRate) return;
+    const throttled = 'errorType' in errorInfo && errorInfo.errorType === 'THROTTLING';
+    if (throttled) {
+      const now = Date.now();
+      if (now - this.lastCutMs < THROTTLING_EVENT_MS) return;
+      this.lastCutMs = now;
+    }
+    this.sendingRate.updateClientSendingRate(errorInfo);
   }
 
   recordSuccess(token: StandardRetryToken): void {
-    this.sendingRate?.updateClientSendingRate({});
+    this.updateSendingRate({});
     this.standard.recordSuccess(token);
   }
 }

@@ -72,7 +72,7 @@ export async function latestOfCreatingRequests(db: Db, accountIds: readonly stri
   if (accountIds.length === 0) return found;
   const rows = await db
     .selectFrom('status_events')
-    .select(['id', 'account_id', 'current'])
+    .select(['id', 'account_id', 'current', 'observed_at'])
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('status_events')
@@ -82,6 +82,6 @@ export async function latestOfCreatingRequests(db: Db, accountIds: readonly stri
         .groupBy('account_id'),
     )
     .execute();
-  for (const row of rows) found.set(watchKey({ kind: 'creation', accountId: row.account_id! }), { id: Number(row.id), current: row.current });
+  for (const row of rows) found.set(watchKey({ kind: 'creation', accountId: row.account_id! }), { id: Number(row.id), current: row.current, observedAt: Number(row.observed_at) });
   return found;
 }

@@ -19,10 +19,11 @@ export interface NewEvent extends Omit<StatusEvent, 'cursor'> {
   readonly followsId: number;
 }
 
-/** The last event of a status: its id and value. */
+/** The last event of a status: its id, value and when it was observed (ms). */
 export interface LatestEvent {
   readonly id: number;
   readonly current: string | null;
+  readonly observedAt: number;
 }
 
 /** Rows per insert statement: well under SQLite's 32,766 bound variables at 13 columns a row. @default 500 */
@@ -92,28 +93,28 @@ export class EventLog {
           (eb) =>
             eb
               .selectFrom('status_events')
-              .select(['id', 'watch_key', 'current'])
+              .select(['id', 'watch_key', 'current', 'observed_at'])
               .whereRef('status_events.watch_key', '=', 'k.k')
               .orderBy('follows_id', 'desc')
               .limit(1)
               .as('l'),
           (join) => join.onTrue(),
         )
-        .select(['l.id', 'l.watch_key', 'l.current'])
+        .select(['l.id', 'l.watch_key', 'l.current', 'l.observed_at'])
         .execute();
-      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current, observedAt: Number(row.observed_at) });
       return found;
     }
     for (let from = 0; from < keys.length; from += LATEST_PER_QUERY) {
       const [first, ...rest] = keys.slice(from, from + LATEST_PER_QUERY).map((key, index) =>
         this.db
           .selectFrom((db) =>
-            db.selectFrom('status_events').select(['id', 'watch_key', 'current']).where('watch_key', '=', key).orderBy('follows_id', 'desc').limit(1).as(`l${index}`),
+            db.selectFrom('status_events').select(['id', 'watch_key', 'current', 'observed_at']).where('watch_key', '=', key).orderBy('follows_id', 'desc').limit(1).as(`l${index}`),
           )
           .selectAll(),
       );
       const rows = await rest.reduce((union, query) => union.unionAll(query), first!).execute();
-      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current });
+      for (const row of rows) found.set(row.watch_key, { id: Number(row.id), current: row.current, observedAt: Number(row.observed_at) });
     }
     return found;
   }

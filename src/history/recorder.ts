@@ -171,9 +171,15 @@ export class HistoryRecorder implements StatusHistory {
         answers[index] = { cursor: String(last.id), changed: false };
         return;
       }
+      // Read before the status's last event was seen (a poll round's reading that waited behind a mutation's): no
+      // change — recorded, it would take the status back to an older value — and not the status's value now.
+      if (last && observation.observedAt.getTime() < last.observedAt) {
+        answers[index] = { cursor: String(last.id), changed: false, stale: true };
+        return;
+      }
       changes.push({ index, event: newEvent(observation, key, last, this.sharedWriters) });
       // A later observation of this status here compares with this one (its id is known once written).
-      latest.set(key, { id: Number.NaN, current: observation.status });
+      latest.set(key, { id: Number.NaN, current: observation.status, observedAt: observation.observedAt.getTime() });
     });
     const ids = await this.log.append(changes.map((change) => change.event));
     const lost = new Set<string>();
@@ -184,7 +190,7 @@ export class HistoryRecorder implements StatusHistory {
         lost.add(event.key);
         return;
       }
-      const written = { id, current: event.current };
+      const written = { id, current: event.current, observedAt: event.observedAt.getTime() };
       if (!this.sharedWriters) this.latestKnown.set(event.key, written);
       answers[index] = { cursor: String(id), changed: true };
       const { followsId: _followsId, ...rest } = event;
@@ -197,7 +203,7 @@ export class HistoryRecorder implements StatusHistory {
     observations.forEach((observation, index) => {
       const answer = answers[index];
       if (answer && !answer.changed && answer.cursor === 'NaN') {
-        answers[index] = { cursor: String(latestIdOf(changes, ids, watchKey(observation.target), index)), changed: false };
+        answers[index] = { ...answer, cursor: String(latestIdOf(changes, ids, watchKey(observation.target), index)) };
       }
     });
     if (lost.size > 0) {

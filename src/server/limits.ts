@@ -24,6 +24,11 @@ import type { Principal } from './auth.js';
 
 /** Largest graphql-ws message; a bigger frame closes the socket with 1009. @default 65_536 // 64 KiB */
 export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * Bytes a graphql-ws socket may hold not yet written before a send waits for its write (graphql-ws-sockets.ts): what
+ * the server keeps for a subscriber that reads slower than its events come. @default 65_536 // 64 KiB
+ */
+export const WS_SEND_HIGH_WATER_BYTES = 64 * 1024;
 /** Operations one socket may run at once. @default 100 */
 export const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
 /** How long a socket may stay open without connection_init; then graphql-ws closes it with 4408. @default 3_000 // 3 seconds */

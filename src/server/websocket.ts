@@ -5,10 +5,11 @@
 import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { ConnectionInitMessage, Context } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.js';
 import { webSocketOriginCheck } from './cors.js';
+import { useFlowControlledServer } from './graphql-ws-sockets.js';
 import type { ErrorExit } from './error-exit.js';
 import { WS_CONNECTION_INIT_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.js';
 import { callerGone, type OperationCancel } from './operation-cancel.js';
@@ -43,7 +44,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     maxPayload: WS_MAX_PAYLOAD_BYTES,
     verifyClient: webSocketOriginCheck(options.corsOrigins),
   });
-  return useServer<ConnectionParams, SocketState>(
+  return useFlowControlledServer<ConnectionParams, SocketState>(
     {
       schema: options.schema,
       isProd: options.production,

@@ -29,6 +29,11 @@ export interface StatusChangeMessage {
   readonly idempotencyKey?: string;
   /** A creation request's account, once it names one (replayed request events). */
   readonly accountId?: string;
+  /**
+   * Read again after a failed read: a status back to its last recorded value carries that event's cursor (failures are
+   * not history), which a resumed stream may have replayed — it still goes out (history-stream.ts, ResumeGate).
+   */
+  readonly recovered?: true;
 }
 
 /** A reading: a status, or a failure. */
@@ -49,7 +54,8 @@ export function messageFor(target: WatchTarget, reading: Reading, changedAt: Dat
     changedAt: changedAt.toISOString(),
     ...(previous && 'status' in previous ? { previous: previous.status } : {}),
   };
-  return 'failure' in reading ? { ...base, failure: reading.failure } : { ...base, current: reading.status };
+  if ('failure' in reading) return { ...base, failure: reading.failure };
+  return previous && 'failure' in previous ? { ...base, current: reading.status, recovered: true } : { ...base, current: reading.status };
 }
 
 /** The reading a change message carries (its changedAt stands in for when it was read). */

@@ -55,7 +55,8 @@ export class ChangePublisher {
     const recorded = this.recording.then(() => history.record([observation]));
     this.recording = recorded.catch(() => undefined);
     void recorded.then(
-      ([answer]) => this.publish(poller, answer ? { ...message, cursor: answer.cursor } : message),
+      // A reading older than its status's last event (it waited behind a mutation's) is not news: the newer went out.
+      ([answer]) => answer?.stale || this.publish(poller, answer ? { ...message, cursor: answer.cursor } : message),
       () => this.publish(poller, message),
     );
   }

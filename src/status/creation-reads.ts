@@ -17,12 +17,13 @@ export async function readCreationRequestsForAccounts(
     return accounts.map(() => ({ value: null, fetchedAt: now }));
   }
   // Pollers of creation statuses (a whole-organization subscription) come here: a followed creation that finished
-  // then reaches them as an account that joined.
-  await context.followed.look();
+  // then reaches them as an account that joined. An operation looks once (a cold query's later pages do not).
+  await context.followed.look(context.operation);
   try {
     let index = await readCreationIndex(context);
     // An account that joined after the index was read cannot be in it. The followed requests (in progress when the
     // index was read, or created here since) usually name it; else (created elsewhere) read the index again, once.
+    // Looked at again even in an operation that has looked: what it saw then could not name the account.
     if (accounts.some((account) => joinedAfter(index, account))) {
       await context.followed.look();
       index = await readCreationIndex(context);

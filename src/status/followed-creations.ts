@@ -6,6 +6,7 @@
 // `onJoined` hear of it (whole-organization subscriptions add the account).
 import type { CreateAccountStatusRecord, OrgAccount } from './records.js';
 import type { Cached, StatusCache } from './status-cache.js';
+import type { OperationReads } from './status-context.js';
 import { ttlForAll, type TtlPolicy } from './ttl.js';
 
 /** Every account of the organization, in ListAccounts order, with an index by id. */
@@ -163,9 +164,15 @@ export class FollowedCreations {
 
   /**
    * Looks at the followed requests (cached for the transitional TTL, so at most one DescribeCreateAccountStatus per
-   * request per TTL) and applies the finished ones to the views.
+   * request per TTL) and applies the finished ones to the views. An `operation` looks once: its first look — or, in a
+   * cold query, the index scan that found the requests in progress — is how they stand for the rest of it, so a query
+   * that outlasts their transitional TTL reads none of them twice.
    */
-  look(): Promise<void> {
+  look(operation?: OperationReads): Promise<void> {
+    if (operation) {
+      if (operation.followedLooked) return Promise.resolve();
+      operation.followedLooked = true;
+    }
     this.looking ??= this.lookOnce().finally(() => (this.looking = undefined));
     return this.looking;
   }

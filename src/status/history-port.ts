@@ -74,6 +74,8 @@ export interface RecordedObservation {
   readonly cursor: string;
   /** Whether this observation was a change (and so a new event). */
   readonly changed: boolean;
+  /** Observed before the status's last event: an older value than the status has now (not to be told as news). */
+  readonly stale?: true;
 }
 
 export interface StatusHistory {

@@ -62,7 +62,11 @@ export async function* replayAcross(history: StatusHistory, filter: StatusEventF
 /**
  * Orders a resumed stream: live messages that arrive while history is replayed wait; afterwards a message goes out
  * unless its event was replayed (cursor not above the last replayed) or already sent for its status (cursor not
- * above that status's last). A message without a cursor — an error — always goes. One per subscriber.
+ * above that status's last). A message without a cursor — an error — always goes, and so does a recovery from an error
+ * (`recovered`) unless this stream sent its event or a newer one of its status without an error since: a status back
+ * to its last recorded value carries that event's cursor again (failures are not history), which the replay may have
+ * covered — dropped, the subscriber would keep the error, this stream's or one it saw before it resumed. One per
+ * subscriber.
  */
 export class ResumeGate {
   private replaying = true;
@@ -71,6 +75,8 @@ export class ResumeGate {
   private readonly sentThrough = new Map<string, number>();
   /** Statuses a recorded event (replayed or live, with a cursor) went out for. */
   private readonly recorded = new Set<string>();
+  /** Statuses whose last message sent was an error. */
+  private readonly failing = new Set<string>();
 
   constructor(
     after: string,
@@ -81,7 +87,9 @@ export class ResumeGate {
 
   /** A replayed event (oldest first). */
   replayed(message: StatusChangeMessage): void {
-    this.replayedThrough = Math.max(this.replayedThrough, Number(message.cursor));
+    const cursor = Number(message.cursor);
+    this.replayedThrough = Math.max(this.replayedThrough, cursor);
+    this.sentThrough.set(message.key, Math.max(cursor, this.sentThrough.get(message.key) ?? 0));
     this.recorded.add(message.key);
     this.send(message);
   }
@@ -101,6 +109,11 @@ export class ResumeGate {
     return this.recorded.has(key);
   }
 
+  /** An error the stream sent itself (a resumed stream's failure now): its recovery goes through as a live one's does. */
+  sentFailure(key: string): void {
+    this.failing.add(key);
+  }
+
   /** A live message: held while replaying. */
   live(message: StatusChangeMessage): void {
     if (this.replaying) this.waiting.push(message);
@@ -114,12 +127,15 @@ export class ResumeGate {
   }
 
   private forward(message: StatusChangeMessage): void {
+    const { key } = message;
     if (message.cursor !== undefined) {
       const cursor = Number(message.cursor);
-      if (cursor <= this.replayedThrough || cursor <= (this.sentThrough.get(message.key) ?? 0)) return;
-      this.sentThrough.set(message.key, cursor);
-      this.recorded.add(message.key);
-    }
+      const sent = this.sentThrough.get(key) ?? 0;
+      const afterError = this.failing.delete(key) || (message.recovered === true && cursor > sent);
+      if (!afterError && (cursor <= this.replayedThrough || cursor <= sent)) return;
+      this.sentThrough.set(key, Math.max(cursor, sent));
+      this.recorded.add(key);
+    } else if (message.failure) this.failing.add(key);
     this.send(message);
   }
 }

@@ -5,7 +5,7 @@
 import type { Loaders } from './create-loaders.js';
 import type { CreateAccountStatusRecord, EnrollmentStatusRecord, FleetwiseRegistrationRecord, OrgAccount } from './records.js';
 import type { Cached } from './status-cache.js';
-import type { StatusService } from './status-service.js';
+import type { AccountDirectory, StatusService } from './status-service.js';
 
 /**
  * Reads the directory and every account's statuses. Each account's FleetWise registration and creation request start
@@ -14,14 +14,29 @@ import type { StatusService } from './status-service.js';
  * directory: one org-wide scan answers every member, and a page arriving after a transitional status of that scan
  * expired would otherwise scan the organization again.
  */
-export async function readOrganizationStatuses(status: StatusService, loaders: Loaders): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
+export async function readOrganizationStatuses(
+  status: StatusService,
+  loaders: Loaders,
+  /**
+   * The directory the operation already looks at (its accounts are the answer; the pages are still taken as they
+   * arrive), or what to tell of the read started here, so that the operation's later looks share it.
+   */
+  operationDirectory?: Promise<Cached<AccountDirectory>> | ((read: Promise<Cached<AccountDirectory>>) => void),
+): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
   const loading = new Map<string, Promise<PerAccountStatuses>>();
   const startLoading = (accounts: readonly OrgAccount[]) => {
     const fresh = accounts.filter((account) => !loading.has(account.id));
     const statuses = loadPerAccountStatuses(status, loaders, fresh);
     fresh.forEach((account, index) => loading.set(account.id, statuses.then((all) => all[index]!)));
   };
-  const accounts = (await status.directory({ onPage: startLoading })).value.accounts;
+  const read = status.directory({ onPage: startLoading });
+  let answered = read;
+  if (typeof operationDirectory === 'function') operationDirectory(read);
+  else if (operationDirectory) {
+    answered = operationDirectory;
+    read.catch(() => undefined); // its failure is the operation's directory's too, answered from there
+  }
+  const accounts = (await answered).value.accounts;
   // Read elsewhere (or cached meanwhile), the directory came whole: load what the pages did not start.
   startLoading(accounts);
   const [perAccount, enrollments] = await Promise.all([

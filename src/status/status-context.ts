@@ -32,6 +32,12 @@ export interface StatusContext {
    */
   readonly caller?: StatusCaller;
   /**
+   * What this one operation has read already, in a context made for it (StatusService.forCaller(): one request, or one
+   * event of a subscription), so that it reads each status at most once however long it runs. None elsewhere (a
+   * poller's round, the shared service): each read may go to AWS once its cache entry expires.
+   */
+  readonly operation?: OperationReads;
+  /**
    * In the polling context: per watch key, the value last published before this instance took its lease over, told
    * to history with the first reading that differs (StatusService.handedOver(); history-port.ts `previous`).
    */
@@ -47,6 +53,16 @@ export interface StatusCaller {
   readonly signal: AbortSignal;
   /** How long each AWS call of its reads may wait for AWS (the query deadline). @default no deadline */
   readonly awsDeadlineMs?: number;
+}
+
+/** What one operation has read (StatusContext.operation). */
+export interface OperationReads {
+  /**
+   * Whether it has looked at the creation requests followed in progress — or found them so with the index scan: their
+   * readings stand for the rest of the operation, and a cold query longer than their transitional TTL (5 s) does not
+   * ask AWS about them again (followed-creations.ts).
+   */
+  followedLooked: boolean;
 }
 
 /** Tells history what a read from AWS found; a query never waits for it. */

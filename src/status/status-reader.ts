@@ -22,6 +22,12 @@ export class StatusReader {
   private currentLoaders: Loaders | undefined = undefined;
   /** Made on first use, like the loaders. */
   private callerService: StatusService | undefined = undefined;
+  /**
+   * The directory this operation saw first. Every later look in the operation answers the same accounts: a poller
+   * that adds a created account meanwhile must not make `accounts.totalCount` and `statusSummary` of one response
+   * disagree.
+   */
+  private seenDirectory: Answer<AccountDirectory> | undefined = undefined;
 
   /**
    * @param shared the server's StatusService: the cache peeks need no caller
@@ -85,7 +91,7 @@ export class StatusReader {
 
   /** Every account of the organization. */
   directory(): Answer<AccountDirectory> {
-    return this.shared.cachedDirectory() ?? this.service.directory();
+    return (this.seenDirectory ??= this.shared.cachedDirectory() ?? this.service.directory());
   }
 
   /**
@@ -94,9 +100,12 @@ export class StatusReader {
    * (organization-statuses.ts). A status's failure is its account's value; the directory's rejects.
    */
   async organizationStatuses(): Promise<{ accounts: readonly OrgAccount[]; statuses: AccountStatuses[] }> {
-    const cached = this.shared.cachedDirectory();
-    if (!cached) return readOrganizationStatuses(this.service, this.loaders);
-    return { accounts: cached.value.accounts, statuses: await readStatusesOf(this.shared, this.loaders, cached.value.accounts) };
+    const seen = (this.seenDirectory ??= this.shared.cachedDirectory());
+    if (seen && !(seen instanceof Promise)) {
+      return { accounts: seen.value.accounts, statuses: await readStatusesOf(this.shared, this.loaders, seen.value.accounts) };
+    }
+    // Being read: the summary still takes its pages as they arrive, and answers the accounts the operation saw.
+    return readOrganizationStatuses(this.service, this.loaders, seen ?? ((read) => (this.seenDirectory = read)));
   }
 
   /** Each account's three statuses, from the cache or through the loaders; a status that failed is its Error. */

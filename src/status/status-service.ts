@@ -160,7 +160,7 @@ export class StatusService {
    * its deadline bounds each AWS call its reads start (then the throttling it was retrying, or DeadlineExceeded).
    */
   forCaller(caller: StatusCaller): StatusService {
-    return Object.assign(this.withContext({ ...this.context, caller }), { shape: this.shape.forCaller(caller) });
+    return Object.assign(this.withContext({ ...this.context, caller, operation: { followedLooked: false } }), { shape: this.shape.forCaller(caller) });
   }
 
   /** This service over another context. Assigned: an Object.create descriptor takes V8's slow path (seen in profiles). */
@@ -256,7 +256,7 @@ export class StatusService {
       followed.directoryRead(read.value.accounts);
       // Creations in progress are followed by id: one that SUCCEEDED since adds its account now (followed-creations.ts).
       if (followed.anyNow() === false) return read;
-      await followed.look();
+      await followed.look(this.context.operation);
       return (await cache.peek<AccountDirectory>(cacheKeys.directory)) ?? read;
     } finally {
       if (onPage) this.directoryPageListeners.delete(onPage);

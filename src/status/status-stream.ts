@@ -15,8 +15,10 @@ import type { StatusPubSub } from './pubsub.js';
 import type { WatchTarget } from './status-service.js';
 import type { StatusChangeMessage, StatusWatcher } from './status-watcher.js';
 import { streamTurns } from './event-loop-turns.js';
+import { streamInboxes, type InboxDrain } from './stream-inbox.js';
 import { FollowedRequests } from './followed-requests.js';
 import { Delivery } from './stream-delivery.js';
+import { Flow, ReplayedPage } from './stream-flow.js';
 import { StreamWatches } from './stream-watches.js';
 import { watchKey } from './watchable-kinds.js';
 
@@ -64,6 +66,8 @@ export interface StatusStreamOptions {
     readonly follow: (onChange: (change: MembershipChange) => void) => Promise<() => void>;
     readonly targetsOf: (accountIds: readonly string[]) => readonly WatchTarget[];
   };
+  /** What hands the stream what reaches it from outside (stream-inbox.ts). @default the drain the process's streams share */
+  readonly inboxes?: InboxDrain;
 }
 
 export function openStatusStream(
@@ -85,26 +89,34 @@ export function openStatusStream(
         flow.endPage();
         stop();
       }
-    });
+    }, resume?.after);
     flow.pushPage = (page) => void push(page).catch(() => undefined);
     // With pages, each page catches up on its own accounts' events and the stream's own start (joined accounts) on
     // none; but a resumed stream replays every account's once, in cursor order, from the start (watchPages).
     const start = new StreamStart(out, options.pages && !resume ? forAccounts(options, undefined) : options);
     // A status watched from a page of the directory starts with that page's catch-up; every other with the stream's.
     const startOf = new Map<string, StreamStart>();
+    // Everything from outside goes through the inbox, in the order it came: a round published to every subscriber
+    // is handed on a chunk at a time (stream-inbox.ts).
+    const inbox = (options.inboxes ?? streamInboxes).inbox((error) => stop(error));
+    const live = (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).live(message);
+    const current = (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).current(message);
+    const [once, left] = [(message: StatusChangeMessage) => out.once(message), (target: WatchTarget) => out.left(target)];
+    const enter = (targets: readonly WatchTarget[]) => out.enter(targets);
     const watches = new StreamWatches(watcher, pubsub, {
-      live: (message) => (startOf.get(message.key) ?? start).live(message),
-      // A resumed stream learns the state from history instead — except of accounts that entered since.
-      ...(!resume && { current: (message: StatusChangeMessage) => (startOf.get(message.key) ?? start).current(message) }),
-      entered: (message) => out.once(message),
-      left: (target) => out.left(target),
+      live: (message) => inbox.add(live, message),
+      // Resumed: the state comes from history, but for failures now (not history) and accounts entered or joined since.
+      current: (message: StatusChangeMessage) => (!resume || message.failure) && inbox.add(current, message),
+      entered: (message) => inbox.add(options.membership ? once : current, message),
+      left: (target) => inbox.add(left, target),
     });
     const unsubscribes: (() => Promise<void>)[] = [];
     const { targetsOfJoined, membership } = options;
     const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
     if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
-        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]))),
+        // Joined accounts start with their current state, in a resumed stream too (after its replay, newest cursor).
+        await pubsub.subscribe(watcher.accountsJoinedTopic, (accountIds) => void watches.add(targetsOfJoined(accountIds as string[]), Boolean(resume))),
         await pubsub.subscribe(watcher.creationsFollowedTopic, (requestIds) => followedRequests.follow(requestIds as string[])),
       );
       followedRequests.follow(await watcher.creationsFollowed().catch(() => []));
@@ -118,7 +130,7 @@ export function openStatusStream(
           membershipChanges = membershipChanges
             .then(() => watches.removeAccounts(new Set(change.left)))
             .then(() => {
-              out.enter(entering);
+              inbox.add(enter, entering);
               return watches.add(entering, true);
             })
             .catch(() => undefined);
@@ -129,6 +141,7 @@ export function openStatusStream(
       options.pages && targetsOfJoined ? watchPages(options.pages, { options, targetsOf: targetsOfJoined, watches, startOf, out, flow, stop }) : undefined;
     void start.replay(flow, stop, pagesWatched);
     await stop;
+    inbox.close();
     stopFollowing?.();
     flow.close();
     followedRequests?.close();
@@ -261,11 +274,6 @@ function forAccounts(options: StatusStreamOptions, accountIds: readonly string[]
   return { ...cursor, ...(resume && { resume: narrowed(resume) }), ...(catchUp && { catchUp: narrowed(catchUp) }) };
 }
 
-/** Replayed events pushed to the subscriber's queue as one item. */
-class ReplayedPage {
-  readonly messages: StreamMessage[] = [];
-}
-
 /**
  * How a stream's first messages go out: straight to the subscriber, or after the replay of a resumed stream (which
  * learns the state from history) or of a catch-up (whose current states wait for it: a recorded event of their status,
@@ -297,7 +305,10 @@ class StreamStart {
     // A live change already sent for this status was observed after this reading (taken when the stream opened): the
     // reading would take the subscriber back to an older value.
     else if (this.out.hasSent(message.key)) return;
-    else if (!(gate && !message.failure && gate.sentRecorded(message.key))) this.out.once(this.withStartCursor(message));
+    else if (!(gate && !message.failure && gate.sentRecorded(message.key))) {
+      if (message.failure) gate?.sentFailure(message.key);
+      this.out.once(this.withStartCursor(message));
+    }
   }
 
   /** The cursor this start's replay has sent every event through; undefined once caught up, or with no replay. */
@@ -332,51 +343,6 @@ class StreamStart {
   private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
     const cursor = this.out.newestCursor ?? this.options.startCursor;
     return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
-  }
-}
-
-/** Replayed events a subscriber may have waiting before the replay pauses for it. @default 1_000 */
-const REPLAY_WINDOW = 1_000;
-
-/** Counts what went into a stream and what its subscriber took (room for a replay; conflation); gathers replayed pages. */
-class Flow {
-  pushed = 0;
-  consumed = 0;
-  private waiting: (() => void)[] = [];
-  closed = false;
-  /** The page being gathered, while a replayed page is sent. */
-  page: ReplayedPage | undefined;
-  pushPage: (page: ReplayedPage) => void = () => undefined;
-
-  taken(): void {
-    this.consumed += 1;
-    if (this.waiting.length > 0 && this.pushed - this.consumed < REPLAY_WINDOW) for (const wake of this.waiting.splice(0)) wake();
-  }
-
-  async room(): Promise<void> {
-    while (!this.closed && this.pushed - this.consumed >= REPLAY_WINDOW) await new Promise<void>((wake) => this.waiting.push(wake));
-  }
-
-  /** Sends what `send` sends as one page (in order, where it would have gone one by one). */
-  inPage(send: () => void): void {
-    this.page = new ReplayedPage();
-    try {
-      send();
-    } finally {
-      this.endPage();
-    }
-  }
-
-  /** Pushes the page gathered so far, if any (also before a final message stops the stream). */
-  endPage(): void {
-    const { page } = this;
-    this.page = undefined;
-    if (page && page.messages.length > 0) this.pushPage(page);
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 

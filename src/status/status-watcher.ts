@@ -63,6 +63,8 @@ interface PollerState extends PublishingPoller {
   inFlight: boolean;
   /** The last reading of this instance's own polls (since it took the lease). */
   last?: Reading;
+  /** When the newest value this poller read was fetched, kept through failures: the poll after an outage looks past it. */
+  seenFetchedAt?: Date;
   /** Resolved with the first reading, for subscribers that arrive before it (unshared leases). */
   readonly firstReading: Promise<StatusChangeMessage>;
   resolveFirst: (message: StatusChangeMessage) => void;
@@ -157,6 +159,13 @@ export class StatusWatcher {
   get polling(): number {
     let count = 0;
     for (const state of this.pollers.values()) if (this.mayPoll(state)) count += 1;
+    return count;
+  }
+
+  /** Number of polls under way now (a poll asked for meanwhile follows it): tests wait for 0 before changing AWS. */
+  get pollsInFlight(): number {
+    let count = 0;
+    for (const state of this.pollers.values()) if (state.inFlight) count += 1;
     return count;
   }
 
@@ -317,9 +326,7 @@ export class StatusWatcher {
     try {
       // What a poller saw is looked past, not evicted: queries keep answering from the cache while this round reads.
       const status = this.status.refreshing(
-        states.flatMap((state) =>
-          state.last && 'fetchedAt' in state.last ? [{ target: state.target, seenFetchedAt: state.last.fetchedAt }] : [],
-        ),
+        states.flatMap((state) => (state.seenFetchedAt ? [{ target: state.target, seenFetchedAt: state.seenFetchedAt }] : [])),
       );
       results = await this.read(status, states.map((state) => state.target));
     } catch (error) {
@@ -346,6 +353,7 @@ export class StatusWatcher {
     const previous = state.last;
     const reading = readingOf(state.target, result);
     state.last = reading;
+    if ('fetchedAt' in reading) state.seenFetchedAt = reading.fetchedAt;
     this.schedule.afterReading(state, reading, previous);
     const current = this.pollers.get(state.key) === state;
     if (!previous) {

@@ -1,6 +1,7 @@
 // What goes out to one subscriber of a status stream (status-stream.ts): repeats dropped, the first message of an
-// entering account marked, a leaving account's statuses ended, and the newest cursor sent remembered — or, while a
-// cold whole-organization stream still catches its pages up from history, cursors held where nothing older is left.
+// entering account marked, a leaving account's statuses ended, and the newest cursor sent remembered — no message
+// carries an older one (a recovery after an outage is back at its status's last, older, event) — or, while a cold
+// whole-organization stream still catches its pages up from history, cursors held where nothing older is left.
 import type { StatusChangeMessage } from './status-watcher.js';
 import type { StreamMessage } from './status-stream.js';
 import type { WatchTarget } from './status-service.js';
@@ -13,7 +14,11 @@ import { watchKey } from './watchable-kinds.js';
  */
 export class Delivery {
   private readonly lastSent = new Map<string, StreamMessage>();
-  /** The newest history cursor this subscriber was sent (cursors are numbers in text), if any. */
+  /**
+   * The newest history cursor this subscriber has (cursors are numbers in text), if any: the newest sent, or the one
+   * it resumed after. A message whose own cursor is older carries this one — everything up to it was sent — so a
+   * client resuming after the cursor of the last event it received is sent nothing twice.
+   */
   newestCursor: string | undefined;
   /**
    * While set, the newest cursor the stream may send (cursors are numbers in text): a cold whole-organization stream
@@ -25,7 +30,13 @@ export class Delivery {
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
-  constructor(private readonly push: (message: StreamMessage) => void) {}
+  constructor(
+    private readonly push: (message: StreamMessage) => void,
+    /** The cursor a resumed subscriber resumed after: it has every event through it. */
+    resumedAfter?: string,
+  ) {
+    this.newestCursor = resumedAfter;
+  }
 
   send(sent: StreamMessage): void {
     const message = this.bounded(sent);
@@ -36,10 +47,10 @@ export class Delivery {
   }
 
   private bounded(message: StreamMessage): StreamMessage {
+    if (message.cursor === undefined) return message;
     const bound = this.cursorBound?.();
-    if (bound === undefined || message.cursor === undefined) return message;
     const own = Number(message.cursor);
-    const allowed = Math.min(own, Number(bound));
+    const allowed = bound === undefined ? own : Math.min(own, Number(bound));
     const cursor = this.newestCursor === undefined ? allowed : Math.max(allowed, Number(this.newestCursor));
     return cursor === own ? message : { ...message, cursor: String(cursor) };
   }

@@ -1,7 +1,10 @@
 // The retry budgets on real SDK calls against the emulator: throttling earns more attempts than an outage does.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MANAGEMENT_ACCOUNT_ID, startHarness, type Harness } from './emulator-harness.js';
-import { ADAPTIVE_RATE_FLOOR, ThrottlingAwareRetryStrategy } from '../../src/aws/retry.js';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Pluggable } from '@smithy/types';
+import { createRateLimiter, RATE_LIMIT_MIDDLEWARE, rateLimitPlugin } from '../../src/aws/rate-limiter.js';
+import { ADAPTIVE_RATE_FLOOR, SENDING_RATE_MIDDLEWARE, ThrottlingAwareRetryStrategy } from '../../src/aws/retry.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -93,9 +96,41 @@ describe('the adaptive sending rate of the management account\'s clients', () =>
 
     // What the client may send in the next second of the (virtual) clock.
     let sent = 0;
-    for (let call = 0; call < ADAPTIVE_RATE_FLOOR * 3; call++) void strategy.acquireInitialRetryToken('sts').then(() => sent++);
+    for (let call = 0; call < ADAPTIVE_RATE_FLOOR * 3; call++) void strategy.sendToken().then(() => sent++);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(sent).toBeGreaterThanOrEqual(ADAPTIVE_RATE_FLOOR - 1);
     expect(sent).toBeLessThanOrEqual(ADAPTIVE_RATE_FLOOR + 2);
+  });
+
+  it('cuts its rate once for the throttled answers of one burst, not once per answer', async () => {
+    vi.useFakeTimers();
+    const strategy = new ThrottlingAwareRetryStrategy({ maxAttempts: 3, throttleMaxAttempts: 8 }, { adaptive: true });
+    // Two seconds of answers at 100 a second, then one throttled burst: ten throttling answers at once.
+    for (let tick = 0; tick < 200; tick++) {
+      strategy.recordSuccess(await strategy.acquireInitialRetryToken('sts'));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => strategy.acquireInitialRetryToken('sts')));
+    const retries = tokens.map((token) => strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(retries);
+
+    // One cut (by the SDK's 30%) leaves about 70 a second; a cut per answer (0.7^10 of the rate) left the floor.
+    let sent = 0;
+    for (let call = 0; call < 200; call++) void strategy.sendToken().then(() => sent++);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sent).toBeGreaterThan(ADAPTIVE_RATE_FLOOR * 2);
+  });
+
+  it('holds an attempt for the sending rate right before it is sent, after the retry middleware', () => {
+    const strategy = new ThrottlingAwareRetryStrategy({ maxAttempts: 3, throttleMaxAttempts: 8 }, { adaptive: true });
+    const stack = new STSClient({ region: 'us-east-1', retryStrategy: strategy }).middlewareStack;
+    stack.use(strategy.sendingRatePlugin() as Pluggable<any, any>);
+    stack.use(rateLimitPlugin(createRateLimiter({ requestsPerSecond: 50 }), { service: 'sts', region: 'us-east-1' }) as Pluggable<any, any>);
+    const order = stack.identify().map((entry) => entry.split(' ')[0]);
+    const at = (name: string) => order.indexOf(name);
+    expect(at('retryMiddleware')).toBeLessThan(at(SENDING_RATE_MIDDLEWARE));
+    expect(at(SENDING_RATE_MIDDLEWARE)).toBeLessThan(at(RATE_LIMIT_MIDDLEWARE));
+    expect(at(RATE_LIMIT_MIDDLEWARE)).toBeLessThan(at('httpSigningMiddleware'));
   });
 });

@@ -21,6 +21,16 @@ const FULL_QUERY = /* GraphQL */ `
   }
 `;
 
+/** The full query with the org-wide summary, whose statuses start loading as each ListAccounts page arrives. */
+const SUMMARY_QUERY = /* GraphQL */ `
+  query Summary($first: Int!) {
+    organization {
+      accounts(first: $first) { nodes { id fleetwiseRegistration { accountStatus } computeOptimizerEnrollment { status } creationRequest { state } } }
+      statusSummary { totalAccounts sources { source counts { value count } } }
+    }
+  }
+`;
+
 /** Creation requests on record, read straight from the emulator with the SDK (not through statusgraph). */
 async function creationRequestsOnRecord(endpoint: string): Promise<number> {
   const client = new OrganizationsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -102,6 +112,44 @@ describe.each([
     expect(total(calls) - countOf(calls, 'sts:AssumeRole')).toBe(0);
     expect(countOf(calls, 'sts:AssumeRole')).toBeLessThanOrEqual(1);
   }, 60_000);
+});
+
+describe('a cold full query that outlasts every transitional reading', () => {
+  let stack: Stack;
+  let scanPages: number;
+  beforeAll(async () => {
+    // Transitional readings (the demo's creation request IN_PROGRESS, pending registrations) expire 1 ms after they are
+    // read, so every one of them has expired by the time the directory's later pages arrive — as in a cold
+    // 10,000-account query with the default 5 s.
+    stack = await startStack({
+      memberAccounts: 199,
+      delayMs: 600_000,
+      env: { STATUSGRAPH_AWS_RATE_LIMIT: '1000', STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '1', STATUSGRAPH_QUERY_DEADLINE_MS: '600000' },
+    });
+    scanPages = Math.ceil((await creationRequestsOnRecord(stack.emulatorEndpoint)) / 20);
+    await stack.resetCalls();
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  it('reads each status once: the creation request the index scan found in progress is not asked about again', async () => {
+    // The directory's second page waits in the emulator until the first page's creation-index scan has been read
+    // whole: the rest of the directory (each page's creation batch, then the directory's end) comes after the scan
+    // found the request in progress.
+    await stack.setFaults({ holdRate: 1, operations: ['organizations:ListAccounts'] });
+    const answer = stack.gql(SUMMARY_QUERY, { first: 200 });
+    await expect.poll(() => stack.held(), { timeout: 30_000 }).toBe(1);
+    expect(await stack.releaseHeld()).toBe(1);
+    await expect.poll(() => stack.held(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await stack.calls())['organizations:ListCreateAccountStatus'] ?? 0, { timeout: 30_000 }).toBe(scanPages);
+    await stack.clearFaults();
+    expect(await stack.releaseHeld()).toBe(1);
+    const result = await answer;
+    expect(result.data!.organization.accounts.nodes).toHaveLength(200);
+    const calls = await stack.calls();
+    expect(countOf(calls, 'organizations:DescribeCreateAccountStatus')).toBe(0);
+    expect(calls['compute-optimizer:GetEnrollmentStatusesForOrganization']).toBe(1);
+    expect(calls['iotfleetwise:GetRegisterAccountStatus'] ?? 0).toBeLessThanOrEqual(200);
+  }, 180_000);
 });
 
 describe('partial failure and throttling', () => {

@@ -137,6 +137,31 @@ describe('creations followed by id', () => {
     events.unsubscribe();
   });
 
+  it('gives a created account that joins a resumed stream its current state with the newest cursor, never none', async () => {
+    const newest = await stack.gql('{ organization { statusChanges(first: 1) { nodes { cursor } } } }');
+    const after = newest.data!.organization.statusChanges.nodes[0].cursor as string;
+    const events = record(client, `subscription($after: String) { accountStatusChanged(after: $after) { accountId source current cursor error { code } } }`, { after });
+    // A live change shows the resumed stream caught up: the management account's enrollment switching.
+    const enrollment = await stack.gql('{ viewer { computeOptimizerEnrollment { status } } }');
+    const before = enrollment.data!.viewer.computeOptimizerEnrollment.status;
+    await expect.poll(async () => {
+      await stack.gql('mutation($input: UpdateComputeOptimizerEnrollmentInput!) { updateComputeOptimizerEnrollment(input: $input) { status } }', {
+        input: { accountId: '000000000000', status: before === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE' },
+      });
+      return events.events.some((event) => event.accountStatusChanged?.accountId === '000000000000');
+    }, { timeout: 20_000 }).toBe(true);
+    const live = events.events.find((event) => event.accountStatusChanged?.accountId === '000000000000')!;
+    const directory = await stack.gql(`{ organization { accounts(first: 1000) { nodes { id } } } }`);
+    const known = new Set(directory.data!.organization.accounts.nodes.map((node: any) => node.id));
+
+    const requestId = await create('theta');
+    expect(stack.emulator.release(`creation:${requestId}`)).toEqual([`creation:${requestId}`]);
+    const joined = await events.waitFor((event) => event.accountStatusChanged && !known.has(event.accountStatusChanged.accountId) && event.accountStatusChanged.source === 'CREATION_REQUEST', 'the new account');
+    expect(joined.accountStatusChanged.current).toBe('SUCCEEDED');
+    expect(Number(joined.accountStatusChanged.cursor)).toBeGreaterThanOrEqual(Number(live.accountStatusChanged.cursor));
+    events.unsubscribe();
+  });
+
   it('answers a retried createAccount with its request as it stands now, not as the first attempt found it', async () => {
     const input = { email: 'zeta@example.com', accountName: 'zeta', idempotencyKey: 'create-zeta' };
     const first = await stack.gql(CREATE, { input });

@@ -74,6 +74,22 @@ export function describeHistoryStore(engine: string, harness: StoreHarness): voi
       expect(events.map((event) => [event.previous, event.current])).toEqual([['Inactive', 'Active'], [null, 'Inactive']]);
     });
 
+    it('takes an observation older than its status\'s last event for no change: a reading that waited behind a newer one', async () => {
+      const { history } = await open();
+      const [first] = await history.record([enrollment('Inactive', 1)]);
+      const [mutation] = await history.record([enrollment('Pending', 3, { observedBy: 'mutation' })]);
+      // Read at minute 2, before the mutation, but recorded after it (a cold round's reading waiting its turn).
+      const [late] = await history.record([enrollment('Inactive', 2)]);
+      expect(late).toEqual({ cursor: mutation!.cursor, changed: false, stale: true });
+      // In one write too; and a newer reading after it is a change again.
+      const [newer, older] = await history.record([enrollment('Active', 5), enrollment('Pending', 4)]);
+      expect(newer).toMatchObject({ changed: true });
+      expect(older).toEqual({ cursor: newer!.cursor, changed: false, stale: true });
+      const { events } = await history.page({}, { first: 10 });
+      expect(events.map((event) => [event.previous, event.current])).toEqual([['Pending', 'Active'], ['Inactive', 'Pending'], [null, 'Inactive']]);
+      expect(first).toMatchObject({ changed: true });
+    });
+
     it('answers record() calls made together each with its own answers, written in the order they were made', async () => {
       const { history } = await open();
       // Made in one turn (as a cold query's readings arrive), written together: each call still gets its own answers.

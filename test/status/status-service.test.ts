@@ -361,4 +361,24 @@ describe("the per-request reader's reads of the organization's shape", () => {
     await expect(reader.tags(members[0]!)).rejects.toBe(denied);
     await expect(reader.creationRequest('car-1234567890abcdef')).rejects.toBe(denied);
   });
+
+  it('answers one directory for the whole of an operation, though the cache moves on meanwhile', async () => {
+    const [aws, calls] = recordingAws();
+    const cache = new InMemoryStatusCache();
+    const service = new StatusService({ aws, cache, ttl: { transitionalMs: 1_000, settledMs: 60_000 }, fleetwiseRegions: ['us-east-1'] });
+    const reader = new StatusReader(service);
+    const seen = await reader.directory();
+    expect(seen.value.accounts).toHaveLength(accounts.length);
+
+    // A poller adds a created account to the cached directory while the operation's other fields still read.
+    const joined: OrgAccount = { id: '100000000099', joinedMethod: 'CREATED', state: 'ACTIVE' };
+    const grown = [...accounts, joined];
+    await cache.set('org:accounts', { accounts: grown, byId: new Map(grown.map((account) => [account.id, account])), readAt: new Date() }, 60_000);
+
+    expect((await reader.directory()).value.accounts).toHaveLength(accounts.length);
+    expect((await reader.organizationStatuses()).accounts).toHaveLength(accounts.length);
+    // The next operation sees it, from the cache: ListAccounts was read once.
+    expect((await new StatusReader(service).directory()).value.accounts).toHaveLength(grown.length);
+    expect(calls.filter((call) => call === 'ListAccounts')).toHaveLength(1);
+  });
 });

@@ -108,6 +108,56 @@ describe('a resumed status stream', () => {
     await stream.return?.();
   });
 
+  it('sends the recovery after an error it sent, though the recovered value is an event older than its cursor', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const stream = openStatusStream(watcher, pubsub, [TARGET], { resume: { history, after: '8', filter: {} } })[Symbol.asyncIterator]();
+    expect([(await stream.next()).value.cursor, (await stream.next()).value.cursor]).toEqual(['9', '10']);
+    const outage = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', code: 'InternalError', message: 'down', retryable: true, throttled: false };
+    await pubsub.publish(watcher.topicOf(TARGET), { key: KEY, target: TARGET, previous: 'Inactive', failure: outage, changedAt: new Date().toISOString() });
+    expect((await stream.next()).value.failure?.code).toBe('InternalError');
+    // Back to event 10's value, with event 10's cursor (nothing new recorded); then a replayed event seen live again.
+    await pubsub.publish(watcher.topicOf(TARGET), { ...liveChange(10), previous: undefined });
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(9));
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(11));
+    const recovery = (await stream.next()).value;
+    expect([recovery.cursor, recovery.failure]).toEqual(['10', undefined]);
+    expect((await stream.next()).value.cursor).toBe('11');
+    await stream.return?.();
+  });
+
+  it('sends the recovery after the error of a status failing as it resumed, though it replayed the recovered event', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const outage = { service: 'compute-optimizer', operation: 'GetEnrollmentStatus', code: 'InternalError', message: 'down', retryable: true, throttled: false };
+    const failingNow: StatusChangeMessage = { key: KEY, target: TARGET, failure: outage, changedAt: new Date().toISOString() };
+    const failingWatcher = { ...watcher, watch: (target: WatchTarget) => ({ key: watchKey(target), current: async () => failingNow, release: () => undefined }) } as unknown as StatusWatcher;
+    const stream = openStatusStream(failingWatcher, pubsub, [TARGET], { resume: { history, after: '9', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('10');
+    expect((await stream.next()).value.failure?.code).toBe('InternalError');
+    await pubsub.publish(watcher.topicOf(TARGET), { ...liveChange(10), previous: undefined, recovered: true });
+    expect((await stream.next()).value).toMatchObject({ cursor: '10', current: 'Inactive' });
+    await stream.return?.();
+  });
+
+  it('sends a recovery whose event it replayed no newer one of: the subscriber may have seen the error before it resumed', async () => {
+    const pubsub = new InProcessPubSub();
+    const { history } = historyOf(10);
+    const other: WatchTarget = { kind: 'enrollment', accountId: '999999999999' };
+    const stream = openStatusStream(watcher, pubsub, [TARGET, other], { resume: { history, after: '9', filter: {} } })[Symbol.asyncIterator]();
+    expect((await stream.next()).value.cursor).toBe('10');
+    // The other status recovers to its event 4 (before the cursor): it goes, with the newest cursor the subscriber
+    // has (10), never an older one; TARGET's recovery to event 10, sent already, and a plain repeat of event 4 do not.
+    const back = (target: WatchTarget, cursor: number): StatusChangeMessage => ({ ...liveChange(cursor), key: watchKey(target), target, previous: undefined, recovered: true });
+    await pubsub.publish(watcher.topicOf(TARGET), back(TARGET, 10));
+    await pubsub.publish(watcher.topicOf(other), { ...back(other, 4), recovered: undefined });
+    await pubsub.publish(watcher.topicOf(other), back(other, 4));
+    await pubsub.publish(watcher.topicOf(TARGET), liveChange(11));
+    const sent = [(await stream.next()).value, (await stream.next()).value];
+    expect(sent.map((message) => `${message.key}@${message.cursor}`)).toEqual([`${watchKey(other)}@10`, `${KEY}@11`]);
+    await stream.return?.();
+  });
+
   it('reads no further ahead than a page past what its subscriber has taken', async () => {
     const { history, reads } = historyOf(10_000);
     const stream = openStatusStream(watcher, new InProcessPubSub(), [TARGET], { resume: { history, after: '0', filter: {} } })[Symbol.asyncIterator]();
@@ -260,6 +310,31 @@ describe('a resumed whole-organization stream whose directory comes page by page
     // History needs no directory: B's events go out in their place before B's page arrives, none going back.
     expect(await take(stream, 6)).toEqual(['A@1', 'B@2', 'A@3', 'B@4', 'A@5', 'B@6']);
     secondPage();
+    await stream.return?.();
+  });
+
+  it('sends the current state of an account that joins once it is open (a created account: history may have nothing newer)', async () => {
+    const C = '444444444444';
+    const joined = targetOf(C);
+    const reading: StatusChangeMessage = { key: watchKey(joined), target: joined, current: 'Active', changedAt: new Date().toISOString(), cursor: '3' };
+    const joinWatcher = {
+      ...pagedWatcher,
+      watch: (target: WatchTarget) => ({
+        key: watchKey(target),
+        current: () => (watchKey(target) === reading.key ? Promise.resolve(reading) : new Promise<StatusChangeMessage>(() => undefined)),
+        release: () => undefined,
+      }),
+    } as unknown as StatusWatcher;
+    const pubsub = new InProcessPubSub();
+    const stream = openStatusStream(joinWatcher, pubsub, [], {
+      resume: { history, after: '6', filter: {} },
+      targetsOfJoined: (accountIds) => accountIds.map(targetOf),
+      pages: async (page) => page([A, B]),
+    })[Symbol.asyncIterator]();
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish('joined', [C]);
+    expect((await next).value).toMatchObject({ key: reading.key, current: 'Active' });
     await stream.return?.();
   });
 
