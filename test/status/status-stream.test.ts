@@ -4,6 +4,7 @@
 // The history is an array behind the StatusHistory port whose page reads the test holds and releases. A resumed
 // whole-organization stream replays every account's events at once, though its directory is still being read.
 import { describe, expect, it } from 'vitest';
+import { silentWatcher } from '../support/stream-watcher.js';
 import {
   InProcessPubSub,
   openStatusStream,
@@ -62,14 +63,7 @@ function historyOf(events: number) {
   };
 }
 
-/** The watcher as a stream sees it: a topic per status, and a watch whose current reading never comes (a resumed stream reads none). */
-const watcher = {
-  accountsJoinedTopic: 'accounts-joined',
-  creationsFollowedTopic: 'creations-followed',
-  creationsFollowed: async () => [],
-  topicOf: (target: WatchTarget) => `status:${watchKey(target)}`,
-  watch: (target: WatchTarget) => ({ key: watchKey(target), current: () => new Promise<StatusChangeMessage>(() => undefined), release: () => undefined }),
-} as unknown as StatusWatcher;
+const watcher = silentWatcher;
 
 const liveChange = (cursor: number): StatusChangeMessage => ({
   key: KEY,

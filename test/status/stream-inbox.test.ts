@@ -3,9 +3,10 @@
 // keep coming while the drain waits for its turn. The clock and the turns are the test's: each step handed on costs
 // one "millisecond" of it, and a turn comes only when the test lets it, so nothing depends on the machine's speed.
 import { describe, expect, it } from 'vitest';
+import { silentWatcher } from '../support/stream-watcher.js';
 import { eventLoopTurns } from '../../src/status/event-loop-turns.js';
 import { InboxDrain } from '../../src/status/stream-inbox.js';
-import { InProcessPubSub, openStatusStream, watchKey, type StatusChangeMessage, type StatusWatcher, type WatchTarget } from '../../src/status/index.js';
+import { InProcessPubSub, openStatusStream, watchKey, type StatusChangeMessage, type WatchTarget } from '../../src/status/index.js';
 
 const SLICE_MS = 10;
 const CHUNK = 4;
@@ -106,13 +107,7 @@ describe('the streams’ inbox drain', () => {
 
 describe('a whole-organization stream whose round of changes waits in its inbox', () => {
   const targets: WatchTarget[] = Array.from({ length: 40 }, (_, index) => ({ kind: 'enrollment', accountId: String(200_000_000_000 + index) }));
-  const watcher = {
-    accountsJoinedTopic: 'accounts-joined',
-    creationsFollowedTopic: 'creations-followed',
-    creationsFollowed: async () => [],
-    topicOf: (target: WatchTarget) => `status:${watchKey(target)}`,
-    watch: (target: WatchTarget) => ({ key: watchKey(target), current: () => new Promise<StatusChangeMessage>(() => undefined), release: () => undefined }),
-  } as unknown as StatusWatcher;
+  const watcher = silentWatcher;
   const change = (target: WatchTarget, cursor: number, current: string): StatusChangeMessage => ({
     key: watchKey(target),
     target,
