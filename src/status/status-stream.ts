@@ -288,8 +288,9 @@ class StreamStart {
     private readonly options: Pick<StatusStreamOptions, 'resume' | 'catchUp' | 'startCursor'>,
   ) {
     const { resume, catchUp } = options;
-    if (resume) this.gate = new ResumeGate(resume.after, (message) => out.send(message));
-    else if (catchUp) this.gate = new ResumeGate(catchUp.after, (message) => out.once(message));
+    // A resumed stream sends every replayed event; a catch-up, like a live stream, no repeat of what it sent.
+    if (resume) this.gate = new ResumeGate(resume.after, { replayed: (message) => out.replayed(message), live: (message) => out.live(message) });
+    else if (catchUp) this.gate = new ResumeGate(catchUp.after, { replayed: (message) => out.once(message), live: (message) => out.once(message) });
   }
 
   live(message: StatusChangeMessage): void {

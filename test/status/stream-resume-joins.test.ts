@@ -1,0 +1,141 @@
+// A resumed whole-organization stream (status-stream.ts over history-stream.ts) when an account joins around the
+// resume: the subscriber gets the account's state once — from the replay or as the account joins — and then only its
+// changes; neither a first reading that repeats what it was just sent (the poller's first poll of the joined account,
+// recorded as an event) nor the account's creation status, which history keeps under the creation request that made
+// it (`request:` events naming the account), goes out a second time. The history is an array behind the StatusHistory
+// port; the watcher's current readings and the changes on its topics are what the test publishes.
+import { describe, expect, it } from 'vitest';
+import { silentWatcher } from '../support/stream-watcher.js';
+import {
+  InProcessPubSub,
+  openStatusStream,
+  watchKey,
+  type StatusChangeMessage,
+  type StatusEvent,
+  type StatusHistory,
+  type StatusWatcher,
+  type WatchTarget,
+} from '../../src/status/index.js';
+
+const OLD = '222222222222';
+const JOINED = '444444444444';
+const REQUEST = 'car-0123456789abcdef';
+
+const enrollment = (accountId: string): WatchTarget => ({ kind: 'enrollment', accountId });
+const creation = (accountId: string): WatchTarget => ({ kind: 'creation', accountId });
+
+/** A history holding `events`, replayed after a cursor. */
+function historyOf(events: readonly StatusEvent[]): StatusHistory {
+  return {
+    record: async () => [],
+    page: async () => ({ events: [], hasMore: false }),
+    latestCursor: async () => events.at(-1)?.cursor,
+    async replay(_filter, after, limit) {
+      return events.filter((event) => Number(event.cursor) > Number(after)).slice(0, limit);
+    },
+  };
+}
+
+function eventOf(cursor: number, target: WatchTarget, previous: string | null | undefined, current: string | null, extra: Partial<StatusEvent> = {}): StatusEvent {
+  return {
+    cursor: String(cursor),
+    key: watchKey(target),
+    target,
+    source: target.kind === 'enrollment' ? 'COMPUTE_OPTIMIZER_ENROLLMENT' : 'CREATION_REQUEST',
+    ...('accountId' in target ? { accountId: target.accountId } : {}),
+    hasPrevious: previous !== undefined,
+    previous: previous ?? null,
+    current,
+    observedAt: new Date(1_700_000_000_000 + cursor),
+    observedBy: 'poll',
+    ...extra,
+  };
+}
+
+/** A watcher whose current readings are the test's: `readings` by watch key; others never come. */
+function watcherReading(readings: ReadonlyMap<string, StatusChangeMessage>): StatusWatcher {
+  return {
+    ...silentWatcher,
+    watch: (target: WatchTarget) => ({
+      key: watchKey(target),
+      current: () => {
+        const reading = readings.get(watchKey(target));
+        return reading ? Promise.resolve(reading) : new Promise<StatusChangeMessage>(() => undefined);
+      },
+      release: () => undefined,
+    }),
+  } as unknown as StatusWatcher;
+}
+
+const reading = (target: WatchTarget, current: string | null, extra: Partial<StatusChangeMessage> = {}): StatusChangeMessage => ({
+  key: watchKey(target),
+  target,
+  current,
+  changedAt: new Date(1_700_000_000_000).toISOString(),
+  ...extra,
+});
+
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const describeMessage = (message: StatusChangeMessage) => `${message.key}=${message.current}@${message.cursor}`;
+
+describe('a resumed whole-organization stream an account joins', () => {
+  const open = (watcher: StatusWatcher, pubsub: InProcessPubSub, history: StatusHistory, after: string, targetsOf: (ids: readonly string[]) => WatchTarget[]) =>
+    openStatusStream(watcher, pubsub, [], {
+      resume: { history, after, filter: { accountStatusesOnly: true } },
+      targetsOfJoined: targetsOf,
+      pages: async (page) => page([OLD]),
+    })[Symbol.asyncIterator]();
+
+  it("sends a joined account's state once: not again as the poller's first reading of it, recorded as an event", async () => {
+    const pubsub = new InProcessPubSub();
+    const history = historyOf([eventOf(1, enrollment(OLD), undefined, 'Active'), eventOf(2, enrollment(OLD), 'Active', 'Inactive')]);
+    const watcher = watcherReading(new Map([[watchKey(enrollment(JOINED)), reading(enrollment(JOINED), 'Inactive')]]));
+    const stream = open(watcher, pubsub, history, '1', (ids) => ids.map(enrollment));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(OLD))}=Inactive@2`);
+
+    // The account joins once the replay is over: its state now, with the newest cursor the subscriber has.
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish(silentWatcher.accountsJoinedTopic, [JOINED]);
+    expect(describeMessage((await next).value)).toBe(`${watchKey(enrollment(JOINED))}=Inactive@2`);
+    // Its poller's first reading, recorded (cursor 3), says the same: it is not news. Its next change is.
+    const topic = silentWatcher.topicOf(enrollment(JOINED));
+    await pubsub.publish(topic, reading(enrollment(JOINED), 'Inactive', { cursor: '3', observedBy: 'poll' }));
+    await pubsub.publish(topic, reading(enrollment(JOINED), 'Pending', { previous: 'Inactive', cursor: '4', observedBy: 'mutation' }));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(JOINED))}=Pending@4`);
+    await stream.return?.();
+  });
+
+  it('sends the creation status of an account that joined while it was away once: replayed from its request, not again as it joins', async () => {
+    const pubsub = new InProcessPubSub();
+    const request: WatchTarget = { kind: 'request', requestId: REQUEST };
+    const history = historyOf([
+      eventOf(1, enrollment(OLD), undefined, 'Active'),
+      // The request's events, named to the account it made (the replay of account statuses says which).
+      eventOf(2, request, undefined, 'IN_PROGRESS', { accountId: JOINED, requestId: REQUEST, observedBy: 'mutation' }),
+      eventOf(3, request, 'IN_PROGRESS', 'SUCCEEDED', { accountId: JOINED, requestId: REQUEST }),
+    ]);
+    const watcher = watcherReading(new Map([[watchKey(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED')]]));
+    const stream = open(watcher, pubsub, history, '1', (ids) => ids.map(creation));
+    const replayed = [(await stream.next()).value, (await stream.next()).value];
+    expect(replayed.map((message) => [message.current, message.cursor])).toEqual([
+      ['IN_PROGRESS', '2'],
+      ['SUCCEEDED', '3'],
+    ]);
+
+    // The directory read after the resume finds the account new: it joins the stream. Its creation status is what the
+    // replay said; its poller's first reading says it again, with the request's cursor. Neither goes out; a change does.
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish(silentWatcher.accountsJoinedTopic, [JOINED]);
+    await turns(5);
+    const topic = silentWatcher.topicOf(creation(JOINED));
+    await pubsub.publish(topic, reading(creation(JOINED), 'SUCCEEDED', { cursor: '3' }));
+    await pubsub.publish(topic, reading(creation(JOINED), null, { previous: 'SUCCEEDED', cursor: '5', observedBy: 'poll' }));
+    expect(describeMessage(await next.then((result) => result.value))).toBe(`${watchKey(creation(JOINED))}=null@5`);
+    await stream.return?.();
+  });
+});
