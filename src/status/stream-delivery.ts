@@ -33,12 +33,19 @@ export class Delivery {
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
+  /** The newest history cursor when the stream opened ('0': none recorded yet); a resumed stream has none. */
+  private readonly startCursor: string | undefined;
+
   constructor(
     private readonly push: (message: StreamMessage) => void,
-    /** The cursor a resumed subscriber resumed after: it has every event through it. */
-    resumedAfter?: string,
+    cursors: {
+      /** The cursor a resumed subscriber resumed after: it has every event through it. */
+      readonly resumedAfter?: string | undefined;
+      readonly startCursor?: string | undefined;
+    } = {},
   ) {
-    this.newestCursor = resumedAfter;
+    this.newestCursor = cursors.resumedAfter;
+    this.startCursor = cursors.startCursor;
   }
 
   /** A message unless it repeats the last one sent for its status (a current state and a change heard meanwhile). */
@@ -82,7 +89,23 @@ export class Delivery {
     this.lastSent.delete(key);
     this.lastReplayed.delete(key);
     this.entering.delete(key);
-    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
+    const cursor = this.cursorHeld;
+    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left', ...(cursor !== undefined && { cursor }) });
+  }
+
+  /** The cursor the subscriber holds: the newest sent (or resumed after), else the stream's start. */
+  private get cursorHeld(): string | undefined {
+    return this.newestCursor ?? this.startCursor;
+  }
+
+  /**
+   * A message with no event of its own — a current state, an account entering or joining, a change history could not
+   * record yet — carries the cursor the subscriber holds, so every message can be resumed after and cursors never go
+   * backwards: a client resuming after the last one it saw gets no event twice and misses none. An error carries none.
+   */
+  private withCursor(message: StreamMessage): StreamMessage {
+    const cursor = this.cursorHeld;
+    return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
   }
 
   private repeats(message: StreamMessage): boolean {
@@ -91,7 +114,7 @@ export class Delivery {
   }
 
   private send(sent: StreamMessage): void {
-    const message = this.bounded(sent);
+    const message = this.bounded(this.withCursor(sent));
     if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
       this.newestCursor = message.cursor;
     }
