@@ -61,12 +61,14 @@ export class Delivery {
 
   /**
    * A live message a resumed stream's gate let through (history-stream.ts: its event was not replayed): sent, unless it
-   * is a first reading (no previous) that repeats the last message sent for its status — the poller's first poll of an
-   * account that joined, recorded as an event, after the account's current state or its replayed events went out.
-   * A change (with a previous) is an event of its own and goes out.
+   * is a first reading (no previous) that is no recorded event and repeats the last message sent for its status — the
+   * first poll of an account that joined, which history found unchanged (its creation status, recorded under the
+   * request that made it), carrying an older event's cursor, after the account's current state or its replayed events
+   * went out. A recorded event (`observedBy`: from history) goes out, as the replay's do: a resumed stream sends every
+   * event after its cursor; so does a change (with a previous).
    */
   live(message: StreamMessage): void {
-    if (message.previous === undefined && this.repeats(message)) return;
+    if (message.previous === undefined && message.observedBy === undefined && this.repeats(message)) return;
     this.send(message);
   }
 

@@ -49,7 +49,11 @@ async function enroll(accountId: string, status: 'ACTIVE' | 'INACTIVE'): Promise
   expect(answer.errors).toBeUndefined();
 }
 
-/** No event twice (a cursor of one status), and no status told the same state twice in a row. */
+/**
+ * No event twice (a cursor of one status), and no status told the same state twice in a row by anything but a recorded
+ * event: the current state of an account joining stands in for its history, and the first reading recorded after it
+ * (observedBy POLL) is an event after the cursor like any other, so it goes out.
+ */
 function expectNoRepeats(changes: readonly Change[]): void {
   const seen = new Set<string>();
   const last = new Map<string, string>();
@@ -58,7 +62,7 @@ function expectNoRepeats(changes: readonly Change[]): void {
     const event = `${change.cursor} ${statusOf(change)}`;
     expect(seen.has(event), `${event} twice`).toBe(false);
     seen.add(event);
-    expect(last.get(statusOf(change)), `${statusOf(change)} told ${change.current} twice in a row`).not.toBe(String(change.current));
+    if (change.observedBy === null) expect(last.get(statusOf(change)), `${statusOf(change)} told ${change.current} twice in a row`).not.toBe(String(change.current));
     last.set(statusOf(change), String(change.current));
   }
 }
