@@ -61,14 +61,13 @@ export class Delivery {
 
   /**
    * A live message a resumed stream's gate let through (history-stream.ts: its event was not replayed): sent, unless it
-   * is a first reading (no previous) that is no recorded event and repeats the last message sent for its status — the
-   * first poll of an account that joined, which history found unchanged (its creation status, recorded under the
-   * request that made it), carrying an older event's cursor, after the account's current state or its replayed events
-   * went out. A recorded event (`observedBy`: from history) goes out, as the replay's do: a resumed stream sends every
-   * event after its cursor; so does a change (with a previous).
+   * is a first reading (no previous) that repeats the last message sent for its status and carries no newer cursor —
+   * the first poll of an account that joined, which history found unchanged, after the account's current state went
+   * out with the newest cursor the subscriber had. One with a newer cursor goes: that cursor is where the value was
+   * recorded (a resumed stream sends every event after its cursor), and a client resuming after it misses nothing.
    */
   live(message: StreamMessage): void {
-    if (message.previous === undefined && message.observedBy === undefined && this.repeats(message)) return;
+    if (message.previous === undefined && this.repeats(message) && !this.newerThanSent(message)) return;
     this.send(message);
   }
 
@@ -108,6 +107,11 @@ export class Delivery {
   private withCursor(message: StreamMessage): StreamMessage {
     const cursor = this.cursorHeld;
     return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
+  }
+
+  private newerThanSent(message: StreamMessage): boolean {
+    const last = this.lastSent.get(message.key)?.cursor;
+    return message.cursor !== undefined && (last === undefined || Number(message.cursor) > Number(last));
   }
 
   private repeats(message: StreamMessage): boolean {

@@ -1,8 +1,8 @@
 // A resumed whole-organization stream (status-stream.ts over history-stream.ts) when an account joins around the
 // resume: the subscriber gets the account's state once — from the replay or as the account joins — then every event
-// recorded after it; neither a first poll of the joined account that history found unchanged (no event of its own,
-// an older event's cursor) nor the account's creation status, which history keeps under the creation request that
-// made it (`request:` events naming the account), goes out a second time. The history is an array behind the StatusHistory
+// recorded after it; a first poll of the joined account that history found unchanged goes out only when it carries a
+// newer cursor than the state sent (where the value was recorded), and the account's creation status, which history
+// keeps under the creation request that made it (`request:` events naming the account), is not sent a second time. The history is an array behind the StatusHistory
 // port; the watcher's current readings and the changes on its topics are what the test publishes.
 import { describe, expect, it } from 'vitest';
 import { silentWatcher } from '../support/stream-watcher.js';
@@ -89,7 +89,7 @@ describe('a resumed whole-organization stream an account joins', () => {
       pages: async (page) => page([OLD]),
     })[Symbol.asyncIterator]();
 
-  it("sends a joined account's state once: not again as a first poll history found unchanged, though every recorded event", async () => {
+  it("sends a joined account's state once: not again as a first poll carrying no newer cursor, though every recorded event", async () => {
     const pubsub = new InProcessPubSub();
     const history = historyOf([eventOf(1, enrollment(OLD), undefined, 'Active'), eventOf(2, enrollment(OLD), 'Active', 'Inactive')]);
     const watcher = watcherReading(
@@ -100,25 +100,44 @@ describe('a resumed whole-organization stream an account joins', () => {
     );
     const stream = open(watcher, pubsub, history, '1', (ids) => ids.flatMap((id) => [creation(id), enrollment(id)]));
     expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(OLD))}=Inactive@2`);
+    await pubsub.publish(silentWatcher.topicOf(enrollment(OLD)), reading(enrollment(OLD), 'Active', { previous: 'Inactive', cursor: '4', observedBy: 'poll' }));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(OLD))}=Active@4`);
 
-    // The account joins once the replay is over: its state now, with the newest cursor the subscriber has.
+    // The account joins: its state now, with the newest cursor the subscriber has.
     const next = [stream.next(), stream.next()];
     await turns(5);
     await pubsub.publish(silentWatcher.accountsJoinedTopic, [JOINED]);
     expect((await Promise.all(next)).map((result) => describeMessage(result.value))).toEqual([
-      `${watchKey(creation(JOINED))}=SUCCEEDED@2`,
-      `${watchKey(enrollment(JOINED))}=Inactive@2`,
-    ]);
-    // The first poll of its creation status, which history found unchanged: no new event, the cursor of the request's
-    // SUCCEEDED (3, recorded on the request's topic after the replay) — not news. The first reading of its enrollment,
-    // recorded (4), is an event, and goes out; so does a change.
-    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED', { cursor: '3' }));
-    await pubsub.publish(silentWatcher.topicOf(enrollment(JOINED)), reading(enrollment(JOINED), 'Inactive', { cursor: '4', observedBy: 'poll' }));
-    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), null, { previous: 'SUCCEEDED', cursor: '5', observedBy: 'poll' }));
-    expect([(await stream.next()).value, (await stream.next()).value].map(describeMessage)).toEqual([
+      `${watchKey(creation(JOINED))}=SUCCEEDED@4`,
       `${watchKey(enrollment(JOINED))}=Inactive@4`,
-      `${watchKey(creation(JOINED))}=null@5`,
     ]);
+    // The first poll of its creation status, which history found unchanged: the cursor of the request's SUCCEEDED (3,
+    // recorded on the request's topic), older than the one the subscriber holds for it — not news. The first reading of
+    // its enrollment, recorded after (5), is an event, and goes out; so does a change.
+    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED', { cursor: '3' }));
+    await pubsub.publish(silentWatcher.topicOf(enrollment(JOINED)), reading(enrollment(JOINED), 'Inactive', { cursor: '5', observedBy: 'poll' }));
+    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), null, { previous: 'SUCCEEDED', cursor: '6', observedBy: 'poll' }));
+    expect([(await stream.next()).value, (await stream.next()).value].map(describeMessage)).toEqual([
+      `${watchKey(enrollment(JOINED))}=Inactive@5`,
+      `${watchKey(creation(JOINED))}=null@6`,
+    ]);
+    await stream.return?.();
+  });
+
+  it("sends a joined account's first poll that history found unchanged when its cursor is newer than the one sent with its state", async () => {
+    const pubsub = new InProcessPubSub();
+    const history = historyOf([eventOf(1, enrollment(OLD), undefined, 'Active'), eventOf(2, enrollment(OLD), 'Active', 'Inactive')]);
+    const watcher = watcherReading(new Map([[watchKey(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED')]]));
+    const stream = open(watcher, pubsub, history, '1', (ids) => ids.map(creation));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(OLD))}=Inactive@2`);
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish(silentWatcher.accountsJoinedTopic, [JOINED]);
+    expect(describeMessage((await next).value)).toBe(`${watchKey(creation(JOINED))}=SUCCEEDED@2`);
+    // The request's SUCCEEDED was recorded (3) after the account joined, on the request's topic: the first poll of the
+    // account's creation status carries its cursor. The subscriber resuming after it must not be replayed event 3.
+    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED', { cursor: '3' }));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(creation(JOINED))}=SUCCEEDED@3`);
     await stream.return?.();
   });
 
