@@ -36,11 +36,14 @@ export function messageOfEvent(event: StatusEvent): StatusChangeMessage {
  * watches once the account joins, so what the replay sent of it and what the stream hears of it live are one status
  * (no repeat of its state when the account joins, no live event dropped or sent twice).
  */
-function accountMessageOfEvent(event: StatusEvent): StatusChangeMessage {
-  const message = messageOfEvent(event);
-  if (event.target.kind !== 'request' || event.accountId === undefined) return message;
-  const target = { kind: 'creation', accountId: event.accountId } as const;
+export function asAccountStatus(message: StatusChangeMessage): StatusChangeMessage {
+  if (message.target.kind !== 'request' || message.accountId === undefined) return message;
+  const target = { kind: 'creation', accountId: message.accountId } as const;
   return { ...message, key: watchKey(target), target };
+}
+
+function accountMessageOfEvent(event: StatusEvent): StatusChangeMessage {
+  return asAccountStatus(messageOfEvent(event));
 }
 
 /**

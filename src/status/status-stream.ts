@@ -115,7 +115,7 @@ export function openStatusStream(
     });
     const unsubscribes: (() => Promise<void>)[] = [];
     const { targetsOfJoined, membership } = options;
-    const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
+    const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub, ifSent(targetsOfJoined, (message) => inbox.add(live, message))) : undefined;
     if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
         // Joined accounts start with their current state, in a resumed stream too (after its replay, newest cursor).
@@ -152,6 +152,17 @@ export function openStatusStream(
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
   return takenOneByOne(stream, flow, conflation);
+}
+
+/**
+ * A followed request's recorded event naming its account (as that account's creation status) goes out as a live change,
+ * if the stream sends that status of the accounts that join it (its sources).
+ */
+function ifSent(targetsOfJoined: (accountIds: readonly string[]) => readonly WatchTarget[], send: (message: StatusChangeMessage) => void) {
+  return (message: StatusChangeMessage) => {
+    const { target } = message;
+    if (target.kind === 'creation' && targetsOfJoined([target.accountId]).some((each) => watchKey(each) === message.key)) send(message);
+  };
 }
 
 /**

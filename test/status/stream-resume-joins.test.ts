@@ -141,6 +141,31 @@ describe('a resumed whole-organization stream an account joins', () => {
     await stream.return?.();
   });
 
+  it("sends a followed creation's SUCCEEDED as the recorded event of its account's creation status, before the account joins", async () => {
+    const pubsub = new InProcessPubSub();
+    const history = historyOf([eventOf(1, enrollment(OLD), undefined, 'Active'), eventOf(2, enrollment(OLD), 'Active', 'Inactive')]);
+    const request: WatchTarget = { kind: 'request', requestId: REQUEST };
+    const watcher = {
+      ...watcherReading(new Map([[watchKey(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED')]])),
+      creationsFollowed: async () => [REQUEST],
+    } as unknown as StatusWatcher;
+    const stream = open(watcher, pubsub, history, '1', (ids) => ids.map(creation));
+    expect(describeMessage((await stream.next()).value)).toBe(`${watchKey(enrollment(OLD))}=Inactive@2`);
+    // The request's poll reads SUCCEEDED, naming the account: recorded (3) and published on the request's topic.
+    const succeeded = { ...reading(request, 'SUCCEEDED', { previous: 'IN_PROGRESS', cursor: '3', observedBy: 'poll' }), accountId: JOINED };
+    await pubsub.publish(silentWatcher.topicOf(request), succeeded);
+    expect((await stream.next()).value).toMatchObject({ key: watchKey(creation(JOINED)), previous: 'IN_PROGRESS', current: 'SUCCEEDED', cursor: '3' });
+    // Then the account joins: neither its current state nor its first poll (unchanged: event 3) says it again.
+    const next = stream.next();
+    await turns(5);
+    await pubsub.publish(silentWatcher.accountsJoinedTopic, [JOINED]);
+    await turns(5);
+    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), 'SUCCEEDED', { cursor: '3' }));
+    await pubsub.publish(silentWatcher.topicOf(creation(JOINED)), reading(creation(JOINED), null, { previous: 'SUCCEEDED', cursor: '5', observedBy: 'poll' }));
+    expect(describeMessage((await next).value)).toBe(`${watchKey(creation(JOINED))}=null@5`);
+    await stream.return?.();
+  });
+
   it('sends the creation status of an account that joined while it was away once: replayed from its request, not again as it joins', async () => {
     const pubsub = new InProcessPubSub();
     const request: WatchTarget = { kind: 'request', requestId: REQUEST };
