@@ -198,6 +198,17 @@ export class FollowedCreations {
     // read again since (ListAccounts after its entry expired) lists it, and no one else tells the streams. A stream
     // that already watches an account ignores it.
     if (joined.length > 0) for (const listener of this.joinedListeners) listener(joined);
+    this.toldJoined(joined);
+  }
+
+  /**
+   * Accounts told as joined are no news to the next directory read that lists them — the cached directory they were
+   * added to, read by a stream resumed later, which would take one for an account joining now and send its state again.
+   */
+  private toldJoined(accounts: readonly OrgAccount[]): void {
+    const last = this.lastDirectory;
+    if (!last || accounts.length === 0) return;
+    this.lastDirectory = { accounts: last.accounts, ids: new Set([...last.ids, ...accounts.map((account) => account.id)]) };
   }
 
   private async lookOnce(): Promise<void> {

@@ -3,6 +3,7 @@
 // so a subscriber that reconnects with the last cursor it saw gets exactly what it missed, then the live changes.
 import type { StatusEvent, StatusEventFilter, StatusHistory } from './history-port.js';
 import type { StatusChangeMessage } from './status-watcher.js';
+import { watchKey } from './watchable-kinds.js';
 
 /** Events read from history per query while replaying. @default 1_000 */
 const REPLAY_PAGE = 1_000;
@@ -30,14 +31,31 @@ export function messageOfEvent(event: StatusEvent): StatusChangeMessage {
 }
 
 /**
+ * A recorded event as a stream of account statuses receives it: an event of the creation request that made an account
+ * (`request:` key, named to its account) is that account's creation status (`creation:` key) — the status the stream
+ * watches once the account joins, so what the replay sent of it and what the stream hears of it live are one status
+ * (no repeat of its state when the account joins, no live event dropped or sent twice).
+ */
+export function asAccountStatus(message: StatusChangeMessage): StatusChangeMessage {
+  if (message.target.kind !== 'request' || message.accountId === undefined) return message;
+  const target = { kind: 'creation', accountId: message.accountId } as const;
+  return { ...message, key: watchKey(target), target };
+}
+
+function accountMessageOfEvent(event: StatusEvent): StatusChangeMessage {
+  return asAccountStatus(messageOfEvent(event));
+}
+
+/**
  * Every event matching `filter` after the cursor, oldest first, a page at a time (a stream hands a page to its
  * subscriber in one go). Throws CursorExpiredError, HistoryUnavailableError.
  */
 export async function* replayAfter(history: StatusHistory, filter: StatusEventFilter, after: string): AsyncGenerator<StatusChangeMessage[]> {
   let cursor = after;
+  const toMessage = filter.accountStatusesOnly ? accountMessageOfEvent : messageOfEvent;
   for (;;) {
     const events = await history.replay(filter, cursor, REPLAY_PAGE);
-    if (events.length > 0) yield events.map(messageOfEvent);
+    if (events.length > 0) yield events.map(toMessage);
     if (events.length < REPLAY_PAGE) return;
     cursor = events.at(-1)!.cursor;
   }
@@ -57,6 +75,12 @@ export async function* replayAcross(history: StatusHistory, filter: StatusEventF
   }
   if (!(await settled.then(() => true, () => false))) return;
   yield* replayAfter(history, filter, cursor);
+}
+
+/** Where a ResumeGate's messages go: the replayed events, and the live messages it lets through. */
+export interface GateOutput {
+  replayed(message: StatusChangeMessage): void;
+  live(message: StatusChangeMessage): void;
 }
 
 /**
@@ -80,7 +104,7 @@ export class ResumeGate {
 
   constructor(
     after: string,
-    private readonly send: (message: StatusChangeMessage) => void,
+    private readonly out: GateOutput,
   ) {
     this.replayedThrough = Number(after);
   }
@@ -91,7 +115,7 @@ export class ResumeGate {
     this.replayedThrough = Math.max(this.replayedThrough, cursor);
     this.sentThrough.set(message.key, Math.max(cursor, this.sentThrough.get(message.key) ?? 0));
     this.recorded.add(message.key);
-    this.send(message);
+    this.out.replayed(message);
   }
 
   /** The cursor the replay has sent every event through (the cursor it resumed after, until one is sent). */
@@ -136,6 +160,6 @@ export class ResumeGate {
       this.sentThrough.set(key, Math.max(cursor, sent));
       this.recorded.add(key);
     } else if (message.failure) this.failing.add(key);
-    this.send(message);
+    this.out.live(message);
   }
 }

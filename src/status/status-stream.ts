@@ -44,7 +44,10 @@ export interface StatusStreamOptions {
    * once the topics are heard, then the live messages that are newer.
    */
   readonly resume?: { readonly history: StatusHistory; readonly after: string; readonly filter: StatusEventFilter };
-  /** The newest history cursor when the stream opened, carried by current-state messages that have none. */
+  /**
+   * The newest history cursor when the stream opened ('0' when nothing is recorded yet: resuming after it replays every
+   * event), carried by the messages that have none until the subscriber is sent a newer one (stream-delivery.ts).
+   */
   readonly startCursor?: string;
   /**
    * A stream that starts with the current state, opened at `after` (the newest cursor when the subscriber asked, taken
@@ -89,7 +92,7 @@ export function openStatusStream(
         flow.endPage();
         stop();
       }
-    }, resume?.after);
+    }, { resumedAfter: resume?.after, startCursor: options.startCursor });
     flow.pushPage = (page) => void push(page).catch(() => undefined);
     // With pages, each page catches up on its own accounts' events and the stream's own start (joined accounts) on
     // none; but a resumed stream replays every account's once, in cursor order, from the start (watchPages).
@@ -112,7 +115,7 @@ export function openStatusStream(
     });
     const unsubscribes: (() => Promise<void>)[] = [];
     const { targetsOfJoined, membership } = options;
-    const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub) : undefined;
+    const followedRequests = targetsOfJoined ? new FollowedRequests(watcher, pubsub, ifSent(targetsOfJoined, (message) => inbox.add(live, message))) : undefined;
     if (targetsOfJoined && followedRequests) {
       unsubscribes.push(
         // Joined accounts start with their current state, in a resumed stream too (after its replay, newest cursor).
@@ -149,6 +152,17 @@ export function openStatusStream(
     await Promise.all([watches.close(), ...unsubscribes.map((unsubscribe) => unsubscribe())]);
   }, new SlidingBuffer(SUBSCRIBER_BUFFER));
   return takenOneByOne(stream, flow, conflation);
+}
+
+/**
+ * A followed request's recorded event naming its account (as that account's creation status) goes out as a live change,
+ * if the stream sends that status of the accounts that join it (its sources).
+ */
+function ifSent(targetsOfJoined: (accountIds: readonly string[]) => readonly WatchTarget[], send: (message: StatusChangeMessage) => void) {
+  return (message: StatusChangeMessage) => {
+    const { target } = message;
+    if (target.kind === 'creation' && targetsOfJoined([target.accountId]).some((each) => watchKey(each) === message.key)) send(message);
+  };
 }
 
 /**
@@ -267,11 +281,10 @@ function watchedOnceRead(read: Promise<void>, watched: () => Promise<void>, stop
  * none (undefined): no replay at all.
  */
 function forAccounts(options: StatusStreamOptions, accountIds: readonly string[] | undefined): StatusStreamOptions {
-  const { resume, catchUp, startCursor } = options;
-  const cursor = startCursor !== undefined && { startCursor };
-  if (!accountIds) return { ...cursor };
+  const { resume, catchUp } = options;
+  if (!accountIds) return {};
   const narrowed = <R extends { readonly filter: StatusEventFilter }>(replay: R) => ({ ...replay, filter: { ...replay.filter, accountIds } });
-  return { ...cursor, ...(resume && { resume: narrowed(resume) }), ...(catchUp && { catchUp: narrowed(catchUp) }) };
+  return { ...(resume && { resume: narrowed(resume) }), ...(catchUp && { catchUp: narrowed(catchUp) }) };
 }
 
 /**
@@ -285,11 +298,12 @@ class StreamStart {
 
   constructor(
     private readonly out: Delivery,
-    private readonly options: Pick<StatusStreamOptions, 'resume' | 'catchUp' | 'startCursor'>,
+    private readonly options: Pick<StatusStreamOptions, 'resume' | 'catchUp'>,
   ) {
     const { resume, catchUp } = options;
-    if (resume) this.gate = new ResumeGate(resume.after, (message) => out.send(message));
-    else if (catchUp) this.gate = new ResumeGate(catchUp.after, (message) => out.once(message));
+    // A resumed stream sends every replayed event; a catch-up, like a live stream, no repeat of what it sent.
+    if (resume) this.gate = new ResumeGate(resume.after, { replayed: (message) => out.replayed(message), live: (message) => out.live(message) });
+    else if (catchUp) this.gate = new ResumeGate(catchUp.after, { replayed: (message) => out.once(message), live: (message) => out.once(message) });
   }
 
   live(message: StatusChangeMessage): void {
@@ -307,7 +321,7 @@ class StreamStart {
     else if (this.out.hasSent(message.key)) return;
     else if (!(gate && !message.failure && gate.sentRecorded(message.key))) {
       if (message.failure) gate?.sentFailure(message.key);
-      this.out.once(this.withStartCursor(message));
+      this.out.once(message);
     }
   }
 
@@ -333,16 +347,6 @@ class StreamStart {
       gate.caughtUp();
       caughtUp();
     });
-  }
-
-  /**
-   * A current state carries the newest cursor the subscriber has — the stream's start, or a later event's for an
-   * account that joined meanwhile — so cursors never go backwards: a client resuming after the last one it saw gets
-   * no event twice.
-   */
-  private withStartCursor(message: StatusChangeMessage): StatusChangeMessage {
-    const cursor = this.out.newestCursor ?? this.options.startCursor;
-    return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
   }
 }
 

@@ -13,7 +13,10 @@ import { watchKey } from './watchable-kinds.js';
  * ends a status whose account left with a `left` message carrying its last state.
  */
 export class Delivery {
+  /** The last message sent for each status, whichever way it went: a reading repeating it is no news. */
   private readonly lastSent = new Map<string, StreamMessage>();
+  /** Statuses whose last message sent was a replayed event (resume), not a live change or a current state. */
+  private readonly lastReplayed = new Set<string>();
   /**
    * The newest history cursor this subscriber has (cursors are numbers in text), if any: the newest sent, or the one
    * it resumed after. A message whose own cursor is older carries this one — everything up to it was sent — so a
@@ -30,41 +33,50 @@ export class Delivery {
   /** Keys of statuses whose account just entered: their first message says so. */
   private readonly entering = new Set<string>();
 
+  /** The newest history cursor when the stream opened ('0': none recorded yet); a resumed stream has none. */
+  private readonly startCursor: string | undefined;
+
   constructor(
     private readonly push: (message: StreamMessage) => void,
-    /** The cursor a resumed subscriber resumed after: it has every event through it. */
-    resumedAfter?: string,
+    cursors: {
+      /** The cursor a resumed subscriber resumed after: it has every event through it. */
+      readonly resumedAfter?: string | undefined;
+      readonly startCursor?: string | undefined;
+    } = {},
   ) {
-    this.newestCursor = resumedAfter;
+    this.newestCursor = cursors.resumedAfter;
+    this.startCursor = cursors.startCursor;
   }
 
-  send(sent: StreamMessage): void {
-    const message = this.bounded(sent);
-    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
-      this.newestCursor = message.cursor;
-    }
-    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
-  }
-
-  private bounded(message: StreamMessage): StreamMessage {
-    if (message.cursor === undefined) return message;
-    const bound = this.cursorBound?.();
-    const own = Number(message.cursor);
-    const allowed = bound === undefined ? own : Math.min(own, Number(bound));
-    const cursor = this.newestCursor === undefined ? allowed : Math.max(allowed, Number(this.newestCursor));
-    return cursor === own ? message : { ...message, cursor: String(cursor) };
-  }
-
+  /** A message unless it repeats the last one sent for its status (a current state and a change heard meanwhile). */
   once(message: StreamMessage): void {
-    const last = this.lastSent.get(message.key);
-    if (last && readingOf(last) === readingOf(message)) return;
-    this.lastSent.set(message.key, message);
+    if (!this.repeats(message)) this.send(message);
+  }
+
+  /** A replayed event of a resumed stream: always sent (it is the record the subscriber asked for), and remembered. */
+  replayed(message: StreamMessage): void {
+    this.send(message);
+    this.lastReplayed.add(message.key);
+  }
+
+  /**
+   * A live message a resumed stream's gate let through (history-stream.ts: its event was not replayed): sent, unless it
+   * is a first reading (no previous) that repeats the last message sent for its status and carries no newer cursor —
+   * the first poll of an account that joined, which history found unchanged, after the account's current state went
+   * out with the newest cursor the subscriber had. One with a newer cursor goes: that cursor is where the value was
+   * recorded (a resumed stream sends every event after its cursor), and a client resuming after it misses nothing.
+   */
+  live(message: StreamMessage): void {
+    if (message.previous === undefined && this.repeats(message) && !this.newerThanSent(message)) return;
     this.send(message);
   }
 
-  /** Whether anything was sent for this status (and not forgotten by its account leaving). */
+  /**
+   * Whether a live change or a current state was sent for this status (and not forgotten by its account leaving): a
+   * reading taken as the stream opened is older than it. A replayed event is not one: it may be older than the reading.
+   */
   hasSent(key: string): boolean {
-    return this.lastSent.has(key);
+    return this.lastSent.has(key) && !this.lastReplayed.has(key);
   }
 
   enter(targets: readonly WatchTarget[]): void {
@@ -76,8 +88,54 @@ export class Delivery {
     const last = this.lastSent.get(key);
     const current = last && !last.failure ? (last.current ?? null) : null;
     this.lastSent.delete(key);
+    this.lastReplayed.delete(key);
     this.entering.delete(key);
-    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left' });
+    const cursor = this.cursorHeld;
+    this.push({ key, target, previous: current, current, changedAt: new Date().toISOString(), membership: 'left', ...(cursor !== undefined && { cursor }) });
+  }
+
+  /** The cursor the subscriber holds: the newest sent (or resumed after), else the stream's start. */
+  private get cursorHeld(): string | undefined {
+    return this.newestCursor ?? this.startCursor;
+  }
+
+  /**
+   * A message with no event of its own — a current state, an account entering or joining, a change history could not
+   * record yet — carries the cursor the subscriber holds, so every message can be resumed after and cursors never go
+   * backwards: a client resuming after the last one it saw gets no event twice and misses none. An error carries none.
+   */
+  private withCursor(message: StreamMessage): StreamMessage {
+    const cursor = this.cursorHeld;
+    return cursor !== undefined && message.cursor === undefined && !message.failure ? { ...message, cursor } : message;
+  }
+
+  private newerThanSent(message: StreamMessage): boolean {
+    const last = this.lastSent.get(message.key)?.cursor;
+    return message.cursor !== undefined && (last === undefined || Number(message.cursor) > Number(last));
+  }
+
+  private repeats(message: StreamMessage): boolean {
+    const last = this.lastSent.get(message.key);
+    return last !== undefined && readingOf(last) === readingOf(message);
+  }
+
+  private send(sent: StreamMessage): void {
+    const message = this.bounded(this.withCursor(sent));
+    if (message.cursor !== undefined && (this.newestCursor === undefined || Number(message.cursor) > Number(this.newestCursor))) {
+      this.newestCursor = message.cursor;
+    }
+    this.lastSent.set(message.key, message);
+    this.lastReplayed.delete(message.key);
+    this.push(this.entering.delete(message.key) ? { ...message, membership: 'entered' } : message);
+  }
+
+  private bounded(message: StreamMessage): StreamMessage {
+    if (message.cursor === undefined) return message;
+    const bound = this.cursorBound?.();
+    const own = Number(message.cursor);
+    const allowed = bound === undefined ? own : Math.min(own, Number(bound));
+    const cursor = this.newestCursor === undefined ? allowed : Math.max(allowed, Number(this.newestCursor));
+    return cursor === own ? message : { ...message, cursor: String(cursor) };
   }
 }
 

@@ -47,6 +47,20 @@ describe('a followed creation that SUCCEEDED', () => {
     expect((await cache.peek<AccountDirectory>(cacheKeys.directory))?.value.byId.has(CREATED.id)).toBe(true);
   });
 
+  it('is told once: a directory read that lists the account it added to the cached directory is no news', async () => {
+    const cache = new InMemoryStatusCache();
+    const { followed, joined } = followedCreations(cache);
+    const elder: OrgAccount = { id: '111111111111', state: 'ACTIVE' };
+    await cache.set(cacheKeys.directory, directoryOf([elder]), TTL.settledMs);
+    followed.directoryRead([elder]);
+    await followed.follow([REQUEST.id]);
+    await followed.look();
+    expect(joined).toEqual([[CREATED.id]]);
+    // A stream resumed later reads the cached directory, which lists the account since the creation added it.
+    followed.directoryRead((await cache.peek<AccountDirectory>(cacheKeys.directory))!.value.accounts);
+    expect(joined).toEqual([[CREATED.id]]);
+  });
+
   it('is told once: a request over is no longer followed', async () => {
     const cache = new InMemoryStatusCache();
     const { followed, joined } = followedCreations(cache);

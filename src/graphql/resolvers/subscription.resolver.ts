@@ -227,7 +227,7 @@ async function historyOptions(
   const { history } = ctx.services;
   if (after === undefined) {
     if (!history || opened === undefined) return {};
-    return { ...(opened === '0' ? {} : { startCursor: opened }), catchUp: { history, after: opened, filter } };
+    return { startCursor: opened, catchUp: { history, after: opened, filter } };
   }
   if (!history) throw toGraphQLError(new HistoryUnavailableError());
   await orFieldError(history.replay(filter, after, 1));

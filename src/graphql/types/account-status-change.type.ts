@@ -83,7 +83,9 @@ export class AccountStatusChange {
     nullable: true,
     description:
       'The cursor of the event in the status history: resume a subscription after it (`after`), or page history with ' +
-      'it. On a stream\'s current-state events, the newest cursor when the stream started. Null on `error` events.',
+      'it. On a stream\'s events that are no recorded event of their own (current states, accounts joining, entering or ' +
+      'leaving), the newest cursor the subscriber has (at first the newest when the stream started; "0" when nothing was ' +
+      'recorded yet): resuming after it misses nothing. Null on `error` events and without history.',
   })
   cursor?: string | null;
 
