@@ -1,7 +1,7 @@
 // The SDK clients, created once per (service, account, region) and reused for the life of the server: a client
 // per request would open sockets, resolve endpoints and assume roles per request. Every client shares one
-// NodeHttpHandler (one keep-alive agent per protocol, bounded sockets, a request timeout, at most 32 requests in
-// flight) and, per account, one credential provider. Every client carries the rate limit of its (service, operation, region), and a client
+// NodeHttpHandler (one keep-alive agent per protocol, a request timeout, as many requests in flight as sockets) and,
+// per account, one credential provider. Every client carries the rate limit of its (service, operation, region), and a client
 // made for one account that account's own limit.
 import http from 'node:http';
 import https from 'node:https';
@@ -33,21 +33,17 @@ const SINGLE_ATTEMPT = 1;
 export interface HttpOptions {
   /** Connection timeout and request timeout of each attempt, in milliseconds. */
   readonly timeoutMs: number;
-  /** Sockets per protocol (http, https) shared by every client. */
+  /**
+   * AWS requests in flight at once across every client, and sockets per protocol (http, https) in the agents they
+   * share. A send beyond it waits before it is built: a cold read of 100 accounts' FleetWise registrations with 50 or
+   * more requests pending at once made V8 allocate objects of Node's own HTTP and stream code in the old generation for
+   * the rest of the process — every later inbound request's too — which then kept each request's young objects alive
+   * through the scavenges: a warm request promoted 3.8 KB instead of 0.6 KB and cost 40% more CPU (docs/benchmarks.md,
+   * section 2: 16 and 32 in flight do not bring it on, 50 does; what counts is how many requests are built at once,
+   * on a socket or queued for one, not the sockets or the HTTP library).
+   */
   readonly maxSockets: number;
 }
-
-/**
- * AWS requests in flight at once, across every client; a send beyond them waits for one to finish before it is
- * built. Without this bound a cold read of 100 accounts' FleetWise registrations leaves 100 requests pending at once,
- * and V8, seeing so many of their objects outlive a young-generation collection, starts allocating objects of Node's
- * own HTTP and stream code in the old generation for the rest of the process — every later inbound request's too.
- * Those die there unseen until a full collection, and meanwhile keep each request's young objects alive through the
- * scavenges: a warm request then promotes 3.8 KB instead of 0.6 KB and costs 40% more CPU (docs/benchmarks.md,
- * section 2, measured with 16, 32 and 50 in flight: 50 or more brings it on, 32 does not).
- * @default 32
- */
-export const MAX_AWS_REQUESTS_IN_FLIGHT = 32;
 
 /**
  * One handler for every client. `throwOnRequestTimeout` makes a breached requestTimeout an error (a
@@ -62,7 +58,7 @@ export function createSharedHttpHandler({ timeoutMs, maxSockets }: HttpOptions):
     requestTimeout: timeoutMs,
     throwOnRequestTimeout: true,
   });
-  return boundRequestsInFlight(handler, Math.min(maxSockets, MAX_AWS_REQUESTS_IN_FLIGHT));
+  return boundRequestsInFlight(handler, maxSockets);
 }
 
 /**

@@ -27,7 +27,7 @@ describe('loadConfig defaults', () => {
       aws: {
         region: 'us-east-1',
         timeoutMs: 10000,
-        maxSockets: 50,
+        maxSockets: 32,
         maxAttempts: 3,
         throttleMaxAttempts: 8,
         rateLimitPerSecond: 50,

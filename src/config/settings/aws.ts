@@ -70,9 +70,11 @@ export const awsSettings = {
     maxSockets: setting({
       name: 'STATUSGRAPH_AWS_MAX_SOCKETS',
       parse: integerIn(1, MAX_AWS_MAX_SOCKETS),
-      default: 50,
-      accepts: `an integer from 1 to ${MAX_AWS_MAX_SOCKETS} (sockets)`,
-      description: 'Sockets per protocol in the keep-alive agent that every AWS client shares.',
+      // Above about 50 requests at once V8 starts allocating Node's HTTP objects in the old generation for good, and
+      // every later inbound request gets slower (src/aws/clients.ts, docs/benchmarks.md section 2).
+      default: 32,
+      accepts: `an integer from 1 to ${MAX_AWS_MAX_SOCKETS} (requests and sockets)`,
+      description: 'AWS requests in flight at once across every client (a call beyond them waits its turn before it is sent), and sockets per protocol in the keep-alive agent they share.',
     }),
     maxAttempts: MAX_ATTEMPTS,
     /** Attempts per call when every failure was throttling (AWS asked us to slow down, not that it is broken). */
