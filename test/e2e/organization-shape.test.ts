@@ -6,8 +6,9 @@ import {
   GetEnrollmentStatusesForOrganizationCommand,
   ComputeOptimizerClient,
 } from '@aws-sdk/client-compute-optimizer';
-import { ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient, paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
+import { OrganizationsClient, type Account } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readOrganizationTree } from '../support/organization-tree.js';
 import { countOf, startStack, total, type Stack } from '../support/stack.js';
 import { record, wsClient } from '../support/ws.js';
 
@@ -18,7 +19,7 @@ let stack: Stack;
 let accounts: Account[];
 let rootId: string;
 /** OU ids by name path ("Workloads/Prod"). */
-const units = new Map<string, string>();
+let units: Map<string, string>;
 
 beforeAll(async () => {
   stack = await startStack({
@@ -27,17 +28,7 @@ beforeAll(async () => {
     env: { STATUSGRAPH_CACHE_TTL_SETTLED_MS: '600000', STATUSGRAPH_CACHE_TTL_TRANSITIONAL_MS: '600000' },
   });
   const organizations = new OrganizationsClient(sdkConfig(stack.emulatorEndpoint));
-  accounts = [];
-  for await (const page of paginateListAccounts({ client: organizations }, {})) accounts.push(...(page.Accounts ?? []));
-  rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const walk = async (parentId: string, prefix: string): Promise<void> => {
-    const { OrganizationalUnits } = await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId }));
-    for (const unit of OrganizationalUnits ?? []) {
-      units.set(`${prefix}${unit.Name}`, unit.Id!);
-      await walk(unit.Id!, `${prefix}${unit.Name}/`);
-    }
-  };
-  await walk(rootId, '');
+  ({ accounts, rootId, units } = await readOrganizationTree(organizations));
   organizations.destroy();
 }, 120_000);
 

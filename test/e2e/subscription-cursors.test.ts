@@ -4,9 +4,10 @@
 // account entering or leaving a filtered stream carries the newest cursor the subscriber has; an account created
 // while a subscriber's socket was down is in its replay and is watched afterwards, its state sent once. Accounts are
 // moved with the AWS SDK; creations are held IN_PROGRESS by the emulator's control API and released by the test.
-import { ListOrganizationalUnitsForParentCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient, paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
+import { MoveAccountCommand, OrganizationsClient, type Account } from '@aws-sdk/client-organizations';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOrganizationTree } from '../support/organization-tree.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { record, wsClient, type Received } from '../support/ws.js';
 
@@ -29,7 +30,7 @@ type Event = { accountStatusChanged: Change };
 let stack: Stack;
 let organizations: OrganizationsClient;
 let accounts: Account[];
-const units = new Map<string, string>();
+let units: Map<string, string>;
 const clients: Client[] = [];
 
 const client = () => {
@@ -84,17 +85,7 @@ beforeAll(async () => {
     },
   });
   organizations = new OrganizationsClient({ endpoint: stack.emulatorEndpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  accounts = [];
-  for await (const page of paginateListAccounts({ client: organizations }, {})) accounts.push(...(page.Accounts ?? []));
-  const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const walk = async (parentId: string, prefix: string): Promise<void> => {
-    const { OrganizationalUnits } = await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId }));
-    for (const unit of OrganizationalUnits ?? []) {
-      units.set(`${prefix}${unit.Name}`, unit.Id!);
-      await walk(unit.Id!, `${prefix}${unit.Name}/`);
-    }
-  };
-  await walk(rootId, '');
+  ({ accounts, units } = await readOrganizationTree(organizations));
 }, 120_000);
 
 afterAll(async () => {

@@ -4,9 +4,10 @@
 // server and emulator, accounts moved and statuses changed with the AWS SDK; the AWS calls it costs are counted: the
 // directory's ListAccounts pages once per round, never a ListParents, ListChildren or ListAccountsForParent.
 import { ComputeOptimizerClient, GetEnrollmentStatusesForOrganizationCommand, UpdateEnrollmentStatusCommand } from '@aws-sdk/client-compute-optimizer';
-import { ListOrganizationalUnitsForParentCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient, paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
+import { MoveAccountCommand, OrganizationsClient, type Account } from '@aws-sdk/client-organizations';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOrganizationTree } from '../support/organization-tree.js';
 import { countOf, startStack, type Stack } from '../support/stack.js';
 import { record, wsClient, type Received } from '../support/ws.js';
 
@@ -26,7 +27,7 @@ let stack: Stack;
 let organizations: OrganizationsClient;
 let accounts: Account[];
 /** OU ids by name path ("Workloads/Prod"). */
-const units = new Map<string, string>();
+let units: Map<string, string>;
 let client: Client;
 
 const parentOf = (account: Account) => account.Paths![0]!.split('/').filter(Boolean).at(-2)!;
@@ -66,18 +67,8 @@ beforeAll(async () => {
     },
   });
   organizations = new OrganizationsClient({ endpoint: stack.emulatorEndpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  accounts = [];
-  for await (const page of paginateListAccounts({ client: organizations }, {})) accounts.push(...(page.Accounts ?? []));
+  ({ accounts, units } = await readOrganizationTree(organizations));
   expect(Math.ceil(accounts.length / 20)).toBe(PAGES_PER_DIRECTORY);
-  const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const walk = async (parentId: string, prefix: string): Promise<void> => {
-    const { OrganizationalUnits } = await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId }));
-    for (const unit of OrganizationalUnits ?? []) {
-      units.set(`${prefix}${unit.Name}`, unit.Id!);
-      await walk(unit.Id!, `${prefix}${unit.Name}/`);
-    }
-  };
-  await walk(rootId, '');
   client = wsClient(stack.graphqlUrl);
 }, 120_000);
 

@@ -2,8 +2,9 @@
 // resume: the subscriber gets the account's state once — from the replay or as the account joins — then every event
 // recorded after it; a first poll of the joined account that history found unchanged goes out only when it carries a
 // newer cursor than the state sent (where the value was recorded), and the account's creation status, which history
-// keeps under the creation request that made it (`request:` events naming the account), is not sent a second time. The history is an array behind the StatusHistory
-// port; the watcher's current readings and the changes on its topics are what the test publishes.
+// keeps under the creation request that made it (`request:` events naming the account), is not sent a second time.
+// The history is an array behind the StatusHistory port; the watcher's current readings and the changes on its topics
+// are what the test publishes.
 import { describe, expect, it } from 'vitest';
 import { silentWatcher } from '../support/stream-watcher.js';
 import {
