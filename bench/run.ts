@@ -30,7 +30,7 @@ const LATENCY_MS = 25;
 const PLANS = {
   full: {
     orgStatus: { sizes: [100, 1_000, 5_000, 10_000], tunedSizes: [100, 1_000, 5_000], runs: 3, runsAt: { 10_000: 1 } },
-    overhead: { runs: 3, seconds: 4, connections: 20 },
+    overhead: { runs: 5, seconds: 4, connections: 20 },
     throttling: { accounts: 1_000, tpsLimit: 50, runs: 3 },
     subscriptions: { subscriberCounts: [100, 1_000, 5_000], runs: 3 },
   },

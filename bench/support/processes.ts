@@ -15,6 +15,7 @@ const STATUSGRAPH_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.
 const TSCONFIG_BUILD = fileURLToPath(new URL('../../tsconfig.build.json', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 const REPOSITORY_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
 /** How long a child may take to print its address before the benchmark gives up. @default 60_000 // 1 minute */
 const START_TIMEOUT_MS = 60_000;
 /** How long a child may take to exit after SIGTERM before it is killed. @default 10_000 // 10 seconds */
@@ -201,6 +202,20 @@ export function statusGraphEnv(endpoint: string, env: Record<string, string> = {
 let compiledMain: string | undefined;
 
 /**
+ * The Node.js flags `npm start` runs statusgraph with, read from package.json's start script (their one home): the
+ * benchmarks measure the server as it is run. `--no-allocation-site-pretenuring` is there for the reason in
+ * docs/benchmarks.md, section 2.
+ */
+export const STATUSGRAPH_NODE_FLAGS: readonly string[] = nodeFlagsOf(JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')).scripts.start);
+
+/** The flags of a start script of the shape `exec node [--flag…] dist/main.js`. */
+export function nodeFlagsOf(startScript: string): string[] {
+  const match = /^exec node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.js$/.exec(startScript);
+  if (!match) throw new Error(`package.json's start script is not "exec node [--flag…] dist/main.js": ${startScript}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
+
+/**
  * Compiles src/ with tsconfig.build.json (what `npm start` runs) into a directory of its own, and runs statusgraph
  * from there from then on: a server in production runs compiled JavaScript, not TypeScript through a loader that
  * transforms every module it imports at run time. Returns the compiled entry point.
@@ -222,14 +237,17 @@ export async function useCompiledStatusGraph(): Promise<string> {
   return main;
 }
 
-/** statusgraph with STATUSGRAPH_BACKEND=aws against `endpoint`, on the measured core: compiled after useCompiledStatusGraph(), else src/main.ts through tsx. */
+/**
+ * statusgraph with STATUSGRAPH_BACKEND=aws against `endpoint`, on the measured core, with `npm start`'s Node.js flags:
+ * compiled after useCompiledStatusGraph(), else src/main.ts through tsx.
+ */
 export async function startStatusGraphProcess(
   endpoint: string,
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<StatusGraphProcess> {
   const entry = compiledMain ? [compiledMain] : ['--import', 'tsx', STATUSGRAPH_MAIN];
-  const handle = spawnNode([...nodeArgs, ...entry], { core: CORES.measured, env: statusGraphEnv(endpoint, env) });
+  const handle = spawnNode([...STATUSGRAPH_NODE_FLAGS, ...nodeArgs, ...entry], { core: CORES.measured, env: statusGraphEnv(endpoint, env) });
   // main.ts prints the API's URL once it listens.
   const url = await waitForLine(handle, /(http:\/\/\S+\/graphql)\b/, 'statusgraph');
   return {
